@@ -1,0 +1,81 @@
+/**
+ * Builds the Convot server without listening: tests call `inject` or listen on port 0, the CLI
+ * listens on the configured port. The caller owns the database and closes it after the app.
+ */
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ProtocolError } from '../src/protocol/index.js';
+import { Chat } from './chat.js';
+import { applyConfig, type ConvotConfig } from './config.js';
+import { statusOf } from './errors.js';
+import { dbFanout } from './realtime/fanout.js';
+import { Hub } from './realtime/hub.js';
+import { agentRoutes } from './routes/agent.js';
+import { staticRoutes } from './routes/static.js';
+import { visitorRoutes } from './routes/visitor.js';
+import type { Db } from './storage/db.js';
+import { migrate } from './storage/migrations.js';
+import { Repo } from './storage/repo.js';
+
+export const BODY_LIMIT = 64 * 1024;
+
+export interface AppOptions {
+  db: Db;
+  /** Apps and agents to apply at start (idempotent). */
+  config?: ConvotConfig;
+  /** Package root holding dist/, demo/ and server/pages/. */
+  root: string;
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: boolean;
+}
+
+export interface ConvotApp extends FastifyInstance {
+  convot: { repo: Repo; chat: Chat; hub: Hub };
+}
+
+export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
+  await migrate(opts.db);
+  const repo = new Repo(opts.db);
+  if (opts.config) await applyConfig(repo, opts.config);
+  const fanout = dbFanout(opts.db);
+  const hub = new Hub(repo);
+  const chat = new Chat(repo, fanout);
+  await fanout.start(
+    (event) => void hub.handle(event),
+    () => void hub.catchUp(),
+  );
+
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
+  app.decorate('convot', { repo, chat, hub });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (err instanceof ProtocolError) return reply.code(statusOf(err.code)).send(err.toBody());
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return reply.code(413).send({ code: 'CONVOT_ERR_PAYLOAD_TOO_LARGE', message: `The body is larger than ${BODY_LIMIT} bytes.` });
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(400).send({ code: 'CONVOT_ERR_BAD_REQUEST', message: 'Send the body as application/json.', field: 'content-type' });
+    }
+    if (err.code?.startsWith('FST_ERR_CTP_') || err instanceof SyntaxError) {
+      return reply.code(400).send({ code: 'CONVOT_ERR_INVALID_JSON', message: `The body is not valid JSON: ${err.message}` });
+    }
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ code: 'CONVOT_ERR_BAD_REQUEST', message: err.message });
+    }
+    req.log.error(err);
+    return reply.code(500).send({ code: 'CONVOT_ERR_INTERNAL', message: 'Internal server error.' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'CONVOT_ERR_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
+
+  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
+  await app.register(visitorRoutes, { prefix: '/api/v1/apps/:appId', repo, chat, hub });
+  await app.register(agentRoutes, { prefix: '/api/v1/agent', repo, chat, hub });
+  await app.register(staticRoutes, { root: opts.root });
+  app.addHook('onClose', async () => {
+    await fanout.close();
+  });
+  return app as ConvotApp;
+}

@@ -1,0 +1,57 @@
+/**
+ * Chat operations shared by REST routes and sockets: store, then announce through the fan-out.
+ * Announcing after commit is what lets every instance deliver the same rows.
+ */
+import type { WireMessage } from '../src/protocol/index.js';
+import type { Fanout } from './realtime/fanout.js';
+import { DuplicateRace, type Repo, type VisitorSessionRow } from './storage/repo.js';
+
+export interface SendResult {
+  message: WireMessage;
+  /** False when the client id was already stored (a retry): nothing new was announced. */
+  created: boolean;
+}
+
+export class Chat {
+  constructor(
+    readonly repo: Repo,
+    private readonly fanout: Fanout,
+  ) {}
+
+  async sendVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<SendResult> {
+    const r = await retryOnRace(() => this.repo.addVisitorMessage(session, clientId, body));
+    if (r.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
+    return r;
+  }
+
+  async sendAgentMessage(conversationPublicId: string, agentId: string, clientId: string, body: string): Promise<SendResult | null> {
+    const r = await retryOnRace(() => this.repo.addAgentMessage(conversationPublicId, agentId, clientId, body));
+    if (r?.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
+    return r;
+  }
+
+  async markVisitorRead(session: VisitorSessionRow, seq: number): Promise<void> {
+    const id = await this.repo.markVisitorRead(session.visitor_id, seq);
+    if (id) await this.fanout.publish({ k: 'conversation', c: id });
+  }
+
+  async markAgentRead(conversationPublicId: string, seq: number): Promise<boolean> {
+    const id = await this.repo.markAgentRead(conversationPublicId, seq);
+    if (id) await this.fanout.publish({ k: 'conversation', c: id });
+    return id !== null;
+  }
+
+  async setAgentOnline(agentId: string, online: boolean): Promise<void> {
+    await this.repo.setAgentOnline(agentId, online);
+    await this.fanout.publish({ k: 'presence', a: agentId });
+  }
+}
+
+async function retryOnRace<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof DuplicateRace) return fn();
+    throw e;
+  }
+}

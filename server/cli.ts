@@ -1,0 +1,94 @@
+/**
+ * `convot serve [--port N] [--host H] [--data DIR] [--config FILE] [--database postgres://…]`
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfigFile, type ConvotConfig } from './config.js';
+import type { Db } from './storage/db.js';
+import { openPglite } from './storage/pglite.js';
+import { openPostgres } from './storage/postgres.js';
+
+const USAGE = `Usage: convot serve [--port N] [--host H] [--data DIR] [--config FILE] [--database postgres://…]
+
+  --port      port to listen on (default: $PORT or 8787)
+  --host      address to bind (default: $HOST or 127.0.0.1)
+  --data      directory of the embedded PGlite store (default: $CONVOT_DATA or ./.convot)
+  --config    JSON file declaring apps[] and agents[], applied at start
+  --database  PostgreSQL URL (default: $DATABASE_URL); without it the embedded store is used
+`;
+
+/** The package root: the nearest folder above this file with Convot's package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'server', 'pages'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the Convot package root');
+    dir = up;
+  }
+  return dir;
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      config: { type: 'string' },
+      database: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'serve') {
+    process.stdout.write(USAGE);
+    if (!values.help) process.exitCode = 2;
+    return;
+  }
+  const port = Number(values.port ?? env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a port number, got ${values.port ?? env.PORT}`);
+  const host = values.host ?? env.HOST ?? '127.0.0.1';
+  const databaseUrl = values.database ?? env.DATABASE_URL;
+  const config: ConvotConfig | undefined = values.config ? await loadConfigFile(resolve(values.config), env) : undefined;
+
+  let db: Db;
+  let storeLabel: string;
+  if (databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError(`--database must be a postgres:// URL, got ${databaseUrl}`);
+    db = await openPostgres(databaseUrl);
+    storeLabel = `PostgreSQL at ${new URL(databaseUrl).host}`;
+  } else {
+    const dataDir = resolve(values.data ?? env.CONVOT_DATA ?? '.convot');
+    mkdirSync(dataDir, { recursive: true });
+    db = await openPglite(join(dataDir, 'pgdata'));
+    storeLabel = `PGlite in ${join(dataDir, 'pgdata')}`;
+  }
+
+  const app = await buildApp({ db, config, root: packageRoot(), logger: env.CONVOT_LOG ? { level: env.CONVOT_LOG } : false, trustProxy: env.CONVOT_TRUST_PROXY === '1' });
+  const address = await app.listen({ port, host });
+  const base = address.replace('[::1]', 'localhost');
+  const lines = [
+    `Convot is running on ${base}  (${storeLabel})`,
+    `  Demo host page: ${base}/demo/`,
+    `  Inbox:          ${base}/inbox`,
+  ];
+  for (const agent of config?.agents ?? []) {
+    lines.push(`  Agent sign-in:  ${agent.email} / ${agent.password_is_literal ? agent.password : '(password from the environment)'}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

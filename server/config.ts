@@ -1,0 +1,129 @@
+/**
+ * The server config file: apps and agents, applied at start idempotently. Later sections
+ * (articles, meeting types, chat flows) sit beside these two.
+ */
+import { readFile } from 'node:fs/promises';
+import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/validate.js';
+import { hashPassword, verifyPassword } from './identity/secrets.js';
+import type { Repo } from './storage/repo.js';
+
+export interface AppConfig {
+  id: string;
+  name: string;
+  identity_secret: string | null;
+  require_verification: boolean;
+  allowed_origins: string[];
+  appearance: Record<string, unknown>;
+}
+
+export interface AgentConfig {
+  email: string;
+  name: string;
+  password: string;
+  /** True when the password came from the file itself rather than `env:NAME`. */
+  password_is_literal: boolean;
+}
+
+export interface ConvotConfig {
+  apps: AppConfig[];
+  agents: AgentConfig[];
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `env:NAME` reads an environment variable, so secrets stay out of the file. */
+function secret(value: string, where: string, env: NodeJS.ProcessEnv): string {
+  if (!value.startsWith('env:')) return value;
+  const name = value.slice(4);
+  const v = env[name];
+  if (v === undefined || v === '') throw new ConfigError(`${where} reads env:${name}, but the environment variable ${name} is not set`);
+  return v;
+}
+
+function origin(value: unknown, where: string): string {
+  if (value === '*') return value;
+  if (typeof value !== 'string') throw new ConfigError(`${where} must be an origin string like "https://example.com", got ${JSON.stringify(value)}`);
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError(`${where} must be an origin like "https://example.com", got ${JSON.stringify(value)}`);
+  }
+  if (u.origin !== value.replace(/\/$/, '')) throw new ConfigError(`${where} must be an origin without a path, like "${u.origin}", got ${JSON.stringify(value)}`);
+  return u.origin;
+}
+
+export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env): ConvotConfig {
+  try {
+    const root = obj(data, 'config');
+    const appsIn = root.apps ?? [];
+    const agentsIn = root.agents ?? [];
+    if (!Array.isArray(appsIn)) throw new ConfigError('apps must be an array');
+    if (!Array.isArray(agentsIn)) throw new ConfigError('agents must be an array');
+    const apps = appsIn.map((a: unknown, i): AppConfig => {
+      const o: Obj = obj(a, `apps[${i}]`);
+      const id = str(o, 'id', { min: 1, max: 64 });
+      if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new ConfigError(`apps[${i}].id must use letters, digits, "_" and "-", got ${JSON.stringify(id)}`);
+      const origins = o.allowed_origins ?? [];
+      if (!Array.isArray(origins)) throw new ConfigError(`apps[${i}].allowed_origins must be an array of origins`);
+      const rawSecret = o.identity_secret === undefined || o.identity_secret === null ? null : str(o, 'identity_secret', { min: 1 });
+      return {
+        id,
+        name: o.name === undefined ? id : str(o, 'name', { min: 1, max: 200 }),
+        identity_secret: rawSecret === null ? null : secret(rawSecret, `apps[${i}].identity_secret`, env),
+        require_verification: o.require_verification === undefined ? false : bool(o, 'require_verification'),
+        allowed_origins: origins.map((v: unknown, j) => origin(v, `apps[${i}].allowed_origins[${j}]`)),
+        appearance: o.appearance === undefined ? {} : obj(o.appearance, `apps[${i}].appearance`),
+      };
+    });
+    const ids = new Set<string>();
+    for (const a of apps) {
+      if (ids.has(a.id)) throw new ConfigError(`apps has two entries with id ${JSON.stringify(a.id)}`);
+      ids.add(a.id);
+    }
+    const agents = agentsIn.map((a: unknown, i): AgentConfig => {
+      const o = obj(a, `agents[${i}]`);
+      const email = str(o, 'email', { min: 3, max: 254, trim: true }).toLowerCase();
+      if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ConfigError(`agents[${i}].email must be an email address, got ${JSON.stringify(email)}`);
+      const raw = str(o, 'password', { min: 1 });
+      const password = secret(raw, `agents[${i}].password`, env);
+      if (password.length < 8) throw new ConfigError(`agents[${i}].password must have at least 8 characters`);
+      return { email, name: o.name === undefined ? email : str(o, 'name', { min: 1, max: 200 }), password, password_is_literal: !raw.startsWith('env:') };
+    });
+    return { apps, agents };
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ConvotConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseConfig(data, env);
+}
+
+/** Writes apps and agents to the database. Running it twice changes nothing. */
+export async function applyConfig(repo: Repo, config: ConvotConfig): Promise<void> {
+  for (const app of config.apps) await repo.upsertApp(app);
+  for (const agent of config.agents) {
+    const existing = await repo.findAgentByEmail(agent.email);
+    const hash = existing && (await verifyPassword(agent.password, existing.password_hash)) ? existing.password_hash : await hashPassword(agent.password);
+    await repo.upsertAgent(agent.email, agent.name, hash);
+  }
+}

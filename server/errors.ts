@@ -1,0 +1,8 @@
+import { ERRORS, ProtocolError, type ErrorCode } from '../src/protocol/index.js';
+
+/** Throws from any route: the app's error handler turns it into `{code, message, field?}`. */
+export function fail(code: ErrorCode, message?: string, field?: string): never {
+  throw new ProtocolError(code, message ?? ERRORS[code].message, field);
+}
+
+export const statusOf = (code: ErrorCode): number => ERRORS[code].status;

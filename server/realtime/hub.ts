@@ -1,0 +1,144 @@
+/**
+ * This instance's open sockets, and delivery of fan-out events to them. A socket remembers the
+ * last seq it was sent per conversation, so deliveries are in order, without duplicates, and a
+ * gap (a missed notification) is filled from the database.
+ */
+import type { AgentServerFrame, VisitorServerFrame, WireMessage } from '../../src/protocol/index.js';
+import type { Repo } from '../storage/repo.js';
+import type { FanoutEvent } from './fanout.js';
+
+export interface Peer<F> {
+  send(frame: F): void;
+}
+
+export interface VisitorPeer extends Peer<VisitorServerFrame> {
+  visitorId: string;
+  /** Internal id of the conversation this socket shows, once it has one. */
+  conversationId: string | null;
+  lastSeq: number;
+}
+
+export interface AgentPeer extends Peer<AgentServerFrame> {
+  agentId: string;
+  /** Last seq delivered per conversation (internal id). */
+  lastSeq: Map<string, number>;
+}
+
+export class Hub {
+  private readonly visitors = new Map<string, Set<VisitorPeer>>();
+  private readonly agents = new Set<AgentPeer>();
+  /** Serializes deliveries so frames reach each socket in commit order. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly repo: Repo) {}
+
+  addVisitor(peer: VisitorPeer): () => void {
+    let set = this.visitors.get(peer.visitorId);
+    if (!set) this.visitors.set(peer.visitorId, (set = new Set()));
+    set.add(peer);
+    return () => {
+      set.delete(peer);
+      if (!set.size) this.visitors.delete(peer.visitorId);
+    };
+  }
+
+  addAgent(peer: AgentPeer): () => void {
+    this.agents.add(peer);
+    return () => this.agents.delete(peer);
+  }
+
+  get size(): { visitors: number; agents: number } {
+    let visitors = 0;
+    for (const s of this.visitors.values()) visitors += s.size;
+    return { visitors, agents: this.agents.size };
+  }
+
+  /**
+   * Runs fn in the delivery queue. Sockets build their `ready` frame here, so no event can slip
+   * between reading the history and starting live delivery.
+   */
+  run(fn: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(fn).catch((e: unknown) => console.error('convot: socket setup failed', e));
+    return this.queue;
+  }
+
+  handle(event: FanoutEvent): Promise<void> {
+    this.queue = this.queue.then(() => this.deliver(event)).catch((e: unknown) => console.error('convot: delivery failed', e));
+    return this.queue;
+  }
+
+  /** After a lost fan-out subscription: bring every socket up to date from the database. */
+  catchUp(): Promise<void> {
+    this.queue = this.queue
+      .then(async () => {
+        for (const set of this.visitors.values()) {
+          for (const peer of set) {
+            if (peer.conversationId) await this.sendVisitorMessages(peer, peer.conversationId);
+            else {
+              const conv = await this.repo.currentConversation(peer.visitorId);
+              if (conv) await this.sendVisitorMessages(peer, conv.id);
+            }
+          }
+        }
+        for (const summary of await this.repo.conversationSummaries()) {
+          for (const peer of this.agents) peer.send({ type: 'conversation', conversation: summary });
+        }
+        const online = await this.repo.agentsOnline();
+        this.broadcastAvailability(online > 0);
+      })
+      .catch((e: unknown) => console.error('convot: catch-up failed', e));
+    return this.queue;
+  }
+
+  private async deliver(event: FanoutEvent): Promise<void> {
+    switch (event.k) {
+      case 'message': {
+        const owner = await this.repo.conversationVisitor(event.c);
+        if (!owner) return;
+        for (const peer of this.visitors.get(owner.visitor_id) ?? []) await this.sendVisitorMessages(peer, event.c);
+        if (this.agents.size) {
+          const summary = await this.repo.conversationSummary(event.c);
+          if (!summary) return;
+          for (const peer of this.agents) {
+            const after = peer.lastSeq.get(event.c) ?? event.s - 1;
+            if (event.s <= after) continue;
+            const messages = await this.repo.messagesAfter(event.c, after);
+            for (const message of messages) peer.send({ type: 'message', conversation: summary, message });
+            peer.lastSeq.set(event.c, summary.last_seq);
+          }
+        }
+        return;
+      }
+      case 'conversation': {
+        if (!this.agents.size) return;
+        const summary = await this.repo.conversationSummary(event.c);
+        if (summary) for (const peer of this.agents) peer.send({ type: 'conversation', conversation: summary });
+        return;
+      }
+      case 'presence': {
+        const [agent, online] = await Promise.all([this.repo.agentById(event.a), this.repo.agentsOnline()]);
+        this.broadcastAvailability(online > 0);
+        if (agent) for (const peer of this.agents) peer.send({ type: 'presence', agents_online: online, agent });
+        return;
+      }
+    }
+  }
+
+  private broadcastAvailability(available: boolean): void {
+    for (const set of this.visitors.values()) for (const peer of set) peer.send({ type: 'availability', available });
+  }
+
+  /** Sends a visitor socket every message of the conversation it has not seen yet. */
+  private async sendVisitorMessages(peer: VisitorPeer, conversationId: string): Promise<void> {
+    if (peer.conversationId !== conversationId) {
+      // The visitor's first message created this conversation; the socket now follows it.
+      peer.conversationId = conversationId;
+      peer.lastSeq = 0;
+    }
+    const messages: WireMessage[] = await this.repo.messagesAfter(conversationId, peer.lastSeq);
+    for (const message of messages) {
+      peer.send({ type: 'message', message });
+      peer.lastSeq = message.seq;
+    }
+  }
+}

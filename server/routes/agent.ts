@@ -1,0 +1,174 @@
+/**
+ * The inbox API under /api/v1/agent: sign-in (an HttpOnly, SameSite=Strict cookie holding a
+ * random token whose hash is stored), conversations, replies, read marks, presence, and the
+ * agent socket. Everything but sign-in requires a signed-in agent.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import {
+  ProtocolError,
+  bool,
+  clientId,
+  int,
+  messageBody,
+  obj,
+  parseAgentFrame,
+  parseFrameText,
+  str,
+  wrap,
+  type AgentProfile,
+  type AgentServerFrame,
+} from '../../src/protocol/index.js';
+import type { Chat } from '../chat.js';
+import { fail } from '../errors.js';
+import { verifyPassword } from '../identity/secrets.js';
+import type { AgentPeer, Hub } from '../realtime/hub.js';
+import type { Repo } from '../storage/repo.js';
+
+export const AGENT_COOKIE = 'convot_agent';
+const SESSION_DAYS = 14;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agent?: AgentProfile;
+  }
+}
+
+interface Deps {
+  repo: Repo;
+  chat: Chat;
+  hub: Hub;
+}
+
+function readCookie(req: FastifyRequest, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+function setSessionCookie(req: FastifyRequest, reply: FastifyReply, value: string, maxAge: number): void {
+  const secure = req.protocol === 'https' ? '; Secure' : '';
+  reply.header('Set-Cookie', `${AGENT_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
+}
+
+export async function agentRoutes(app: FastifyInstance, { repo, chat, hub }: Deps): Promise<void> {
+  const requireAgent = async (req: FastifyRequest): Promise<void> => {
+    const token = readCookie(req, AGENT_COOKIE);
+    const agent = token ? await repo.findAgentBySession(token) : null;
+    if (!agent) fail('CONVOT_ERR_AGENT_AUTH_REQUIRED');
+    req.agent = agent;
+  };
+
+  app.post('/login', async (req, reply) => {
+    const { email, password } = wrap(() => {
+      const o = obj(req.body);
+      return { email: str(o, 'email', { min: 1, max: 254, trim: true }), password: str(o, 'password', { min: 1, max: 1000 }) };
+    });
+    const agent = await repo.findAgentByEmail(email);
+    // Verify even for unknown emails so timing does not reveal which addresses exist.
+    const ok = await verifyPassword(password, agent?.password_hash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    if (!agent || !ok) fail('CONVOT_ERR_BAD_CREDENTIALS');
+    const token = await repo.createAgentSession(agent.id, SESSION_DAYS * 24);
+    setSessionCookie(req, reply, token, SESSION_DAYS * 86400);
+    return { agent: { id: agent.id, email: agent.email, name: agent.name, online: agent.online } };
+  });
+
+  app.post('/logout', async (req, reply) => {
+    const token = readCookie(req, AGENT_COOKIE);
+    if (token) await repo.deleteAgentSession(token);
+    setSessionCookie(req, reply, '', 0);
+    return { ok: true };
+  });
+
+  app.get('/me', { preHandler: requireAgent }, async (req) => ({ agent: req.agent!, agents_online: await repo.agentsOnline() }));
+
+  app.get('/conversations', { preHandler: requireAgent }, async () => ({ conversations: await repo.conversationSummaries() }));
+
+  app.get('/conversations/:id/messages', { preHandler: requireAgent }, async (req) => {
+    const { id } = req.params as { id: string };
+    const internal = await repo.conversationIdByPublicId(id);
+    if (!internal) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.');
+    const after = wrap(() => {
+      const q = req.query as Record<string, string | undefined>;
+      return q.after === undefined ? 0 : int({ after: Number(q.after) }, 'after', { min: 0 });
+    });
+    return { conversation: await repo.conversationSummary(internal), messages: await repo.messagesAfter(internal, after) };
+  });
+
+  app.post('/conversations/:id/messages', { preHandler: requireAgent }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { cid, body } = wrap(() => {
+      const o = obj(req.body);
+      return { cid: clientId(o), body: messageBody(o) };
+    });
+    const result = await chat.sendAgentMessage(id, req.agent!.id, cid, body);
+    if (!result) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.');
+    reply.code(result.created ? 201 : 200);
+    return { message: result.message };
+  });
+
+  app.post('/conversations/:id/read', { preHandler: requireAgent }, async (req) => {
+    const { id } = req.params as { id: string };
+    const seq = wrap(() => int(obj(req.body), 'seq', { min: 0 }));
+    if (!(await chat.markAgentRead(id, seq))) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.');
+    return { ok: true };
+  });
+
+  app.put('/presence', { preHandler: requireAgent }, async (req) => {
+    const online = wrap(() => bool(obj(req.body), 'online'));
+    await chat.setAgentOnline(req.agent!.id, online);
+    return { online };
+  });
+
+  app.get('/ws', { websocket: true, preValidation: requireAgent }, (socket: WebSocket, req) => {
+    const agent = req.agent!;
+    let chain: Promise<void> = Promise.resolve();
+    let detach: (() => void) | undefined;
+    const send = (frame: AgentServerFrame) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    };
+    const peer: AgentPeer = { agentId: agent.id, lastSeq: new Map(), send };
+    void hub.run(async () => {
+      const fresh = (await repo.agentById(agent.id)) ?? agent;
+      for (const c of await repo.conversationSummaries()) peer.lastSeq.set(c.id, c.last_seq);
+      send({ type: 'ready', agent: fresh, agents_online: await repo.agentsOnline() });
+      if (socket.readyState === socket.OPEN) detach = hub.addAgent(peer);
+    });
+
+    socket.on('message', (raw: Buffer) => {
+      chain = chain.then(async () => {
+        try {
+          const frame = parseAgentFrame(parseFrameText(raw.toString('utf8')));
+          switch (frame.type) {
+            case 'message': {
+              const result = await chat.sendAgentMessage(frame.conversation_id, agent.id, frame.client_id, frame.body);
+              if (!result) throw new ProtocolError('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'conversation_id');
+              send({ type: 'ack', client_id: frame.client_id, message: result.message });
+              return;
+            }
+            case 'read':
+              if (!(await chat.markAgentRead(frame.conversation_id, frame.seq))) {
+                throw new ProtocolError('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'conversation_id');
+              }
+              return;
+            case 'presence':
+              await chat.setAgentOnline(agent.id, frame.online);
+              return;
+            case 'ping':
+              send({ type: 'pong' });
+              return;
+          }
+        } catch (e) {
+          if (e instanceof ProtocolError) send({ type: 'error', ...e.toBody() });
+          else {
+            req.log.error(e);
+            send({ type: 'error', code: 'CONVOT_ERR_INTERNAL', message: 'Internal server error.' });
+          }
+        }
+      });
+    });
+    socket.on('close', () => detach?.());
+  });
+}

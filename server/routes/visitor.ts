@@ -1,0 +1,184 @@
+/**
+ * The widget's API, all under /api/v1/apps/:appId: public config, sessions, history, sending,
+ * and the realtime socket. Every route checks the page origin against the app's allowlist and
+ * every authenticated route resolves the bearer token to exactly one visitor session.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import {
+  ProtocolError,
+  clientId,
+  int,
+  messageBody,
+  obj,
+  parseFrameText,
+  parseVisitorFrame,
+  wrap,
+  type AppPublicConfig,
+  type SessionResponse,
+  type VisitorServerFrame,
+} from '../../src/protocol/index.js';
+import type { Chat } from '../chat.js';
+import { fail } from '../errors.js';
+import { isOriginAllowed, setCorsHeaders } from '../origins.js';
+import type { Hub, VisitorPeer } from '../realtime/hub.js';
+import type { AppRow, Repo, VisitorSessionRow } from '../storage/repo.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    convotApp?: AppRow;
+  }
+}
+
+interface Deps {
+  repo: Repo;
+  chat: Chat;
+  hub: Hub;
+}
+
+const bearer = (req: FastifyRequest): string | undefined => {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+};
+
+export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: Deps): Promise<void> {
+  // Resolve the app and enforce its origin allowlist before anything else, preflights included.
+  app.addHook('onRequest', async (req, reply) => {
+    const { appId } = req.params as { appId: string };
+    const found = await repo.findApp(appId);
+    const origin = req.headers.origin;
+    if (!found) {
+      setCorsHeaders(reply, origin); // let the page read the error
+      fail('CONVOT_ERR_UNKNOWN_APP', `No app has the id ${JSON.stringify(appId)}.`);
+    }
+    if (!isOriginAllowed(origin, found.allowed_origins, req)) {
+      fail('CONVOT_ERR_ORIGIN_NOT_ALLOWED', `The origin ${origin} is not in allowed_origins of app ${appId}.`);
+    }
+    setCorsHeaders(reply, origin);
+    req.convotApp = found;
+    if (req.method === 'OPTIONS') return reply.code(204).send();
+  });
+
+  const requireSession = async (req: FastifyRequest): Promise<VisitorSessionRow> => {
+    const token = bearer(req);
+    const session = token ? await repo.findVisitorSession(req.convotApp!.id, token) : null;
+    if (!session) fail('CONVOT_ERR_UNAUTHORIZED');
+    return session;
+  };
+
+  app.options('/*', async () => undefined);
+
+  app.get('/config', async (req): Promise<AppPublicConfig> => {
+    const a = req.convotApp!;
+    return { app_id: a.id, name: a.name, available: (await repo.agentsOnline()) > 0 };
+  });
+
+  /** Resumes the session named by the bearer token, or starts a new anonymous one. */
+  app.post('/sessions', async (req, reply): Promise<SessionResponse> => {
+    const token = bearer(req);
+    const existing = token ? await repo.findVisitorSession(req.convotApp!.id, token) : null;
+    if (existing && token) return { session_id: existing.session_id, token, resumed: true };
+    const created = await repo.createVisitorSession(req.convotApp!.id);
+    reply.code(201);
+    return { session_id: created.session.session_id, token: created.token, resumed: false };
+  });
+
+  app.get('/messages', async (req) => {
+    const session = await requireSession(req);
+    const after = wrap(() => {
+      const q = req.query as Record<string, string | undefined>;
+      return q.after === undefined ? 0 : int({ after: Number(q.after) }, 'after', { min: 0 });
+    });
+    const conv = await repo.currentConversation(session.visitor_id);
+    return { conversation_id: conv?.public_id ?? null, messages: conv ? await repo.messagesAfter(conv.id, after) : [] };
+  });
+
+  app.post('/messages', async (req, reply) => {
+    const session = await requireSession(req);
+    const { id, body } = wrap(() => {
+      const o = obj(req.body);
+      return { id: clientId(o), body: messageBody(o) };
+    });
+    const result = await chat.sendVisitorMessage(session, id, body);
+    reply.code(result.created ? 201 : 200);
+    return { message: result.message };
+  });
+
+  app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
+    const appId = req.convotApp!.id;
+    let session: VisitorSessionRow | null = null;
+    let detach: (() => void) | undefined;
+    let chain: Promise<void> = Promise.resolve();
+    const send = (frame: VisitorServerFrame) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    };
+    const authTimer = setTimeout(() => session || socket.close(4401, 'auth timeout'), 10_000);
+
+    const handle = async (text: string): Promise<void> => {
+      const frame = parseVisitorFrame(parseFrameText(text));
+      if (!session) {
+        if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth","token":"…"}.');
+        const found = await repo.findVisitorSession(appId, frame.token);
+        if (!found) {
+          send({ type: 'error', code: 'CONVOT_ERR_UNAUTHORIZED', message: 'The session token is not valid for this app.' });
+          socket.close(4401, 'unauthorized');
+          return;
+        }
+        session = found;
+        clearTimeout(authTimer);
+        const peer: VisitorPeer = { visitorId: found.visitor_id, conversationId: null, lastSeq: frame.last_seq, send };
+        await hub.run(async () => {
+          const conv = await repo.currentConversation(found.visitor_id);
+          const messages = conv ? await repo.messagesAfter(conv.id, frame.last_seq) : [];
+          peer.conversationId = conv?.id ?? null;
+          peer.lastSeq = messages.at(-1)?.seq ?? frame.last_seq;
+          send({
+            type: 'ready',
+            session_id: found.session_id,
+            conversation_id: conv?.public_id ?? null,
+            messages,
+            read_seq: conv?.visitor_read_seq ?? 0,
+            available: (await repo.agentsOnline()) > 0,
+          });
+          if (socket.readyState === socket.OPEN) detach = hub.addVisitor(peer);
+        });
+        return;
+      }
+      switch (frame.type) {
+        case 'auth':
+          throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');
+        case 'message': {
+          const { message } = await chat.sendVisitorMessage(session, frame.client_id, frame.body);
+          send({ type: 'ack', client_id: frame.client_id, message });
+          return;
+        }
+        case 'read':
+          await chat.markVisitorRead(session, frame.seq);
+          return;
+        case 'ping':
+          send({ type: 'pong' });
+          return;
+      }
+    };
+
+    // Attached synchronously so the first frame is never lost; frames are handled in order.
+    socket.on('message', (raw: Buffer, isBinary: boolean) => {
+      chain = chain.then(async () => {
+        try {
+          if (isBinary) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'Frames must be JSON text.', 'frame');
+          await handle(raw.toString('utf8'));
+        } catch (e) {
+          if (e instanceof ProtocolError) send({ type: 'error', ...e.toBody() });
+          else {
+            req.log.error(e);
+            send({ type: 'error', code: 'CONVOT_ERR_INTERNAL', message: 'Internal server error.' });
+          }
+        }
+      });
+    });
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      detach?.();
+    });
+  });
+}

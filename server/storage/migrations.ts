@@ -1,0 +1,101 @@
+import type { Db } from './db.js';
+
+/**
+ * Ordered schema migrations. Append only: a migration that has shipped is never edited.
+ * The same SQL runs on PGlite and PostgreSQL.
+ */
+export const MIGRATIONS: { id: number; name: string; sql: string }[] = [
+  {
+    id: 1,
+    name: 'chat foundation',
+    sql: `
+CREATE TABLE apps (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  identity_secret text,
+  require_verification boolean NOT NULL DEFAULT false,
+  allowed_origins jsonb NOT NULL DEFAULT '[]',
+  appearance jsonb NOT NULL DEFAULT '{}',
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE agents (
+  id bigserial PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  name text NOT NULL,
+  password_hash text NOT NULL,
+  online boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE agent_sessions (
+  token_hash text PRIMARY KEY,
+  agent_id bigint NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE TABLE visitors (
+  id bigserial PRIMARY KEY,
+  public_id text NOT NULL UNIQUE,
+  app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  name text, email text, phone text, company text, avatar_url text, external_id text,
+  verified boolean NOT NULL DEFAULT false,
+  custom_data jsonb NOT NULL DEFAULT '{}',
+  session_data jsonb NOT NULL DEFAULT '{}',
+  segments jsonb NOT NULL DEFAULT '[]',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE visitor_sessions (
+  token_hash text PRIMARY KEY,
+  public_id text NOT NULL UNIQUE,
+  visitor_id bigint NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+  app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE conversations (
+  id bigserial PRIMARY KEY,
+  public_id text NOT NULL UNIQUE,
+  app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  visitor_id bigint NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+  status text NOT NULL DEFAULT 'open',
+  last_seq integer NOT NULL DEFAULT 0,
+  agent_read_seq integer NOT NULL DEFAULT 0,
+  visitor_read_seq integer NOT NULL DEFAULT 0,
+  last_message_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX conversations_visitor ON conversations(visitor_id, created_at DESC);
+CREATE INDEX conversations_activity ON conversations(app_id, last_message_at DESC);
+CREATE TABLE messages (
+  id bigserial PRIMARY KEY,
+  conversation_id bigint NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  seq integer NOT NULL,
+  client_id text,
+  author text NOT NULL CHECK (author IN ('visitor', 'agent', 'system')),
+  agent_id bigint REFERENCES agents(id) ON DELETE SET NULL,
+  body text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (conversation_id, seq),
+  UNIQUE (conversation_id, client_id)
+);
+`,
+  },
+];
+
+/**
+ * Applies pending migrations. An advisory lock makes concurrent instances on one PostgreSQL
+ * database take turns instead of racing on CREATE TABLE.
+ */
+export async function migrate(db: Db): Promise<void> {
+  await db.transaction(async (q) => {
+    await q.query('SELECT pg_advisory_xact_lock(4242001)');
+    await q.query(`CREATE TABLE IF NOT EXISTS convot_migrations (
+      id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await q.query<{ id: number }>('SELECT id FROM convot_migrations')).map((r) => r.id));
+    for (const m of MIGRATIONS) {
+      if (done.has(m.id)) continue;
+      await q.exec(m.sql);
+      await q.query('INSERT INTO convot_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
+    }
+  });
+}

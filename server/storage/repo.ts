@@ -1,0 +1,356 @@
+/**
+ * Data access for the chat: every SQL statement the server runs lives here, so routes and
+ * sockets speak in domain terms and both stores run the same queries.
+ */
+import type { AgentProfile, Author, ConversationSummary, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
+import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
+import { isUniqueViolation, type Db, type Queryable } from './db.js';
+
+export interface AppRow {
+  id: string;
+  name: string;
+  identity_secret: string | null;
+  require_verification: boolean;
+  allowed_origins: string[];
+  appearance: Record<string, unknown>;
+}
+
+export interface VisitorSessionRow {
+  session_id: string;
+  visitor_id: string;
+  visitor_public_id: string;
+  app_id: string;
+}
+
+export interface AgentRow {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  online: boolean;
+}
+
+interface MessageRow {
+  conversation_public_id: string;
+  seq: number;
+  client_id: string | null;
+  author: Author;
+  agent_name: string | null;
+  body: string;
+  created_at: Date | string;
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+function toWire(r: MessageRow): WireMessage {
+  return {
+    conversation_id: r.conversation_public_id,
+    seq: Number(r.seq),
+    client_id: r.client_id,
+    author: r.author,
+    agent_name: r.agent_name,
+    body: r.body,
+    created_at: iso(r.created_at)!,
+  };
+}
+
+const MESSAGE_SELECT = `
+  SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, m.body, m.created_at
+  FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN agents a ON a.id = m.agent_id`;
+
+export class Repo {
+  constructor(readonly db: Db) {}
+
+  // ---- apps and agents (applied from the config file) ------------------------------------
+
+  async upsertApp(app: Omit<AppRow, 'appearance'> & { appearance?: Record<string, unknown> }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, identity_secret = EXCLUDED.identity_secret,
+         require_verification = EXCLUDED.require_verification, allowed_origins = EXCLUDED.allowed_origins,
+         appearance = EXCLUDED.appearance, updated_at = now()`,
+      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {})],
+    );
+  }
+
+  async findApp(id: string): Promise<AppRow | null> {
+    const rows = await this.db.query<AppRow>('SELECT id, name, identity_secret, require_verification, allowed_origins, appearance FROM apps WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Inserts the agent or updates name and password hash; returns the agent id. */
+  async upsertAgent(email: string, name: string, passwordHash: string): Promise<string> {
+    const rows = await this.db.query<{ id: string }>(
+      `INSERT INTO agents (email, name, password_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash
+       RETURNING id::text AS id`,
+      [email.toLowerCase(), name, passwordHash],
+    );
+    return rows[0]!.id;
+  }
+
+  async findAgentByEmail(email: string): Promise<AgentRow | null> {
+    const rows = await this.db.query<AgentRow>('SELECT id::text AS id, email, name, password_hash, online FROM agents WHERE email = $1', [email.toLowerCase()]);
+    return rows[0] ?? null;
+  }
+
+  async createAgentSession(agentId: string, ttlHours = 24 * 14): Promise<string> {
+    const token = newToken();
+    await this.db.query(`INSERT INTO agent_sessions (token_hash, agent_id, expires_at) VALUES ($1, $2, now() + ($3 || ' hours')::interval)`, [
+      hashToken(token),
+      agentId,
+      String(ttlHours),
+    ]);
+    return token;
+  }
+
+  async findAgentBySession(token: string): Promise<AgentProfile | null> {
+    const rows = await this.db.query<AgentProfile>(
+      `SELECT a.id::text AS id, a.email, a.name, a.online FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+       WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [hashToken(token)],
+    );
+    return rows[0] ?? null;
+  }
+
+  async deleteAgentSession(token: string): Promise<void> {
+    await this.db.query('DELETE FROM agent_sessions WHERE token_hash = $1', [hashToken(token)]);
+  }
+
+  async agentById(id: string): Promise<AgentProfile | null> {
+    const rows = await this.db.query<AgentProfile>('SELECT id::text AS id, email, name, online FROM agents WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+
+  async setAgentOnline(agentId: string, online: boolean): Promise<void> {
+    await this.db.query('UPDATE agents SET online = $2 WHERE id = $1', [agentId, online]);
+  }
+
+  async agentsOnline(): Promise<number> {
+    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents WHERE online');
+    return rows[0]!.n;
+  }
+
+  // ---- visitor sessions -------------------------------------------------------------------
+
+  async createVisitorSession(appId: string): Promise<{ session: VisitorSessionRow; token: string }> {
+    const token = newToken();
+    return this.db.transaction(async (q) => {
+      const [v] = await q.query<{ id: string; public_id: string }>(
+        'INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id::text AS id, public_id',
+        [newPublicId('vis'), appId],
+      );
+      const sessionId = newPublicId('ses');
+      await q.query('INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) VALUES ($1, $2, $3, $4)', [
+        hashToken(token),
+        sessionId,
+        v!.id,
+        appId,
+      ]);
+      return { token, session: { session_id: sessionId, visitor_id: v!.id, visitor_public_id: v!.public_id, app_id: appId } };
+    });
+  }
+
+  async findVisitorSession(appId: string, token: string): Promise<VisitorSessionRow | null> {
+    const rows = await this.db.query<VisitorSessionRow>(
+      `UPDATE visitor_sessions s SET last_seen_at = now() FROM visitors v
+       WHERE s.token_hash = $1 AND s.app_id = $2 AND v.id = s.visitor_id
+       RETURNING s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id`,
+      [hashToken(token), appId],
+    );
+    return rows[0] ?? null;
+  }
+
+  // ---- conversations and messages ---------------------------------------------------------
+
+  /** The visitor's current conversation: the most recent open one. */
+  async currentConversation(visitorId: string): Promise<{ id: string; public_id: string; visitor_read_seq: number } | null> {
+    const rows = await this.db.query<{ id: string; public_id: string; visitor_read_seq: number }>(
+      `SELECT id::text AS id, public_id, visitor_read_seq FROM conversations
+       WHERE visitor_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [visitorId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Stores a visitor message in the visitor's current conversation (creating it on the first
+   * message). Idempotent on client_id: a retry returns the stored message and `created: false`.
+   */
+  async addVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<{ message: WireMessage; created: boolean; conversationId: string }> {
+    return this.db.transaction(async (q) => {
+      let [conv] = await q.query<{ id: string }>(
+        `SELECT id::text AS id FROM conversations WHERE visitor_id = $1 AND status = 'open'
+         ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE`,
+        [session.visitor_id],
+      );
+      if (!conv) {
+        [conv] = await q.query<{ id: string }>(
+          'INSERT INTO conversations (public_id, app_id, visitor_id) VALUES ($1, $2, $3) RETURNING id::text AS id',
+          [newPublicId('cnv'), session.app_id, session.visitor_id],
+        );
+      }
+      return { ...(await this.append(q, conv!.id, 'visitor', null, clientId, body)), conversationId: conv!.id };
+    });
+  }
+
+  async addAgentMessage(conversationPublicId: string, agentId: string, clientId: string, body: string): Promise<{ message: WireMessage; created: boolean; conversationId: string } | null> {
+    return this.db.transaction(async (q) => {
+      const [conv] = await q.query<{ id: string }>('SELECT id::text AS id FROM conversations WHERE public_id = $1 FOR UPDATE', [conversationPublicId]);
+      if (!conv) return null;
+      const result = await this.append(q, conv.id, 'agent', agentId, clientId, body);
+      // An agent who replies has read everything up to their reply.
+      await q.query('UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, $2) WHERE id = $1', [conv.id, result.message.seq]);
+      return { ...result, conversationId: conv.id };
+    });
+  }
+
+  /** Appends inside a transaction that holds the conversation row lock, so seq is gap-free. */
+  private async append(q: Queryable, conversationId: string, author: Author, agentId: string | null, clientId: string, body: string) {
+    const existing = await q.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2`, [conversationId, clientId]);
+    if (existing[0]) return { message: toWire(existing[0]), created: false };
+    const [{ last_seq: seq } = { last_seq: 0 }] = await q.query<{ last_seq: number }>(
+      'UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now() WHERE id = $1 RETURNING last_seq',
+      [conversationId],
+    );
+    try {
+      await q.query('INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, body) VALUES ($1, $2, $3, $4, $5, $6)', [
+        conversationId,
+        seq,
+        clientId,
+        author,
+        agentId,
+        body,
+      ]);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateRace();
+      throw e;
+    }
+    const [row] = await q.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq = $2`, [conversationId, seq]);
+    return { message: toWire(row!), created: true };
+  }
+
+  async messageBySeq(conversationId: string, seq: number): Promise<WireMessage | null> {
+    const rows = await this.db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq = $2`, [conversationId, seq]);
+    return rows[0] ? toWire(rows[0]) : null;
+  }
+
+  /** Messages of a conversation after `afterSeq`, oldest first. */
+  async messagesAfter(conversationId: string, afterSeq: number, limit = 500): Promise<WireMessage[]> {
+    const rows = await this.db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`, [
+      conversationId,
+      afterSeq,
+      limit,
+    ]);
+    return rows.map(toWire);
+  }
+
+  async markVisitorRead(visitorId: string, seq: number): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE conversations SET visitor_read_seq = LEAST(GREATEST(visitor_read_seq, $2), last_seq)
+       WHERE id = (SELECT id FROM conversations WHERE visitor_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1)
+       RETURNING id::text AS id`,
+      [visitorId, seq],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async markAgentRead(conversationPublicId: string, seq: number): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE conversations SET agent_read_seq = LEAST(GREATEST(agent_read_seq, $2), last_seq) WHERE public_id = $1 RETURNING id::text AS id`,
+      [conversationPublicId, seq],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async conversationIdByPublicId(publicId: string): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>('SELECT id::text AS id FROM conversations WHERE public_id = $1', [publicId]);
+    return rows[0]?.id ?? null;
+  }
+
+  async conversationVisitor(conversationId: string): Promise<{ visitor_id: string; app_id: string } | null> {
+    const rows = await this.db.query<{ visitor_id: string; app_id: string }>('SELECT visitor_id::text AS visitor_id, app_id FROM conversations WHERE id = $1', [
+      conversationId,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  // ---- inbox ------------------------------------------------------------------------------
+
+  async conversationSummaries(where: { id?: string; limit?: number } = {}): Promise<ConversationSummary[]> {
+    const params: unknown[] = [];
+    let filter = '';
+    if (where.id !== undefined) {
+      params.push(where.id);
+      filter = `WHERE c.id = $${params.length}`;
+    }
+    params.push(where.limit ?? 200);
+    const rows = await this.db.query<SummaryRow>(
+      `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.last_seq, c.agent_read_seq, c.last_message_at, c.created_at,
+         v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.custom_data,
+         (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
+       FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+       ${filter}
+       ORDER BY c.last_message_at DESC NULLS LAST, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const lastById = new Map<string, WireMessage>();
+    if (rows.length) {
+      const last = await this.db.query<MessageRow & { internal_id: string }>(
+        `${MESSAGE_SELECT.replace('SELECT', 'SELECT c.id::text AS internal_id,')} WHERE (m.conversation_id, m.seq) IN
+           (SELECT id, last_seq FROM conversations WHERE id = ANY($1::bigint[]))`,
+        [rows.map((r) => r.internal_id)],
+      );
+      for (const m of last) lastById.set(m.internal_id, toWire(m));
+    }
+    return rows.map((r) => ({
+      id: r.public_id,
+      app_id: r.app_id,
+      visitor: {
+        id: r.visitor_public_id,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        company: r.company,
+        avatar_url: r.avatar_url,
+        external_id: r.external_id,
+        verified: r.verified,
+        custom_data: r.custom_data ?? {},
+      } satisfies VisitorProfile,
+      last_seq: Number(r.last_seq),
+      agent_read_seq: Number(r.agent_read_seq),
+      unread_count: Number(r.unread_count),
+      last_message: lastById.get(r.internal_id) ?? null,
+      last_message_at: iso(r.last_message_at),
+      created_at: iso(r.created_at)!,
+    }));
+  }
+
+  async conversationSummary(conversationId: string): Promise<ConversationSummary | null> {
+    return (await this.conversationSummaries({ id: conversationId, limit: 1 }))[0] ?? null;
+  }
+}
+
+interface SummaryRow {
+  internal_id: string;
+  public_id: string;
+  app_id: string;
+  last_seq: number;
+  agent_read_seq: number;
+  last_message_at: Date | null;
+  created_at: Date;
+  visitor_public_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  avatar_url: string | null;
+  external_id: string | null;
+  verified: boolean;
+  custom_data: Record<string, unknown>;
+  unread_count: number;
+}
+
+/** Two concurrent sends with one client id: the loser retries and finds the winner's row. */
+export class DuplicateRace extends Error {}

@@ -1,0 +1,28 @@
+/**
+ * The one table of error codes shared by server responses, WebSocket error frames and the
+ * client. Each code has its HTTP status and a default message; responses may add a field name.
+ */
+export const ERRORS = {
+  CONVOT_ERR_BAD_REQUEST: { status: 400, message: 'The request body is not valid.' },
+  CONVOT_ERR_INVALID_JSON: { status: 400, message: 'The body is not valid JSON.' },
+  CONVOT_ERR_UNKNOWN_FRAME: { status: 400, message: 'Unknown frame type.' },
+  CONVOT_ERR_UNAUTHORIZED: { status: 401, message: 'A valid visitor session token is required.' },
+  CONVOT_ERR_AGENT_AUTH_REQUIRED: { status: 401, message: 'Agent sign-in is required.' },
+  CONVOT_ERR_BAD_CREDENTIALS: { status: 401, message: 'Email or password is wrong.' },
+  CONVOT_ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: "This page's origin is not in the app's allowed_origins." },
+  CONVOT_ERR_UNKNOWN_APP: { status: 404, message: 'No app has this id.' },
+  CONVOT_ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONVOT_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The body or frame is too large.' },
+  CONVOT_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
+  CONVOT_ERR_INTERNAL: { status: 500, message: 'Internal server error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The JSON body of every error response and the payload of every WebSocket error frame. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** The offending field, for validation errors (e.g. `body`, `client_id`). */
+  field?: string;
+}

@@ -1,0 +1,186 @@
+/**
+ * Wire types shared by the widget, the inbox and the server: REST bodies and WebSocket frames.
+ * Parsers for inbound data live beside them so both sides agree on one definition.
+ */
+import { ERRORS, type ErrorBody, type ErrorCode } from './errors.js';
+import { ValidationError, bool, clientId, int, obj, str } from './validate.js';
+
+export const MAX_MESSAGE_LENGTH = 5000;
+
+export type Author = 'visitor' | 'agent' | 'system';
+
+export interface WireMessage {
+  conversation_id: string;
+  seq: number;
+  client_id: string | null;
+  author: Author;
+  /** Display name of the agent for agent messages; null otherwise. */
+  agent_name: string | null;
+  body: string;
+  /** ISO 8601 timestamp set by the server at commit. */
+  created_at: string;
+}
+
+/** POST /api/v1/apps/:appId/sessions response. */
+export interface SessionResponse {
+  session_id: string;
+  /** Secret bearer token: kept by the widget, sent in a header or the first frame only. */
+  token: string;
+  resumed: boolean;
+}
+
+/** GET /api/v1/apps/:appId/config response: the app's public settings. */
+export interface AppPublicConfig {
+  app_id: string;
+  name: string;
+  available: boolean;
+}
+
+// ---- visitor socket ----------------------------------------------------------------------
+
+export type VisitorClientFrame =
+  | { type: 'auth'; token: string; last_seq: number }
+  | { type: 'message'; client_id: string; body: string }
+  | { type: 'read'; seq: number }
+  | { type: 'ping' };
+
+export type VisitorServerFrame =
+  | {
+      type: 'ready';
+      session_id: string;
+      conversation_id: string | null;
+      /** Messages after the client's last_seq, in seq order. */
+      messages: WireMessage[];
+      /** Highest agent-message seq the visitor has read. */
+      read_seq: number;
+      available: boolean;
+    }
+  | { type: 'ack'; client_id: string; message: WireMessage }
+  | { type: 'message'; message: WireMessage }
+  | { type: 'availability'; available: boolean }
+  | { type: 'pong' }
+  | ({ type: 'error' } & ErrorBody);
+
+// ---- agent socket ------------------------------------------------------------------------
+
+export interface ConversationSummary {
+  id: string;
+  app_id: string;
+  visitor: VisitorProfile;
+  last_seq: number;
+  /** Highest seq any agent has read; messages after it from the visitor are unread. */
+  agent_read_seq: number;
+  unread_count: number;
+  last_message: WireMessage | null;
+  last_message_at: string | null;
+  created_at: string;
+}
+
+export interface VisitorProfile {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  avatar_url: string | null;
+  external_id: string | null;
+  verified: boolean;
+  custom_data: Record<string, unknown>;
+}
+
+export interface AgentProfile {
+  id: string;
+  email: string;
+  name: string;
+  online: boolean;
+}
+
+export type AgentClientFrame =
+  | { type: 'message'; conversation_id: string; client_id: string; body: string }
+  | { type: 'read'; conversation_id: string; seq: number }
+  | { type: 'presence'; online: boolean }
+  | { type: 'ping' };
+
+export type AgentServerFrame =
+  | { type: 'ready'; agent: AgentProfile; agents_online: number }
+  | { type: 'ack'; client_id: string; message: WireMessage }
+  | { type: 'message'; conversation: ConversationSummary; message: WireMessage }
+  | { type: 'conversation'; conversation: ConversationSummary }
+  | { type: 'presence'; agents_online: number; agent: AgentProfile }
+  | { type: 'pong' }
+  | ({ type: 'error' } & ErrorBody);
+
+// ---- parsers -----------------------------------------------------------------------------
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERRORS[code].message,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+  toBody(): ErrorBody {
+    return this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
+  }
+}
+
+/** Parses a text frame into a JSON object or throws a ProtocolError. */
+export function parseFrameText(text: string): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ProtocolError('CONVOT_ERR_INVALID_JSON', 'The frame is not valid JSON.');
+  }
+  return wrap(() => obj(data, 'frame'));
+}
+
+/** Runs a validator and turns its ValidationError into a CONVOT_ERR_BAD_REQUEST naming the field. */
+export function wrap<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', e.message, e.field);
+    throw e;
+  }
+}
+
+export function messageBody(o: Record<string, unknown>): string {
+  return str(o, 'body', { min: 1, max: MAX_MESSAGE_LENGTH, trim: true });
+}
+
+export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientFrame {
+  return wrap((): VisitorClientFrame => {
+    switch (data.type) {
+      case 'auth':
+        return { type: 'auth', token: str(data, 'token', { min: 10, max: 200 }), last_seq: int(data, 'last_seq', { min: 0, optional: true }) };
+      case 'message':
+        return { type: 'message', client_id: clientId(data), body: messageBody(data) };
+      case 'read':
+        return { type: 'read', seq: int(data, 'seq', { min: 0 }) };
+      case 'ping':
+        return { type: 'ping' };
+      default:
+        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected auth, message, read or ping.`, 'type');
+    }
+  });
+}
+
+export function parseAgentFrame(data: Record<string, unknown>): AgentClientFrame {
+  return wrap((): AgentClientFrame => {
+    switch (data.type) {
+      case 'message':
+        return { type: 'message', conversation_id: str(data, 'conversation_id', { min: 1, max: 64 }), client_id: clientId(data), body: messageBody(data) };
+      case 'read':
+        return { type: 'read', conversation_id: str(data, 'conversation_id', { min: 1, max: 64 }), seq: int(data, 'seq', { min: 0 }) };
+      case 'presence':
+        return { type: 'presence', online: bool(data, 'online') };
+      case 'ping':
+        return { type: 'ping' };
+      default:
+        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected message, read, presence or ping.`, 'type');
+    }
+  });
+}
