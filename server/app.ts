@@ -77,5 +77,5 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   app.addHook('onClose', async () => {
     await fanout.close();
   });
-  return app as ConvotApp;
+  return app as unknown as ConvotApp;
 }

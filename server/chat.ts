@@ -2,7 +2,7 @@
  * Chat operations shared by REST routes and sockets: store, then announce through the fan-out.
  * Announcing after commit is what lets every instance deliver the same rows.
  */
-import type { WireMessage } from '../src/protocol/index.js';
+import type { VisitorEvent, VisitorUpdate, WireMessage } from '../src/protocol/index.js';
 import type { Fanout } from './realtime/fanout.js';
 import { DuplicateRace, type Repo, type VisitorSessionRow } from './storage/repo.js';
 
@@ -39,6 +39,22 @@ export class Chat {
     const id = await this.repo.markAgentRead(conversationPublicId, seq);
     if (id) await this.fanout.publish({ k: 'conversation', c: id });
     return id !== null;
+  }
+
+  async updateVisitor(session: VisitorSessionRow, update: VisitorUpdate): Promise<void> {
+    await this.repo.updateVisitor(session.visitor_id, update);
+    await this.announceVisitor(session.visitor_id);
+  }
+
+  async addVisitorEvent(session: VisitorSessionRow, event: VisitorEvent): Promise<void> {
+    await this.repo.addVisitorEvent(session.visitor_id, event);
+    await this.announceVisitor(session.visitor_id);
+  }
+
+  /** Agents see visitor changes through the visitor's current conversation, if any. */
+  private async announceVisitor(visitorId: string): Promise<void> {
+    const conv = await this.repo.currentConversation(visitorId);
+    if (conv) await this.fanout.publish({ k: 'conversation', c: conv.id });
   }
 
   async setAgentOnline(agentId: string, online: boolean): Promise<void> {

@@ -4,7 +4,7 @@
  * agent socket. Everything but sign-in requires a signed-in agent.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { WebSocket } from '@fastify/websocket';
 import {
   ProtocolError,
   bool,
@@ -94,7 +94,12 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub }: Dep
       const q = req.query as Record<string, string | undefined>;
       return q.after === undefined ? 0 : int({ after: Number(q.after) }, 'after', { min: 0 });
     });
-    return { conversation: await repo.conversationSummary(internal), messages: await repo.messagesAfter(internal, after) };
+    const visitorId = (await repo.visitorOfConversationPublicId(id))!;
+    return {
+      conversation: await repo.conversationSummary(internal),
+      messages: await repo.messagesAfter(internal, after),
+      events: await repo.visitorEvents(visitorId),
+    };
   });
 
   app.post('/conversations/:id/messages', { preHandler: requireAgent }, async (req, reply) => {

@@ -4,7 +4,7 @@
  * every authenticated route resolves the bearer token to exactly one visitor session.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { WebSocket } from 'ws';
+import type { WebSocket } from '@fastify/websocket';
 import {
   ProtocolError,
   clientId,
@@ -12,7 +12,9 @@ import {
   messageBody,
   obj,
   parseFrameText,
+  parseVisitorEvent,
   parseVisitorFrame,
+  parseVisitorUpdate,
   wrap,
   type AppPublicConfig,
   type SessionResponse,
@@ -104,6 +106,23 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
     return { message: result.message };
   });
 
+  /** Profile fields from `identify` and `set user:*`, session data and segments. */
+  app.put('/visitor', async (req) => {
+    const session = await requireSession(req);
+    const update = parseVisitorUpdate(req.body);
+    delete update.user_hash; // verification is checked by the identity module, never stored
+    await chat.updateVisitor(session, update);
+    return { ok: true };
+  });
+
+  /** `set session:event`: a named event on the visitor's timeline, shown to agents. */
+  app.post('/events', async (req, reply) => {
+    const session = await requireSession(req);
+    await chat.addVisitorEvent(session, parseVisitorEvent(req.body));
+    reply.code(201);
+    return { ok: true };
+  });
+
   app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
     const appId = req.convotApp!.id;
     let session: VisitorSessionRow | null = null;
@@ -139,6 +158,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
             messages,
             read_seq: conv?.visitor_read_seq ?? 0,
             available: (await repo.agentsOnline()) > 0,
+            visitor: (await repo.visitorProfile(found.visitor_id))!,
           });
           if (socket.readyState === socket.OPEN) detach = hub.addVisitor(peer);
         });

@@ -80,6 +80,20 @@ CREATE TABLE messages (
 );
 `,
   },
+  {
+    id: 2,
+    name: 'visitor timeline events',
+    sql: `
+CREATE TABLE visitor_events (
+  id bigserial PRIMARY KEY,
+  visitor_id bigint NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+  name text NOT NULL,
+  data jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX visitor_events_visitor ON visitor_events(visitor_id, id);
+`,
+  },
 ];
 
 /**

@@ -2,7 +2,7 @@
  * Data access for the chat: every SQL statement the server runs lives here, so routes and
  * sockets speak in domain terms and both stores run the same queries.
  */
-import type { AgentProfile, Author, ConversationSummary, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
+import type { AgentProfile, Author, ConversationSummary, TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
 import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
 import { isUniqueViolation, type Db, type Queryable } from './db.js';
 
@@ -162,6 +162,55 @@ export class Repo {
     return rows[0] ?? null;
   }
 
+  // ---- visitor profile and timeline ------------------------------------------------------
+
+  /** Applies a profile update: given fields replace, session_data merges, segments replace. */
+  async updateVisitor(visitorId: string, u: VisitorUpdate): Promise<void> {
+    await this.db.query(
+      `UPDATE visitors SET
+         email = COALESCE($2, email), phone = COALESCE($3, phone), name = COALESCE($4, name),
+         avatar_url = COALESCE($5, avatar_url), company = COALESCE($6, company), external_id = COALESCE($7, external_id),
+         custom_data = CASE WHEN $8::jsonb IS NULL THEN custom_data ELSE custom_data || $8::jsonb END,
+         session_data = CASE WHEN $9::jsonb IS NULL THEN session_data ELSE session_data || $9::jsonb END,
+         segments = COALESCE($10::jsonb, segments),
+         updated_at = now()
+       WHERE id = $1`,
+      [
+        visitorId,
+        u.email ?? null,
+        u.phone ?? null,
+        u.name ?? null,
+        u.avatar_url ?? null,
+        u.company ?? null,
+        u.external_id ?? null,
+        u.custom_data ? JSON.stringify(u.custom_data) : null,
+        u.session_data ? JSON.stringify(u.session_data) : null,
+        u.segments ? JSON.stringify(u.segments) : null,
+      ],
+    );
+  }
+
+  async visitorProfile(visitorId: string): Promise<VisitorProfile | null> {
+    const rows = await this.db.query<VisitorProfile>(
+      `SELECT public_id AS id, name, email, phone, company, avatar_url, external_id, verified, custom_data, session_data, segments
+       FROM visitors WHERE id = $1`,
+      [visitorId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async addVisitorEvent(visitorId: string, e: VisitorEvent): Promise<void> {
+    await this.db.query('INSERT INTO visitor_events (visitor_id, name, data) VALUES ($1, $2, $3)', [visitorId, e.name, JSON.stringify(e.data)]);
+  }
+
+  async visitorEvents(visitorId: string, limit = 200): Promise<TimelineEvent[]> {
+    const rows = await this.db.query<{ name: string; data: Record<string, unknown>; created_at: Date }>(
+      'SELECT name, data, created_at FROM (SELECT * FROM visitor_events WHERE visitor_id = $1 ORDER BY id DESC LIMIT $2) e ORDER BY id',
+      [visitorId, limit],
+    );
+    return rows.map((r) => ({ name: r.name, data: r.data, created_at: iso(r.created_at)! }));
+  }
+
   // ---- conversations and messages ---------------------------------------------------------
 
   /** The visitor's current conversation: the most recent open one. */
@@ -269,6 +318,11 @@ export class Repo {
     return rows[0]?.id ?? null;
   }
 
+  async visitorOfConversationPublicId(publicId: string): Promise<string | null> {
+    const rows = await this.db.query<{ visitor_id: string }>('SELECT visitor_id::text AS visitor_id FROM conversations WHERE public_id = $1', [publicId]);
+    return rows[0]?.visitor_id ?? null;
+  }
+
   async conversationVisitor(conversationId: string): Promise<{ visitor_id: string; app_id: string } | null> {
     const rows = await this.db.query<{ visitor_id: string; app_id: string }>('SELECT visitor_id::text AS visitor_id, app_id FROM conversations WHERE id = $1', [
       conversationId,
@@ -288,7 +342,7 @@ export class Repo {
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
       `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.last_seq, c.agent_read_seq, c.last_message_at, c.created_at,
-         v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.custom_data,
+         v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.custom_data, v.session_data, v.segments,
          (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
        FROM conversations c JOIN visitors v ON v.id = c.visitor_id
        ${filter}
@@ -317,6 +371,8 @@ export class Repo {
         external_id: r.external_id,
         verified: r.verified,
         custom_data: r.custom_data ?? {},
+        session_data: r.session_data ?? {},
+        segments: r.segments ?? [],
       } satisfies VisitorProfile,
       last_seq: Number(r.last_seq),
       agent_read_seq: Number(r.agent_read_seq),
@@ -349,6 +405,8 @@ interface SummaryRow {
   external_id: string | null;
   verified: boolean;
   custom_data: Record<string, unknown>;
+  session_data: Record<string, unknown>;
+  segments: string[];
   unread_count: number;
 }
 

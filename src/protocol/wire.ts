@@ -54,6 +54,8 @@ export type VisitorServerFrame =
       /** Highest agent-message seq the visitor has read. */
       read_seq: number;
       available: boolean;
+      /** What the server knows about this visitor (from identify and set calls). */
+      visitor: VisitorProfile;
     }
   | { type: 'ack'; client_id: string; message: WireMessage }
   | { type: 'message'; message: WireMessage }
@@ -86,6 +88,8 @@ export interface VisitorProfile {
   external_id: string | null;
   verified: boolean;
   custom_data: Record<string, unknown>;
+  session_data: Record<string, unknown>;
+  segments: string[];
 }
 
 export interface AgentProfile {
@@ -182,5 +186,68 @@ export function parseAgentFrame(data: Record<string, unknown>): AgentClientFrame
       default:
         throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected message, read, presence or ping.`, 'type');
     }
+  });
+}
+
+// ---- visitor profile and timeline ---------------------------------------------------------
+
+/** PUT /api/v1/apps/:appId/visitor: fields the page knows about the visitor. All optional. */
+export interface VisitorUpdate {
+  email?: string;
+  phone?: string;
+  name?: string;
+  avatar_url?: string;
+  company?: string;
+  external_id?: string;
+  user_hash?: string;
+  custom_data?: Record<string, unknown>;
+  /** Merged into the stored session data. */
+  session_data?: Record<string, unknown>;
+  /** Replaces the stored segments. */
+  segments?: string[];
+}
+
+/** POST /api/v1/apps/:appId/events: a named event on the visitor's timeline. */
+export interface VisitorEvent {
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export interface TimelineEvent extends VisitorEvent {
+  created_at: string;
+}
+
+const PROFILE_FIELDS = ['email', 'phone', 'name', 'avatar_url', 'company', 'external_id', 'user_hash'] as const;
+const MAX_JSON = 16 * 1024;
+
+function jsonObject(o: Record<string, unknown>, field: string): Record<string, unknown> {
+  const v = obj(o[field], field);
+  if (JSON.stringify(v).length > MAX_JSON) throw new ValidationError(field, `${field} must serialize to at most ${MAX_JSON} bytes`);
+  return v;
+}
+
+export function parseVisitorUpdate(data: unknown): VisitorUpdate {
+  return wrap(() => {
+    const o = obj(data);
+    const out: VisitorUpdate = {};
+    for (const f of PROFILE_FIELDS) if (o[f] !== undefined && o[f] !== null) out[f] = str(o, f, { max: f === 'avatar_url' ? 2048 : 320, trim: true });
+    if (out.avatar_url && !/^https?:\/\//i.test(out.avatar_url)) throw new ValidationError('avatar_url', 'avatar_url must be an http(s) URL');
+    if (o.custom_data !== undefined) out.custom_data = jsonObject(o, 'custom_data');
+    if (o.session_data !== undefined) out.session_data = jsonObject(o, 'session_data');
+    if (o.segments !== undefined) {
+      const seg = o.segments;
+      if (!Array.isArray(seg) || seg.some((x) => typeof x !== 'string' || x.length > 100) || seg.length > 100) {
+        throw new ValidationError('segments', 'segments must be an array of at most 100 strings');
+      }
+      out.segments = seg as string[];
+    }
+    return out;
+  });
+}
+
+export function parseVisitorEvent(data: unknown): VisitorEvent {
+  return wrap(() => {
+    const o = obj(data);
+    return { name: str(o, 'name', { min: 1, max: 100, trim: true }), data: o.data === undefined || o.data === null ? {} : jsonObject(o, 'data') };
   });
 }

@@ -1,0 +1,99 @@
+import type { Author, WireMessage } from '../protocol/wire.js';
+
+export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
+export type MessageStatus = 'pending' | 'sent' | 'failed';
+
+/** A message as the widget shows it: server messages, the visitor's pending ones, local notes. */
+export interface ChatMessage {
+  /** Stable render key: the client id when there is one, else `seq:N`, else a local id. */
+  key: string;
+  clientId: string | null;
+  seq: number | null;
+  author: Author;
+  agentName: string | null;
+  body: string;
+  createdAt: string;
+  status: MessageStatus;
+  /** Sort position: the seq for stored messages; lastSeq + 0.5 when a pending or local one was made. */
+  order: number;
+  /** Shown only in this browser (`message:show`); never sent. */
+  local?: boolean;
+}
+
+export type UserField = 'email' | 'phone' | 'nickname' | 'avatar' | 'company';
+export type UserProfile = Record<UserField, string | null>;
+
+export interface WidgetState {
+  open: boolean;
+  launcherVisible: boolean;
+  connection: ConnectionState;
+  sessionId: string | null;
+  conversationId: string | null;
+  messages: readonly ChatMessage[];
+  /** Highest seq received from the server. */
+  lastSeq: number;
+  /** Highest seq the visitor has read. */
+  readSeq: number;
+  /** Agent messages after readSeq. */
+  unread: number;
+  /** At least one agent is online. */
+  available: boolean;
+  composerText: string;
+  /** What the page told us about the visitor (identify, `set user:*`). */
+  user: UserProfile;
+  sessionData: Readonly<Record<string, unknown>>;
+  segments: readonly string[];
+  /** A problem worth showing in the panel, already in words for the visitor. */
+  problem: 'unknown-app' | 'origin' | null;
+}
+
+export const initialState = (): WidgetState => ({
+  open: false,
+  launcherVisible: true,
+  connection: 'idle',
+  sessionId: null,
+  conversationId: null,
+  messages: [],
+  lastSeq: 0,
+  readSeq: 0,
+  unread: 0,
+  available: false,
+  composerText: '',
+  user: { email: null, phone: null, nickname: null, avatar: null, company: null },
+  sessionData: {},
+  segments: [],
+  problem: null,
+});
+
+export function fromWire(m: WireMessage): ChatMessage {
+  return {
+    key: m.client_id ?? `seq:${m.seq}`,
+    clientId: m.client_id,
+    seq: m.seq,
+    author: m.author,
+    agentName: m.agent_name,
+    body: m.body,
+    createdAt: m.created_at,
+    status: 'sent',
+    order: m.seq,
+  };
+}
+
+/**
+ * Merges server messages into the list: replaces the pending copy of an acknowledged message,
+ * ignores ones already present, keeps seq order with pending and local messages after.
+ */
+export function mergeMessages(list: readonly ChatMessage[], incoming: readonly WireMessage[]): ChatMessage[] {
+  const byKey = new Map(list.map((m) => [m.key, m]));
+  for (const w of incoming) {
+    const m = fromWire(w);
+    byKey.set(m.key, m); // an ack replaces the pending copy; a repeat replaces itself
+  }
+  return sortMessages([...byKey.values()]);
+}
+
+export const countUnread = (messages: readonly ChatMessage[], readSeq: number): number =>
+  messages.filter((m) => m.author !== 'visitor' && !m.local && m.seq !== null && m.seq > readSeq).length;
+
+export const sortMessages = (list: ChatMessage[]): ChatMessage[] =>
+  list.sort((a, b) => a.order - b.order || a.createdAt.localeCompare(b.createdAt));

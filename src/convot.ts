@@ -1,0 +1,3 @@
+/** Registers every Convot element. */
+import './define/convot-widget.js';
+import './define/convot-chat-panel.js';

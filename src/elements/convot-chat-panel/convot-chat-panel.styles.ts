@@ -1,0 +1,170 @@
+import { css } from 'lit';
+
+export const panelStyles = css`
+  :host {
+    display: block;
+  }
+  .panel {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    box-sizing: border-box;
+    overflow: hidden;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 12px 40px rgb(15 23 42 / 0.28);
+    font-size: 15px;
+    line-height: 1.4;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    padding: 16px;
+    background: var(--_primary);
+    color: var(--_on-primary);
+  }
+  header .titles {
+    flex: 1;
+    min-width: 0;
+  }
+  h2 {
+    margin: 0;
+    font-size: 17px;
+    font-weight: 600;
+  }
+  .status {
+    margin: 2px 0 0;
+    font-size: 13px;
+  }
+  .dot {
+    display: inline-block;
+    width: 8px;
+    height: 8px;
+    margin-inline-end: 6px;
+    border-radius: 50%;
+    background: #86efac;
+    vertical-align: 1px;
+  }
+  .dot.away {
+    background: #fde68a;
+  }
+  .icon-button {
+    display: grid;
+    place-items: center;
+    width: 36px;
+    height: 36px;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+  }
+  .icon-button:hover {
+    background: rgb(255 255 255 / 0.15);
+  }
+  .icon-button:focus-visible {
+    outline: 2px solid var(--_on-primary);
+    outline-offset: 1px;
+  }
+  .messages {
+    flex: 1;
+    overflow-y: auto;
+    padding: 16px;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    overscroll-behavior: contain;
+  }
+  .empty,
+  .notice {
+    margin: auto 0;
+    color: var(--_muted);
+    text-align: center;
+    font-size: 14px;
+  }
+  .notice {
+    margin: 0;
+    padding: 8px 16px;
+    background: var(--_surface-2);
+  }
+  .msg {
+    max-width: 80%;
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+  }
+  .msg.visitor {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  .msg.agent,
+  .msg.system {
+    align-self: flex-start;
+  }
+  .bubble {
+    padding: 8px 12px;
+    border-radius: 14px;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .visitor .bubble {
+    background: var(--_primary);
+    color: var(--_on-primary);
+    border-end-end-radius: 4px;
+  }
+  .agent .bubble,
+  .system .bubble {
+    background: var(--_surface-2);
+    color: var(--_text);
+    border-end-start-radius: 4px;
+  }
+  .meta {
+    font-size: 12px;
+    color: var(--_muted);
+  }
+  .composer {
+    display: flex;
+    align-items: flex-end;
+    gap: 8px;
+    padding: 12px;
+    border-top: 1px solid var(--_border);
+  }
+  textarea {
+    flex: 1;
+    min-height: 40px;
+    max-height: 120px;
+    resize: none;
+    box-sizing: border-box;
+    padding: 9px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 12px;
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+  }
+  textarea:focus-visible {
+    outline: 2px solid var(--_primary);
+    outline-offset: 0;
+    border-color: transparent;
+  }
+  .send {
+    width: 40px;
+    height: 40px;
+    background: var(--_primary);
+    color: var(--_on-primary);
+  }
+  .send:hover {
+    background: var(--_primary);
+    filter: brightness(1.1);
+  }
+  .send:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  .send:focus-visible {
+    outline: 2px solid var(--_primary);
+    outline-offset: 2px;
+  }
+`;

@@ -1,0 +1,147 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatClient } from '../../client/chat-client.js';
+import type { ChatMessage, WidgetState } from '../../client/state.js';
+import { en, type Catalog } from '../../i18n/en.js';
+import { srOnly } from '../shared/theme.styles.js';
+import { panelStyles } from './convot-chat-panel.styles.js';
+
+/**
+ * The chat panel: header, message log and composer, rendered from a ChatClient's store.
+ * Internal to Convot: `<convot-widget>` loads it lazily on first open or when the browser is idle.
+ * Theme tokens are inherited from the host element that contains it.
+ *
+ * @tag convot-chat-panel
+ * @summary Chat panel (header, messages, composer) used inside Convot's elements.
+ * @csspart panel - The panel's outer box.
+ * @csspart header - The coloured header with the team name and status.
+ * @csspart messages - The scrolling message log.
+ * @csspart composer - The form with the message field and send button.
+ */
+export class ConvotChatPanel extends LitElement {
+  static override styles = [srOnly, panelStyles];
+
+  /** The client whose conversation this panel shows. */
+  @property({ attribute: false }) client?: ChatClient;
+
+  /** UI strings for the current locale. */
+  @property({ attribute: false }) strings: Catalog = en;
+
+  /** Team name shown in the header. */
+  @property() heading = '';
+
+  /** Whether the panel shows a close button (the floating widget does, inline embeds do not). */
+  @property({ type: Boolean, attribute: 'closable' }) closable = false;
+
+  @query('textarea') private input?: HTMLTextAreaElement;
+  @query('.messages') private list?: HTMLElement;
+
+  private unsubscribe?: () => void;
+  private stickToBottom = true;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client') && this.isConnected) this.subscribe();
+    if (this.list) {
+      const l = this.list;
+      this.stickToBottom = l.scrollHeight - l.scrollTop - l.clientHeight < 48;
+    }
+  }
+
+  protected override updated(): void {
+    if (this.stickToBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** Moves keyboard focus to the message field. */
+  focusComposer(): void {
+    this.input?.focus();
+  }
+
+  private subscribe(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.client?.store.subscribe(() => this.requestUpdate());
+  }
+
+  private onSubmit(e: Event): void {
+    e.preventDefault();
+    const client = this.client;
+    if (!client) return;
+    if (client.send(client.state.composerText)) {
+      client.setComposerText('');
+      this.stickToBottom = true;
+    }
+  }
+
+  private onKeydown(e: KeyboardEvent): void {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.onSubmit(e);
+  }
+
+  private onInput(e: Event): void {
+    this.client?.setComposerText((e.target as HTMLTextAreaElement).value);
+  }
+
+  private onClose(): void {
+    this.dispatchEvent(new Event('convot-panel-close', { bubbles: true, composed: true }));
+  }
+
+  private renderMessage(m: ChatMessage, s: Catalog) {
+    const who = m.author === 'visitor' ? s.you : (m.agentName ?? s.team);
+    const time = new Date(m.createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : s.sent;
+    return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
+      <span class="sr-only">${who}:</span>
+      <div class="bubble">${m.body}</div>
+      <span class="meta">${m.author === 'visitor' ? '' : `${who} · `}${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
+    </div>`;
+  }
+
+  private renderNotice(state: WidgetState, s: Catalog) {
+    if (state.problem === 'unknown-app') return html`<p class="notice" role="alert">${s.unknownApp}</p>`;
+    if (state.problem === 'origin') return html`<p class="notice" role="alert">${s.badOrigin}</p>`;
+    if (state.connection === 'offline') return html`<p class="notice">${s.reconnecting}</p>`;
+    return nothing;
+  }
+
+  protected override render() {
+    const state = this.client?.state;
+    if (!state) return nothing;
+    const s = this.strings;
+    return html`<section part="panel" class="panel" role="dialog" aria-labelledby="title">
+      <header part="header">
+        <div class="titles">
+          <h2 id="title">${this.heading || s.title}</h2>
+          <p class="status"><span class="dot ${state.available ? '' : 'away'}"></span>${state.available ? s.online : s.away}</p>
+        </div>
+        ${this.closable
+          ? html`<button class="icon-button close" type="button" aria-label=${s.closeChat} @click=${this.onClose}>
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>
+            </button>`
+          : nothing}
+      </header>
+      ${this.renderNotice(state, s)}
+      <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
+        ${state.messages.length
+          ? repeat(state.messages, (m) => m.key, (m) => this.renderMessage(m, s))
+          : html`<p class="empty">${s.empty}</p>`}
+      </div>
+      <form part="composer" class="composer" @submit=${this.onSubmit}>
+        <label class="sr-only" for="input">${s.composerLabel}</label>
+        <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown}></textarea>
+        <button class="icon-button send" type="submit" aria-label=${s.send} ?disabled=${!state.composerText.trim()}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
+        </button>
+      </form>
+    </section>`;
+  }
+}

@@ -1,0 +1,24 @@
+/** English UI strings: the reference catalog every other locale must match key for key. */
+export const en = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  title: 'Chat with us',
+  online: 'We are online',
+  away: 'We will reply as soon as we can',
+  reconnecting: 'Reconnecting…',
+  messages: 'Conversation',
+  empty: 'Ask us anything. We usually reply within a few minutes.',
+  composerLabel: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  sending: 'Sending…',
+  sent: 'Sent',
+  you: 'You',
+  team: 'Team',
+  unknownApp: 'This chat is not set up correctly (unknown app id).',
+  badOrigin: 'This chat is not enabled on this website.',
+  dismiss: 'Dismiss',
+};
+
+export type Catalog = typeof en;

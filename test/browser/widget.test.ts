@@ -1,0 +1,152 @@
+import { aTimeout, expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { agentReply, launcher, openWidget, panel, panelPart, sendAndAwaitAck, widgetFixture } from './helpers.js';
+
+describe('<convot-widget>', () => {
+  it('renders a launcher button with an accessible name, closed by default', async () => {
+    const el = await widgetFixture();
+    const button = launcher(el);
+    expect(button).to.exist;
+    expect(button.getAttribute('aria-label')).to.equal('Open chat');
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+    expect(el.open).to.equal(false);
+    expect(el.hasAttribute('open')).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
+  it('opens and closes from the launcher and fires chat events', async () => {
+    const el = await widgetFixture();
+    const opened = oneEvent(el, 'convot-chat-opened');
+    launcher(el).click();
+    await opened;
+    expect(el.open).to.equal(true);
+    expect(el.hasAttribute('open')).to.equal(true);
+    await waitUntil(() => panelPart(el, 'textarea'));
+    expect(launcher(el).getAttribute('aria-expanded')).to.equal('true');
+    await expect(el).to.be.accessible();
+
+    const closed = oneEvent(el, 'convot-chat-closed');
+    launcher(el).click();
+    await closed;
+    expect(el.open).to.equal(false);
+    expect((shadowWrap(el) as HTMLElement).hidden).to.equal(true);
+  });
+
+  it('is keyboard operable: the launcher takes focus, Escape closes and returns focus', async () => {
+    const el = await widgetFixture();
+    const button = launcher(el);
+    button.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.open && panelPart(el, 'textarea'));
+    // Focus moves into the composer on open.
+    await waitUntil(() => panel(el)!.shadowRoot!.activeElement === panelPart(el, 'textarea'), 'composer not focused');
+    await sendKeys({ press: 'Escape' });
+    expect(el.open).to.equal(false);
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+  });
+
+  it('closes from the panel close button and returns focus to the launcher', async () => {
+    const el = await widgetFixture();
+    await openWidget(el);
+    panelPart<HTMLButtonElement>(el, 'button.close')!.click();
+    await el.updateComplete;
+    expect(el.open).to.equal(false);
+    expect(el.shadowRoot!.activeElement).to.equal(launcher(el));
+  });
+
+  it('composer: Enter sends, Shift+Enter does not, empty text cannot be sent', async () => {
+    const el = await widgetFixture();
+    await openWidget(el);
+    const textarea = panelPart<HTMLTextAreaElement>(el, 'textarea')!;
+    const send = panelPart<HTMLButtonElement>(el, 'button.send')!;
+    expect(send.disabled).to.equal(true);
+    textarea.focus();
+    await sendKeys({ type: 'Hello' });
+    await el.updateComplete;
+    await panel(el)!.updateComplete;
+    expect(send.disabled).to.equal(false);
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    expect(el.client!.state.messages).to.have.length(0);
+    expect(textarea.value).to.equal('Hello\n');
+    const sent = oneEvent(el, 'convot-message-sent');
+    await sendKeys({ press: 'Enter' });
+    const ev = await sent;
+    expect(ev.detail).to.deep.equal({ unread_count: 0 });
+    const msgs = el.client!.state.messages;
+    expect(msgs).to.have.length(1);
+    expect(msgs[0]!.body).to.equal('Hello'); // trimmed
+    expect(msgs[0]!.status).to.equal('sent');
+    expect(msgs[0]!.seq).to.equal(1);
+    expect(textarea.value).to.equal('');
+    await panel(el)!.updateComplete;
+    const bubble = panelPart(el, '.msg.visitor');
+    expect(bubble?.dataset.status).to.equal('sent');
+    expect(bubble?.textContent).to.contain('Hello');
+  });
+
+  it('shows a message as pending until the server acknowledges it', async () => {
+    const el = await widgetFixture();
+    await openWidget(el);
+    el.client!.stop(); // offline: the message waits in the outbox
+    el.sendMessage('while offline');
+    await panel(el)!.updateComplete;
+    expect(panelPart(el, '.msg.visitor')!.dataset.status).to.equal('pending');
+    const sent = oneEvent(el, 'convot-message-sent');
+    el.client!.start();
+    await sent;
+    await panel(el)!.updateComplete;
+    expect(panelPart(el, '.msg.visitor')!.dataset.status).to.equal('sent');
+  });
+
+  it('receives agent replies live and counts unread while closed', async () => {
+    const el = await widgetFixture();
+    await sendAndAwaitAck(el, 'Need help');
+    const conversationId = el.client!.state.conversationId!;
+    const received = oneEvent(el, 'convot-message-received');
+    await agentReply(conversationId, 'Hi, how can I help?');
+    const ev = await received;
+    expect(ev.detail).to.deep.equal({ unread_count: 1 });
+    await el.updateComplete;
+    expect(el.unreadCount).to.equal(1);
+    const badge = el.shadowRoot!.querySelector('.badge');
+    expect(badge?.textContent?.trim()).to.equal('1');
+    expect(launcher(el).getAttribute('aria-label')).to.equal('Open chat, 1 unread message');
+
+    await openWidget(el);
+    await waitUntil(() => el.unreadCount === 0, 'opening did not clear unread');
+    await panel(el)!.updateComplete;
+    const agentMsg = panelPart(el, '.msg.agent');
+    expect(agentMsg?.textContent).to.contain('Hi, how can I help?');
+    expect(agentMsg?.textContent).to.contain('Bea');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
+  });
+
+  it('keeps the conversation after a reload (same session, same history)', async () => {
+    const first = await widgetFixture();
+    await sendAndAwaitAck(first, 'Remember me');
+    const sessionId = first.sessionId;
+    await agentReply(first.client!.state.conversationId!, 'We will');
+    await waitUntil(() => first.client!.state.messages.length === 2);
+    first.remove(); // like leaving the page
+
+    const second = await widgetFixture({ keepStorage: true });
+    expect(second.sessionId).to.equal(sessionId);
+    await waitUntil(() => second.client!.state.messages.length === 2, 'history not restored');
+    expect(second.client!.state.messages.map((m) => m.body)).to.deep.equal(['Remember me', 'We will']);
+  });
+
+  it('does not leak listeners or sockets when removed', async () => {
+    const el = await widgetFixture();
+    const client = el.client!;
+    el.remove();
+    await aTimeout(0);
+    expect(client.state.connection).to.equal('idle');
+    expect(el.client).to.equal(undefined);
+  });
+});
+
+const shadowWrap = (el: Element) => el.shadowRoot!.querySelector('.panel-wrap');

@@ -1,0 +1,81 @@
+// Browser tests run in Debian's Chromium against the TypeScript sources, talking to a real
+// Convot server (in-memory PGlite) started here on a free port.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { register } from 'tsx/esm/api';
+import { chromiumPath } from './scripts/chromium.mjs';
+
+register();
+const { buildApp } = await import('./server/app.ts');
+const { openPglite } = await import('./server/storage/pglite.ts');
+const { parseConfig } = await import('./server/config.ts');
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const testPort = await freePort();
+const db = await openPglite();
+const config = parseConfig({
+  apps: [{ id: 'app_browser', name: 'Browser tests', identity_secret: 'browser-secret', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] }],
+  agents: [{ email: 'agent@browser.test', name: 'Bea', password: 'browser-pass' }],
+});
+const app = await buildApp({ db, config, root: process.cwd() });
+const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['production'] },
+  port: testPort,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      // Server commands let browser tests act as the agent (executeServerCommand).
+      name: 'convot-test-server',
+      async executeCommand({ command, payload }) {
+        const { repo, chat } = app.convot;
+        const agent = await repo.findAgentByEmail('agent@browser.test');
+        if (command === 'convot-agent-reply') {
+          const r = await chat.sendAgentMessage(payload.conversationId, agent.id, randomUUID(), payload.body);
+          return r ? r.message : null;
+        }
+        if (command === 'convot-agent-presence') {
+          await chat.setAgentOnline(agent.id, payload.online);
+          return true;
+        }
+        if (command === 'convot-conversations') return repo.conversationSummaries();
+        if (command === 'convot-visitor-events') {
+          const id = await repo.visitorOfConversationPublicId(payload.conversationId);
+          return id ? repo.visitorEvents(id) : null;
+        }
+        return undefined;
+      },
+      async serverStop() {
+        await app.close();
+        await db.close();
+      },
+    },
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
+    <body><script type="module" src="${testFramework}"></script></body></html>`,
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromiumPath(),
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      },
+    }),
+  ],
+};
