@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/validate.js';
+import { parseAppearance, type Appearance } from '../src/protocol/wire.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
 import type { Repo } from './storage/repo.js';
 
@@ -13,7 +14,7 @@ export interface AppConfig {
   identity_secret: string | null;
   require_verification: boolean;
   allowed_origins: string[];
-  appearance: Record<string, unknown>;
+  appearance: Appearance;
 }
 
 export interface AgentConfig {
@@ -78,7 +79,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
         identity_secret: rawSecret === null ? null : secret(rawSecret, `apps[${i}].identity_secret`, env),
         require_verification: o.require_verification === undefined ? false : bool(o, 'require_verification'),
         allowed_origins: origins.map((v: unknown, j) => origin(v, `apps[${i}].allowed_origins[${j}]`)),
-        appearance: o.appearance === undefined ? {} : obj(o.appearance, `apps[${i}].appearance`),
+        appearance: o.appearance === undefined ? {} : parseAppearance(o.appearance, `apps[${i}].appearance`),
       };
     });
     const ids = new Set<string>();

@@ -72,7 +72,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
 
   app.get('/config', async (req): Promise<AppPublicConfig> => {
     const a = req.convotApp!;
-    return { app_id: a.id, name: a.name, available: (await repo.agentsOnline()) > 0 };
+    return { app_id: a.id, name: a.name, available: (await repo.agentsOnline()) > 0, appearance: a.appearance ?? {} };
   });
 
   /** Resumes the session named by the bearer token, or starts a new anonymous one. */

@@ -2,7 +2,7 @@
  * Data access for the chat: every SQL statement the server runs lives here, so routes and
  * sockets speak in domain terms and both stores run the same queries.
  */
-import type { AgentProfile, Author, ConversationSummary, TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
+import type { AgentProfile, Appearance, Author, ConversationSummary, TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
 import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
 import { isUniqueViolation, type Db, type Queryable } from './db.js';
 
@@ -12,7 +12,7 @@ export interface AppRow {
   identity_secret: string | null;
   require_verification: boolean;
   allowed_origins: string[];
-  appearance: Record<string, unknown>;
+  appearance: Appearance;
 }
 
 export interface VisitorSessionRow {
@@ -63,7 +63,7 @@ export class Repo {
 
   // ---- apps and agents (applied from the config file) ------------------------------------
 
-  async upsertApp(app: Omit<AppRow, 'appearance'> & { appearance?: Record<string, unknown> }): Promise<void> {
+  async upsertApp(app: Omit<AppRow, 'appearance'> & { appearance?: Appearance }): Promise<void> {
     await this.db.query(
       `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance)
        VALUES ($1, $2, $3, $4, $5, $6)

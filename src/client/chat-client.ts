@@ -5,6 +5,7 @@
  */
 import {
   MAX_MESSAGE_LENGTH,
+  type AppPublicConfig,
   type SessionResponse,
   type VisitorClientFrame,
   type VisitorEvent,
@@ -50,6 +51,7 @@ export class ChatClient {
   private pendingUpdate: VisitorUpdate = {};
   private pendingEvents: VisitorEvent[] = [];
   private flushing = false;
+  private configLoaded = false;
 
   constructor(readonly options: ChatClientOptions) {
     this.api = new Api(options.server, options.appId);
@@ -192,8 +194,8 @@ export class ChatClient {
     this.pendingUpdate = {};
     this.pendingEvents = [];
     this.loadedSession = null;
-    const { open, launcherVisible } = this.state;
-    this.store.set({ ...initialState(), open, launcherVisible });
+    const { open, launcherVisible, appearance } = this.state;
+    this.store.set({ ...initialState(), open, launcherVisible, appearance });
     if (wasRunning) this.start();
   }
 
@@ -260,7 +262,15 @@ export class ChatClient {
     this.store.set({ connection: 'connecting' });
     let session: SessionResponse;
     try {
-      session = await this.api.request<SessionResponse>('POST', 'sessions', {}, this.token);
+      const [config, s] = await Promise.all([
+        this.configLoaded ? null : this.api.request<AppPublicConfig>('GET', 'config'),
+        this.api.request<SessionResponse>('POST', 'sessions', {}, this.token),
+      ]);
+      session = s;
+      if (config) {
+        this.configLoaded = true;
+        this.store.set({ appearance: config.appearance ?? {} });
+      }
     } catch (e) {
       this.handleConnectError(e);
       return;

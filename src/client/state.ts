@@ -1,4 +1,4 @@
-import type { Author, WireMessage } from '../protocol/wire.js';
+import type { Appearance, Author, WireMessage } from '../protocol/wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 export type MessageStatus = 'pending' | 'sent' | 'failed';
@@ -43,6 +43,8 @@ export interface WidgetState {
   user: UserProfile;
   sessionData: Readonly<Record<string, unknown>>;
   segments: readonly string[];
+  /** The app's appearance from the server config (page settings override it). */
+  appearance: Appearance;
   /** A problem worth showing in the panel, already in words for the visitor. */
   problem: 'unknown-app' | 'origin' | null;
 }
@@ -62,6 +64,7 @@ export const initialState = (): WidgetState => ({
   user: { email: null, phone: null, nickname: null, avatar: null, company: null },
   sessionData: {},
   segments: [],
+  appearance: {},
   problem: null,
 });
 

@@ -29,11 +29,50 @@ export interface SessionResponse {
   resumed: boolean;
 }
 
+export type WidgetTab = 'chat' | 'help' | 'book';
+
+/** `apps[].appearance` in the server config: the widget's defaults, overridable by the page. */
+export interface Appearance {
+  theme_color?: string;
+  position?: 'right' | 'left';
+  tabs?: WidgetTab[];
+  team_name?: string;
+  welcome_text?: string;
+  launcher_label?: string;
+}
+
 /** GET /api/v1/apps/:appId/config response: the app's public settings. */
 export interface AppPublicConfig {
   app_id: string;
   name: string;
   available: boolean;
+  appearance: Appearance;
+}
+
+/** Validates an appearance object (server config); the error names the field. */
+export function parseAppearance(data: unknown, where = 'appearance'): Appearance {
+  const o = obj(data, where);
+  const out: Appearance = {};
+  if (o.theme_color !== undefined) {
+    const c = str(o, 'theme_color', { max: 7 });
+    if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(c)) throw new ValidationError(`${where}.theme_color`, `${where}.theme_color must be a hex colour like "#2563eb", got ${JSON.stringify(c)}`);
+    out.theme_color = c;
+  }
+  if (o.position !== undefined) {
+    if (o.position !== 'right' && o.position !== 'left') throw new ValidationError(`${where}.position`, `${where}.position must be "right" or "left", got ${JSON.stringify(o.position)}`);
+    out.position = o.position;
+  }
+  if (o.tabs !== undefined) {
+    const tabs = o.tabs;
+    if (!Array.isArray(tabs) || tabs.some((t) => t !== 'chat' && t !== 'help' && t !== 'book')) {
+      throw new ValidationError(`${where}.tabs`, `${where}.tabs must be an array of "chat", "help" and "book", got ${JSON.stringify(tabs)}`);
+    }
+    out.tabs = [...new Set(tabs as WidgetTab[])];
+  }
+  for (const key of ['team_name', 'welcome_text', 'launcher_label'] as const) {
+    if (o[key] !== undefined) out[key] = str(o, key, { max: key === 'welcome_text' ? 500 : 60 });
+  }
+  return out;
 }
 
 // ---- visitor socket ----------------------------------------------------------------------

@@ -44,7 +44,7 @@ export const agentReply = (conversationId: string, body: string) =>
 
 export const setAgentOnline = (online: boolean) => executeServerCommand<boolean, { online: boolean }>('convot-agent-presence', { online });
 
-export const conversations = () => executeServerCommand<ConversationSummary[]>('convot-conversations');
+export const conversations = () => executeServerCommand<ConversationSummary[], undefined>('convot-conversations');
 
 export const visitorEvents = (conversationId: string) =>
   executeServerCommand<{ name: string; data: Record<string, unknown> }[] | null, { conversationId: string }>('convot-visitor-events', { conversationId });

@@ -31,6 +31,9 @@ export class ConvotChatPanel extends LitElement {
   /** Team name shown in the header. */
   @property() heading = '';
 
+  /** Greeting shown above the conversation (the app's `welcome_text`). */
+  @property() welcome = '';
+
   /** Whether the panel shows a close button (the floating widget does, inline embeds do not). */
   @property({ type: Boolean, attribute: 'closable' }) closable = false;
 
@@ -131,9 +134,12 @@ export class ConvotChatPanel extends LitElement {
       </header>
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
+        ${this.welcome ? html`<div class="msg agent welcome"><div class="bubble">${this.welcome}</div></div>` : nothing}
         ${state.messages.length
           ? repeat(state.messages, (m) => m.key, (m) => this.renderMessage(m, s))
-          : html`<p class="empty">${s.empty}</p>`}
+          : this.welcome
+            ? nothing
+            : html`<p class="empty">${s.empty}</p>`}
       </div>
       <form part="composer" class="composer" @submit=${this.onSubmit}>
         <label class="sr-only" for="input">${s.composerLabel}</label>

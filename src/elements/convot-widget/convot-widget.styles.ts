@@ -2,12 +2,14 @@ import { css } from 'lit';
 
 export const widgetStyles = css`
   :host {
+    display: contents;
+  }
+  .root {
     position: fixed;
     inset: auto 20px 20px auto;
     z-index: var(--convot-z-index, 2147483000);
-    display: block;
   }
-  :host([position='left']) {
+  .root.left {
     inset: auto auto 20px 20px;
   }
   :host([hidden]),
@@ -47,6 +49,15 @@ export const widgetStyles = css`
     width: 28px;
     height: 28px;
   }
+  .launcher.labelled {
+    width: auto;
+    gap: 8px;
+    padding: 0 20px 0 16px;
+    grid-auto-flow: column;
+    border-radius: 28px;
+    font: 600 15px/1 var(--_font);
+  }
+
   .badge {
     position: absolute;
     top: -4px;
@@ -68,7 +79,7 @@ export const widgetStyles = css`
     width: min(380px, calc(100vw - 40px));
     height: min(600px, calc(100vh - 112px));
   }
-  :host([position='left']) .panel-wrap {
+  .left .panel-wrap {
     inset-inline-end: auto;
     inset-inline-start: 0;
   }
@@ -93,7 +104,7 @@ export const widgetStyles = css`
     color: var(--_text);
     box-shadow: 0 8px 28px rgb(15 23 42 / 0.22);
   }
-  :host([position='left']) .preview {
+  .left .preview {
     inset-inline-end: auto;
     inset-inline-start: 0;
   }

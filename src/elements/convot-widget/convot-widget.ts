@@ -78,8 +78,8 @@ export class ConvotWidget extends LitElement {
   /** UI language (BCP 47). Defaults to the browser's language when supported, else English. */
   @property() locale = '';
 
-  /** Corner the widget sits in: `right` (default) or `left`. */
-  @property({ reflect: true }) position: 'right' | 'left' = 'right';
+  /** Corner the widget sits in: `right` or `left`. Empty uses the app's appearance (default right). */
+  @property() position: '' | 'right' | 'left' = '';
 
   /** Hides the whole widget on screens narrower than 768px and on mobile browsers. */
   @property({ type: Boolean, reflect: true, attribute: 'hide-on-mobile' }) hideOnMobile = false;
@@ -96,8 +96,11 @@ export class ConvotWidget extends LitElement {
   /** Mutes the chime played for team messages while the panel is closed or the tab hidden. */
   @property({ type: Boolean, attribute: 'sound-muted' }) soundMuted = false;
 
-  /** Team name shown in the panel header. */
+  /** Team name shown in the panel header. Empty uses the app's appearance. */
   @property() heading = '';
+
+  /** Text shown on the launcher beside the icon. Empty uses the app's appearance (icon only). */
+  @property({ attribute: 'launcher-label' }) launcherLabel = '';
 
   @state() private panelLoaded = false;
   @state() private preview: ChatMessage | null = null;
@@ -110,6 +113,7 @@ export class ConvotWidget extends LitElement {
     (s, prev) => this.onStateChange(s, prev),
   );
   private idleHandle?: number;
+  private appliedColor: string | null = null;
   private readonly onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.open) {
       e.stopPropagation();
@@ -356,9 +360,13 @@ export class ConvotWidget extends LitElement {
         this.hidePreview();
       }
     }
-    if (changed.has('themeColor')) {
-      const hex = parseHexColor(this.themeColor);
-      if (this.themeColor && !hex) warn(`theme-color expects a hex colour like "#2563EB", got ${show(this.themeColor)}; ignored.`);
+    if (changed.has('themeColor') && this.themeColor && !parseHexColor(this.themeColor)) {
+      warn(`theme-color expects a hex colour like "#2563EB", got ${show(this.themeColor)}; ignored.`);
+    }
+    // The page's colour wins over the app's appearance colour.
+    const hex = parseHexColor(this.themeColor) ?? parseHexColor(this.client?.state.appearance.theme_color);
+    if (hex !== this.appliedColor) {
+      this.appliedColor = hex;
       if (hex) {
         this.style.setProperty('--convot-color-primary', hex);
         this.style.setProperty('--convot-color-on-primary', textOn(hex));
@@ -423,6 +431,10 @@ export class ConvotWidget extends LitElement {
     }
   }
 
+  private get appearance() {
+    return this.client?.state.appearance ?? {};
+  }
+
   private get resolvedLocale(): string {
     if (this.locale) {
       const m = matchLocale(this.locale);
@@ -438,10 +450,20 @@ export class ConvotWidget extends LitElement {
     const unread = state?.unread ?? 0;
     const label = this.open ? s.closeChat : unread ? `${s.openChat}, ${s.unread(unread)}` : s.openChat;
     const preview = this.preview;
-    return html`<div class="root" lang=${locale} dir=${directionOf(locale)} ?hidden=${this.hiddenOnThisDevice}>
+    const appearance = this.appearance;
+    const side = this.position || appearance.position || 'right';
+    const launcherText = this.launcherLabel || appearance.launcher_label || '';
+    return html`<div class="root ${side}" lang=${locale} dir=${directionOf(locale)} ?hidden=${this.hiddenOnThisDevice}>
       <div class="panel-wrap" ?hidden=${!this.open}>
         ${this.panelLoaded && this.client
-          ? html`<convot-chat-panel .client=${this.client} .strings=${s} .heading=${this.heading} closable exportparts="panel, header, messages, composer"></convot-chat-panel>`
+          ? html`<convot-chat-panel
+              .client=${this.client}
+              .strings=${s}
+              .heading=${this.heading || appearance.team_name || ''}
+              .welcome=${appearance.welcome_text ?? ''}
+              closable
+              exportparts="panel, header, messages, composer"
+            ></convot-chat-panel>`
           : nothing}
       </div>
       ${preview
@@ -453,10 +475,12 @@ export class ConvotWidget extends LitElement {
             <button class="preview-dismiss" type="button" aria-label=${s.dismiss} @click=${this.hidePreview}>×</button>
           </div>`
         : nothing}
-      <button part="launcher" class="launcher" type="button" aria-label=${label} aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.toggleChat}>
+      <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.toggleChat}>
         ${this.open
           ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>`
-          : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>`}
+          : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>${launcherText
+                ? html`<span class="launcher-text" aria-hidden="true">${launcherText}</span>`
+                : nothing}`}
         ${unread && !this.open ? html`<span part="badge" class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
       </button>
     </div>`;
