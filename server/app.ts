@@ -8,6 +8,9 @@ import { ProtocolError } from '../src/protocol/index.js';
 import { Chat } from './chat.js';
 import { applyConfig, type ConvotConfig } from './config.js';
 import { statusOf } from './errors.js';
+import { BODY_LIMIT } from './limits.js';
+import { Identity } from './identity/identify.js';
+import { RateLimited, RateLimiter } from './rate-limit.js';
 import { dbFanout } from './realtime/fanout.js';
 import { Hub } from './realtime/hub.js';
 import { agentRoutes } from './routes/agent.js';
@@ -17,7 +20,6 @@ import type { Db } from './storage/db.js';
 import { migrate } from './storage/migrations.js';
 import { Repo } from './storage/repo.js';
 
-export const BODY_LIMIT = 64 * 1024;
 
 export interface AppOptions {
   db: Db;
@@ -27,10 +29,12 @@ export interface AppOptions {
   root: string;
   logger?: FastifyServerOptions['logger'];
   trustProxy?: boolean;
+  /** Tests pass their own to control limits; default: in-memory fixed windows. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface ConvotApp extends FastifyInstance {
-  convot: { repo: Repo; chat: Chat; hub: Hub };
+  convot: { repo: Repo; chat: Chat; hub: Hub; identity: Identity; limiter: RateLimiter };
 }
 
 export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
@@ -40,18 +44,21 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const fanout = dbFanout(opts.db);
   const hub = new Hub(repo);
   const chat = new Chat(repo, fanout);
+  const identity = new Identity(chat);
+  const limiter = opts.rateLimiter ?? new RateLimiter();
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
   );
 
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
-  app.decorate('convot', { repo, chat, hub });
+  app.decorate('convot', { repo, chat, hub, identity, limiter });
   app.addHook('onSend', async (_req, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    if (err instanceof RateLimited) reply.header('Retry-After', String(err.retryAfter));
     if (err instanceof ProtocolError) return reply.code(statusOf(err.code)).send(err.toBody());
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
       return reply.code(413).send({ code: 'CONVOT_ERR_PAYLOAD_TOO_LARGE', message: `The body is larger than ${BODY_LIMIT} bytes.` });
@@ -70,9 +77,11 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'CONVOT_ERR_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));
 
-  await app.register(websocket, { options: { maxPayload: BODY_LIMIT } });
-  await app.register(visitorRoutes, { prefix: '/api/v1/apps/:appId', repo, chat, hub });
-  await app.register(agentRoutes, { prefix: '/api/v1/agent', repo, chat, hub });
+  // Oversized frames get a CONVOT_ERR_PAYLOAD_TOO_LARGE error frame from the route (which
+  // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(visitorRoutes, { prefix: '/api/v1/apps/:appId', repo, chat, hub, identity, limiter });
+  await app.register(agentRoutes, { prefix: '/api/v1/agent', repo, chat, hub, limiter });
   await app.register(staticRoutes, { root: opts.root });
   app.addHook('onClose', async () => {
     await fanout.close();

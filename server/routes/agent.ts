@@ -23,6 +23,8 @@ import type { Chat } from '../chat.js';
 import { fail } from '../errors.js';
 import { verifyPassword } from '../identity/secrets.js';
 import type { AgentPeer, Hub } from '../realtime/hub.js';
+import { FRAME_LIMIT } from '../limits.js';
+import { LIMITS, type RateLimiter } from '../rate-limit.js';
 import type { Repo } from '../storage/repo.js';
 
 export const AGENT_COOKIE = 'convot_agent';
@@ -38,6 +40,7 @@ interface Deps {
   repo: Repo;
   chat: Chat;
   hub: Hub;
+  limiter: RateLimiter;
 }
 
 function readCookie(req: FastifyRequest, name: string): string | undefined {
@@ -53,7 +56,7 @@ function setSessionCookie(req: FastifyRequest, reply: FastifyReply, value: strin
   reply.header('Set-Cookie', `${AGENT_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
 }
 
-export async function agentRoutes(app: FastifyInstance, { repo, chat, hub }: Deps): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limiter }: Deps): Promise<void> {
   const requireAgent = async (req: FastifyRequest): Promise<void> => {
     const token = readCookie(req, AGENT_COOKIE);
     const agent = token ? await repo.findAgentBySession(token) : null;
@@ -62,6 +65,7 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub }: Dep
   };
 
   app.post('/login', async (req, reply) => {
+    limiter.hit('login', req.ip, LIMITS.login);
     const { email, password } = wrap(() => {
       const o = obj(req.body);
       return { email: str(o, 'email', { min: 1, max: 254, trim: true }), password: str(o, 'password', { min: 1, max: 1000 }) };
@@ -82,7 +86,12 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub }: Dep
     return { ok: true };
   });
 
-  app.get('/me', { preHandler: requireAgent }, async (req) => ({ agent: req.agent!, agents_online: await repo.agentsOnline() }));
+  /** Who is signed in: `agent` is null when nobody is (a question, not an error). */
+  app.get('/me', async (req) => {
+    const token = readCookie(req, AGENT_COOKIE);
+    const agent = token ? await repo.findAgentBySession(token) : null;
+    return { agent, agents_online: await repo.agentsOnline() };
+  });
 
   app.get('/conversations', { preHandler: requireAgent }, async () => ({ conversations: await repo.conversationSummaries() }));
 
@@ -145,6 +154,7 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub }: Dep
     socket.on('message', (raw: Buffer) => {
       chain = chain.then(async () => {
         try {
+          if (raw.length > FRAME_LIMIT) throw new ProtocolError('CONVOT_ERR_PAYLOAD_TOO_LARGE', `Frames must be at most ${FRAME_LIMIT} bytes, got ${raw.length}.`);
           const frame = parseAgentFrame(parseFrameText(raw.toString('utf8')));
           switch (frame.type) {
             case 'message': {

@@ -11,6 +11,7 @@ import {
   int,
   messageBody,
   obj,
+  str,
   parseFrameText,
   parseVisitorEvent,
   parseVisitorFrame,
@@ -22,7 +23,11 @@ import {
 } from '../../src/protocol/index.js';
 import type { Chat } from '../chat.js';
 import { fail } from '../errors.js';
+import { mintIdentityToken } from '../identity/identity-token.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
+import type { Identity } from '../identity/identify.js';
+import { FRAME_LIMIT } from '../limits.js';
+import { LIMITS, RateLimited, type RateLimiter } from '../rate-limit.js';
 import type { Hub, VisitorPeer } from '../realtime/hub.js';
 import type { AppRow, Repo, VisitorSessionRow } from '../storage/repo.js';
 
@@ -36,6 +41,8 @@ interface Deps {
   repo: Repo;
   chat: Chat;
   hub: Hub;
+  identity: Identity;
+  limiter: RateLimiter;
 }
 
 const bearer = (req: FastifyRequest): string | undefined => {
@@ -43,7 +50,7 @@ const bearer = (req: FastifyRequest): string | undefined => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: Deps): Promise<void> {
+export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, identity, limiter }: Deps): Promise<void> {
   // Resolve the app and enforce its origin allowlist before anything else, preflights included.
   app.addHook('onRequest', async (req, reply) => {
     const { appId } = req.params as { appId: string };
@@ -80,6 +87,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
     const token = bearer(req);
     const existing = token ? await repo.findVisitorSession(req.convotApp!.id, token) : null;
     if (existing && token) return { session_id: existing.session_id, token, resumed: true };
+    limiter.hit('session', req.ip, LIMITS.session);
     const created = await repo.createVisitorSession(req.convotApp!.id);
     reply.code(201);
     return { session_id: created.session.session_id, token: created.token, resumed: false };
@@ -101,18 +109,55 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
       const o = obj(req.body);
       return { id: clientId(o), body: messageBody(o) };
     });
+    limiter.hit('message', session.session_id, LIMITS.message);
     const result = await chat.sendVisitorMessage(session, id, body);
     reply.code(result.created ? 201 : 200);
     return { message: result.message };
   });
 
-  /** Profile fields from `identify` and `set user:*`, session data and segments. */
+  /** `set user:*`, session data and segments. Identity changes go through /identify. */
   app.put('/visitor', async (req) => {
     const session = await requireSession(req);
+    limiter.hit('identify', session.session_id, LIMITS.identify);
     const update = parseVisitorUpdate(req.body);
-    delete update.user_hash; // verification is checked by the identity module, never stored
+    for (const field of ['external_id', 'user_hash'] as const) {
+      if (update[field] !== undefined) fail('CONVOT_ERR_BAD_REQUEST', `${field} is set with identify (POST identify), not here.`, field);
+    }
+    if (update.email !== undefined) {
+      const current = await repo.visitorIdentity(session.visitor_id);
+      if (current.verified && update.email.toLowerCase() !== current.email?.toLowerCase()) {
+        fail('CONVOT_ERR_IDENTITY_CONFLICT', 'This visitor is verified; change their email with a verified identify.', 'email');
+      }
+      if (!current.verified && req.convotApp!.require_verification) {
+        fail('CONVOT_ERR_VERIFICATION_REQUIRED', `App ${req.convotApp!.id} requires verification: set the email with identify and a user_hash.`, 'email');
+      }
+    }
     await chat.updateVisitor(session, update);
     return { ok: true };
+  });
+
+  /** `Convot.identify({...})`. A response with `session` means: switch to this new session. */
+  app.post('/identify', async (req) => {
+    const session = await requireSession(req);
+    limiter.hit('identify', session.session_id, LIMITS.identify);
+    return identity.identify(req.convotApp!, session, parseVisitorUpdate(req.body));
+  });
+
+  /** The `?convot_identity=` hand-off: a signed identity token identifies the visitor. */
+  app.post('/identify/token', async (req) => {
+    const session = await requireSession(req);
+    limiter.hit('identify', session.session_id, LIMITS.identify);
+    const token = wrap(() => str(obj(req.body), 'token', { min: 1, max: 4096 }));
+    return identity.identifyWithToken(req.convotApp!, session, token);
+  });
+
+  /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
+  app.post('/identity-token', async (req) => {
+    const session = await requireSession(req);
+    limiter.hit('identify', session.session_id, LIMITS.identify);
+    const claims = await identity.verifiedClaims(session);
+    const secret = req.convotApp!.identity_secret;
+    return { token: claims && secret ? await mintIdentityToken(secret, claims) : null };
   });
 
   /** `set session:event`: a named event on the visitor's timeline, shown to agents. */
@@ -133,8 +178,10 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
     };
     const authTimer = setTimeout(() => session || socket.close(4401, 'auth timeout'), 10_000);
 
-    const handle = async (text: string): Promise<void> => {
-      const frame = parseVisitorFrame(parseFrameText(text));
+    const handle = async (text: string, noteClientId: (id: string) => void): Promise<void> => {
+      const data = parseFrameText(text);
+      if (typeof data.client_id === 'string') noteClientId(data.client_id);
+      const frame = parseVisitorFrame(data);
       if (!session) {
         if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth","token":"…"}.');
         const found = await repo.findVisitorSession(appId, frame.token);
@@ -168,6 +215,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
         case 'auth':
           throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');
         case 'message': {
+          limiter.hit('message', session.session_id, LIMITS.message);
           const { message } = await chat.sendVisitorMessage(session, frame.client_id, frame.body);
           send({ type: 'ack', client_id: frame.client_id, message });
           return;
@@ -184,11 +232,20 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub }: D
     // Attached synchronously so the first frame is never lost; frames are handled in order.
     socket.on('message', (raw: Buffer, isBinary: boolean) => {
       chain = chain.then(async () => {
+        let clientIdOfFrame: string | undefined;
         try {
           if (isBinary) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'Frames must be JSON text.', 'frame');
-          await handle(raw.toString('utf8'));
+          if (raw.length > FRAME_LIMIT) throw new ProtocolError('CONVOT_ERR_PAYLOAD_TOO_LARGE', `Frames must be at most ${FRAME_LIMIT} bytes, got ${raw.length}.`);
+          await handle(raw.toString('utf8'), (id) => (clientIdOfFrame = id));
         } catch (e) {
-          if (e instanceof ProtocolError) send({ type: 'error', ...e.toBody() });
+          if (e instanceof ProtocolError) {
+            send({
+              type: 'error',
+              ...e.toBody(),
+              ...(clientIdOfFrame ? { client_id: clientIdOfFrame } : {}),
+              ...(e instanceof RateLimited ? { retry_after: e.retryAfter } : {}),
+            });
+          }
           else {
             req.log.error(e);
             send({ type: 'error', code: 'CONVOT_ERR_INTERNAL', message: 'Internal server error.' });

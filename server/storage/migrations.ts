@@ -94,6 +94,23 @@ CREATE TABLE visitor_events (
 CREATE INDEX visitor_events_visitor ON visitor_events(visitor_id, id);
 `,
   },
+  {
+    id: 3,
+    name: 'verified contacts',
+    sql: `
+CREATE TABLE contacts (
+  id bigserial PRIMARY KEY,
+  app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  identity_key text NOT NULL,
+  external_id text,
+  email text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (app_id, identity_key)
+);
+ALTER TABLE visitors ADD COLUMN contact_id bigint REFERENCES contacts(id) ON DELETE SET NULL;
+CREATE INDEX visitors_contact ON visitors(contact_id);
+`,
+  },
 ];
 
 /**

@@ -199,6 +199,28 @@ export class Repo {
     return rows[0] ?? null;
   }
 
+  /** The verified identity bound to a visitor, if any. */
+  async visitorIdentity(visitorId: string): Promise<{ verified: boolean; identity_key: string | null; external_id: string | null; email: string | null }> {
+    const rows = await this.db.query<{ verified: boolean; identity_key: string | null; external_id: string | null; email: string | null }>(
+      `SELECT v.verified, c.identity_key, c.external_id, c.email FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.id = $1`,
+      [visitorId],
+    );
+    return rows[0] ?? { verified: false, identity_key: null, external_id: null, email: null };
+  }
+
+  /** Binds a visitor to the verified contact with this identity key (creating the contact). */
+  async linkVerifiedContact(visitorId: string, appId: string, identityKey: string, ids: { external_id?: string; email?: string }): Promise<void> {
+    await this.db.transaction(async (q) => {
+      const [contact] = await q.query<{ id: string }>(
+        `INSERT INTO contacts (app_id, identity_key, external_id, email) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (app_id, identity_key) DO UPDATE SET email = COALESCE(EXCLUDED.email, contacts.email), external_id = COALESCE(EXCLUDED.external_id, contacts.external_id)
+         RETURNING id::text AS id`,
+        [appId, identityKey, ids.external_id ?? null, ids.email ?? null],
+      );
+      await q.query('UPDATE visitors SET contact_id = $2, verified = true, updated_at = now() WHERE id = $1', [visitorId, contact!.id]);
+    });
+  }
+
   async addVisitorEvent(visitorId: string, e: VisitorEvent): Promise<void> {
     await this.db.query('INSERT INTO visitor_events (visitor_id, name, data) VALUES ($1, $2, $3)', [visitorId, e.name, JSON.stringify(e.data)]);
   }

@@ -100,7 +100,7 @@ export type VisitorServerFrame =
   | { type: 'message'; message: WireMessage }
   | { type: 'availability'; available: boolean }
   | { type: 'pong' }
-  | ({ type: 'error' } & ErrorBody);
+  | ({ type: 'error'; client_id?: string; retry_after?: number } & ErrorBody);
 
 // ---- agent socket ------------------------------------------------------------------------
 

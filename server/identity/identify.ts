@@ -1,0 +1,84 @@
+/**
+ * Who a visitor is. A valid user_hash or identity token binds the session's visitor to one
+ * verified contact (keyed by external_id, else email). Rules that keep histories apart:
+ * - an app with require_verification refuses identities without a valid hash;
+ * - a session already verified as someone else gets a fresh session for the new person;
+ * - an unverified identify never attaches to a verified contact: on a verified session it
+ *   starts a fresh anonymous session instead.
+ */
+import type { SessionResponse, VisitorUpdate } from '../../src/protocol/index.js';
+import type { Chat } from '../chat.js';
+import { fail } from '../errors.js';
+import type { AppRow, VisitorSessionRow } from '../storage/repo.js';
+import { checkUserHash } from './user-hash.js';
+import { verifyIdentityToken } from './identity-token.js';
+
+export interface IdentifyResult {
+  verified: boolean;
+  /** Set when the server started a fresh session: the widget must switch to it. */
+  session: SessionResponse | null;
+}
+
+export const identityKey = (ids: { external_id?: string; email?: string }): string =>
+  ids.external_id ? `ext:${ids.external_id}` : `email:${ids.email!.trim().toLowerCase()}`;
+
+export class Identity {
+  constructor(private readonly chat: Chat) {}
+
+  private get repo() {
+    return this.chat.repo;
+  }
+
+  /** `Convot.identify({...})`: verify when a user_hash is given, then apply the fields. */
+  async identify(app: AppRow, session: VisitorSessionRow, input: VisitorUpdate): Promise<IdentifyResult> {
+    const { user_hash, ...fields } = input;
+    if (user_hash !== undefined) {
+      const check = checkUserHash(app.identity_secret, fields, user_hash);
+      if (!check.ok) fail('CONVOT_ERR_BAD_USER_HASH', `identify refused: ${check.reason}.`, 'user_hash');
+      return this.bindVerified(app, session, fields);
+    }
+    if (app.require_verification) {
+      fail('CONVOT_ERR_VERIFICATION_REQUIRED', `identify refused: app ${app.id} requires verification, and no user_hash was sent.`, 'user_hash');
+    }
+    const current = await this.repo.visitorIdentity(session.visitor_id);
+    const differs = (fields.external_id && fields.external_id !== current.external_id) || (fields.email && fields.email.toLowerCase() !== current.email?.toLowerCase());
+    if (current.verified && differs) {
+      // Never attach an unverified identity to a verified person's history.
+      const fresh = await this.repo.createVisitorSession(app.id);
+      await this.chat.updateVisitor(fresh.session, fields);
+      return { verified: false, session: { session_id: fresh.session.session_id, token: fresh.token, resumed: false } };
+    }
+    await this.chat.updateVisitor(session, current.verified ? { ...fields, email: undefined, external_id: undefined } : fields);
+    return { verified: current.verified, session: null };
+  }
+
+  /** `?convot_identity=TOKEN`: a signed JWT identifies the visitor as a verified contact. */
+  async identifyWithToken(app: AppRow, session: VisitorSessionRow, token: string): Promise<IdentifyResult> {
+    const check = await verifyIdentityToken(app.identity_secret, token);
+    if (!check.ok) fail('CONVOT_ERR_BAD_IDENTITY_TOKEN', `identity token refused: ${check.reason}.`, 'token');
+    return this.bindVerified(app, session, check.claims);
+  }
+
+  /** The visitor's verified identity claims, for minting an identity token; null if unverified. */
+  async verifiedClaims(session: VisitorSessionRow): Promise<{ external_id?: string; email?: string } | null> {
+    const id = await this.repo.visitorIdentity(session.visitor_id);
+    if (!id.verified) return null;
+    return { ...(id.external_id ? { external_id: id.external_id } : {}), ...(id.email ? { email: id.email } : {}) };
+  }
+
+  private async bindVerified(app: AppRow, session: VisitorSessionRow, fields: Omit<VisitorUpdate, 'user_hash'>): Promise<IdentifyResult> {
+    const key = identityKey(fields);
+    const current = await this.repo.visitorIdentity(session.visitor_id);
+    let target = session;
+    let fresh: SessionResponse | null = null;
+    if (current.verified && current.identity_key !== key) {
+      // A different person on this browser: a new session, so histories never merge.
+      const created = await this.repo.createVisitorSession(app.id);
+      target = created.session;
+      fresh = { session_id: created.session.session_id, token: created.token, resumed: false };
+    }
+    await this.repo.linkVerifiedContact(target.visitor_id, app.id, key, { external_id: fields.external_id, email: fields.email });
+    await this.chat.updateVisitor(target, fields);
+    return { verified: true, session: fresh };
+  }
+}

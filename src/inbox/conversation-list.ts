@@ -1,0 +1,225 @@
+/**
+ * The left column: conversations by latest activity, each a button that fires `inbox-select`.
+ * Up/Down/Home/End move focus between rows so a long list is quick to walk with the keyboard.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ConversationSummary } from '../protocol/wire.js';
+import { fullTime, shortTime, visitorName } from './format.js';
+import { base } from './inbox.styles.js';
+import { avatar, verifiedMark } from './visuals.js';
+
+export class InboxConversationList extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        min-width: 0;
+        background: var(--in-surface);
+        border-inline-end: 1px solid var(--in-border);
+      }
+      nav {
+        flex: 1;
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .head {
+        display: flex;
+        align-items: baseline;
+        justify-content: space-between;
+        gap: 8px;
+        padding: 16px 16px 10px;
+      }
+      h2 {
+        margin: 0;
+        font-size: 15px;
+      }
+      .head span {
+        color: var(--in-muted);
+        font-size: 12px;
+      }
+      ul {
+        flex: 1;
+        margin: 0;
+        padding: 0 8px 8px;
+        list-style: none;
+        overflow-y: auto;
+      }
+      li + li {
+        margin-top: 2px;
+      }
+      .conversation {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        width: 100%;
+        padding: 10px;
+        border: 0;
+        border-radius: 10px;
+        background: transparent;
+        text-align: start;
+      }
+      .conversation:hover {
+        background: var(--in-hover);
+      }
+      .conversation[aria-current='true'] {
+        background: var(--in-selected);
+      }
+      .conversation:focus-visible {
+        outline-offset: -2px;
+      }
+      .main {
+        flex: 1;
+        min-width: 0;
+        display: grid;
+        gap: 2px;
+      }
+      .top,
+      .bottom {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        min-width: 0;
+      }
+      .name {
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        font-weight: 500;
+      }
+      time {
+        margin-inline-start: auto;
+        flex: none;
+        color: var(--in-muted);
+        font-size: 12px;
+      }
+      .preview {
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+        color: var(--in-muted);
+        font-size: 13px;
+      }
+      .unread .name,
+      .unread .preview {
+        font-weight: 700;
+        color: var(--in-text);
+      }
+      .unread time {
+        color: var(--in-link);
+        font-weight: 600;
+      }
+      .badge {
+        flex: none;
+        min-width: 20px;
+        height: 20px;
+        padding: 0 6px;
+        border-radius: 10px;
+        background: var(--in-primary);
+        color: var(--in-on-primary);
+        font-size: 12px;
+        font-weight: 700;
+        line-height: 20px;
+        text-align: center;
+      }
+      .empty {
+        margin: 24px 16px;
+        color: var(--in-muted);
+        text-align: center;
+      }
+      .empty strong {
+        display: block;
+        margin-bottom: 4px;
+        color: var(--in-text);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) conversations: ConversationSummary[] = [];
+  @property({ attribute: false }) selectedId: string | null = null;
+  /** Whether the first fetch finished, to tell "loading" from "nothing yet". */
+  @property({ type: Boolean }) loaded = false;
+  /** Name of the signed-in agent, so their own last reply previews as "You: …". */
+  @property() agentName = '';
+  /** Clock for relative times; the app ticks it so rows age without refetching. */
+  @property({ type: Number }) now = Date.now();
+
+  private select(id: string): void {
+    this.dispatchEvent(new CustomEvent<string>('inbox-select', { detail: id, bubbles: true, composed: true }));
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const rows = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.conversation')];
+    const i = rows.indexOf(e.target as HTMLButtonElement);
+    if (i < 0) return;
+    const next = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: rows.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    rows[Math.max(0, Math.min(rows.length - 1, next))]?.focus();
+  }
+
+  private preview(c: ConversationSummary): string {
+    const m = c.last_message;
+    if (!m) return 'No messages yet';
+    const text = m.body.replace(/\s+/g, ' ').trim();
+    if (m.author !== 'agent') return text;
+    return `${m.agent_name && m.agent_name !== this.agentName ? m.agent_name : 'You'}: ${text}`;
+  }
+
+  private row(c: ConversationSummary) {
+    const unread = c.unread_count > 0;
+    const when = c.last_message_at ?? c.created_at;
+    return html`<li>
+      <button
+        type="button"
+        class="conversation ${unread ? 'unread' : ''}"
+        data-id=${c.id}
+        aria-current=${c.id === this.selectedId ? 'true' : 'false'}
+        @click=${() => this.select(c.id)}
+      >
+        ${avatar(c.visitor)}
+        <span class="main">
+          <span class="top">
+            <span class="name">${visitorName(c.visitor)}</span>${verifiedMark(c.visitor)}
+            <time datetime=${when} title=${fullTime(when)}>${shortTime(when, this.now)}</time>
+          </span>
+          <span class="bottom">
+            <span class="preview">${this.preview(c)}</span>
+            ${unread ? html`<span class="badge">${c.unread_count}<span class="sr-only"> unread</span></span>` : nothing}
+          </span>
+        </span>
+      </button>
+    </li>`;
+  }
+
+  protected override render() {
+    const unread = this.conversations.filter((c) => c.unread_count > 0).length;
+    return html`<nav aria-labelledby="list-title">
+      <div class="head">
+        <h2 id="list-title">Conversations</h2>
+        ${unread ? html`<span>${unread} unread</span>` : nothing}
+      </div>
+      ${this.conversations.length
+        ? html`<ul aria-label="Conversations" @keydown=${this.onKeyDown}>
+            ${repeat(
+              this.conversations,
+              (c) => c.id,
+              (c) => this.row(c),
+            )}
+          </ul>`
+        : html`<p class="empty" role="status">
+            ${this.loaded
+              ? html`<strong>No conversations yet</strong>When a visitor writes, the conversation shows up here.`
+              : 'Loading conversations…'}
+          </p>`}
+    </nav>`;
+  }
+}

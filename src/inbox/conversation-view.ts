@@ -1,0 +1,376 @@
+/**
+ * The middle column: the open conversation's header, message log and reply composer.
+ * It renders what the app gives it and fires `inbox-send`, `inbox-retry` and `inbox-reload`;
+ * drafts are kept per conversation here so switching conversations does not lose typing.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { MAX_MESSAGE_LENGTH, type ConversationSummary, type WireMessage } from '../protocol/wire.js';
+import { clockTime, dayLabel, fullTime, sameDay, visitorName } from './format.js';
+import { base } from './inbox.styles.js';
+import type { PendingReply } from './inbox-state.js';
+import { avatar, verifiedMark } from './visuals.js';
+
+/** A stored message, or a reply not yet acknowledged (no seq). */
+type Item = { kind: 'stored'; m: WireMessage } | { kind: 'pending'; p: PendingReply };
+
+/** Consecutive messages from one author within this gap share one name/time line. */
+const GROUP_MS = 5 * 60_000;
+
+export class InboxConversationView extends LitElement {
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        min-width: 0;
+        background: var(--in-bg);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        min-height: 64px;
+        padding: 12px 20px;
+        border-bottom: 1px solid var(--in-border);
+        background: var(--in-surface);
+      }
+      header .titles {
+        min-width: 0;
+      }
+      h2 {
+        display: flex;
+        align-items: center;
+        gap: 6px;
+        margin: 0;
+        font-size: 16px;
+      }
+      h2 .text,
+      header .sub {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      header .sub {
+        margin: 0;
+        color: var(--in-muted);
+        font-size: 13px;
+      }
+      .log {
+        flex: 1;
+        min-height: 0;
+        overflow-y: auto;
+        padding: 16px 20px 8px;
+      }
+      .day {
+        display: flex;
+        align-items: center;
+        gap: 12px;
+        margin: 16px 0 8px;
+        color: var(--in-muted);
+        font-size: 12px;
+        font-weight: 600;
+      }
+      .day::before,
+      .day::after {
+        content: '';
+        flex: 1;
+        border-top: 1px solid var(--in-border);
+      }
+      .message {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-start;
+        max-width: min(72%, 640px);
+        margin-top: 3px;
+      }
+      .message.first {
+        margin-top: 14px;
+      }
+      .message.agent {
+        align-items: flex-end;
+        margin-inline-start: auto;
+      }
+      .message.system {
+        align-items: center;
+        max-width: 100%;
+        margin-inline: auto;
+        color: var(--in-muted);
+        font-size: 13px;
+      }
+      .meta {
+        display: flex;
+        gap: 8px;
+        margin: 0 4px 3px;
+        color: var(--in-muted);
+        font-size: 12px;
+      }
+      .meta .author {
+        font-weight: 600;
+        color: var(--in-text);
+      }
+      .bubble {
+        padding: 8px 12px;
+        border-radius: 14px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
+      .visitor .bubble {
+        background: var(--in-surface);
+        border: 1px solid var(--in-border);
+        border-end-start-radius: 4px;
+      }
+      .agent .bubble {
+        background: var(--in-primary);
+        color: var(--in-on-primary);
+        border-end-end-radius: 4px;
+      }
+      .system .bubble {
+        padding: 2px 8px;
+      }
+      .status {
+        margin: 3px 4px 0;
+        text-align: end;
+        color: var(--in-muted);
+        font-size: 12px;
+      }
+      .failed .status {
+        color: var(--in-danger);
+      }
+      .failed .bubble {
+        background: var(--in-surface);
+        color: var(--in-text);
+        border: 1px dashed var(--in-danger);
+      }
+      .link {
+        padding: 0;
+        border: 0;
+        background: none;
+        color: var(--in-link);
+        font-weight: 600;
+        text-decoration: underline;
+      }
+      .placeholder {
+        flex: 1;
+        display: grid;
+        place-content: center;
+        gap: 6px;
+        padding: 24px;
+        color: var(--in-muted);
+        text-align: center;
+      }
+      .placeholder strong {
+        color: var(--in-text);
+        font-size: 16px;
+      }
+      .placeholder.error {
+        color: var(--in-danger);
+      }
+      form {
+        padding: 12px 20px 16px;
+        border-top: 1px solid var(--in-border);
+        background: var(--in-surface);
+      }
+      .row {
+        display: flex;
+        align-items: flex-end;
+        gap: 10px;
+      }
+      textarea {
+        flex: 1;
+        min-height: 44px;
+        max-height: 200px;
+        padding: 10px 12px;
+        border: 1px solid var(--in-control);
+        border-radius: 10px;
+        background: var(--in-surface);
+        resize: none;
+        field-sizing: content;
+        line-height: 1.45;
+      }
+      textarea::placeholder {
+        color: var(--in-muted);
+      }
+      textarea:focus-visible {
+        outline-offset: 0;
+        border-color: var(--in-focus);
+      }
+      .row .btn {
+        height: 44px;
+        padding: 0 18px;
+      }
+      .hint {
+        margin: 6px 2px 0;
+        color: var(--in-muted);
+        font-size: 12px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) conversation: ConversationSummary | null = null;
+  /** Stored messages of the open conversation, in seq order. */
+  @property({ attribute: false }) messages: WireMessage[] = [];
+  @property({ attribute: false }) pending: PendingReply[] = [];
+  @property({ type: Boolean }) loading = false;
+  @property() error = '';
+  /** The signed-in agent's name, for their replies still pending. */
+  @property() agentName = '';
+  @property({ type: Number }) now = Date.now();
+
+  @state() private drafts = new Map<string, string>();
+  @query('.log') private log?: HTMLElement;
+  @query('textarea') private textarea?: HTMLTextAreaElement;
+
+  private stickToBottom = true;
+
+  /** Moves focus to the reply field. */
+  focusComposer(): void {
+    this.textarea?.focus();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const switched = changed.has('conversation') && changed.get('conversation')?.id !== this.conversation?.id;
+    const sentOne = changed.has('pending') && this.pending.length > (changed.get('pending')?.length ?? 0);
+    const l = this.log;
+    // Follow new messages only if the agent is already at the bottom, not reading history.
+    this.stickToBottom = switched || sentOne || !l || l.scrollHeight - l.scrollTop - l.clientHeight < 64;
+  }
+
+  protected override updated(): void {
+    if (this.stickToBottom && this.log) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  private get draft(): string {
+    return (this.conversation && this.drafts.get(this.conversation.id)) || '';
+  }
+
+  private setDraft(text: string): void {
+    if (!this.conversation) return;
+    const next = new Map(this.drafts);
+    if (text) next.set(this.conversation.id, text);
+    else next.delete(this.conversation.id);
+    this.drafts = next;
+  }
+
+  private onInput(e: InputEvent): void {
+    this.setDraft((e.target as HTMLTextAreaElement).value);
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    // Enter sends; Shift+Enter inserts a newline; keys that confirm an IME composition are left alone.
+    if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey || e.isComposing) return;
+    e.preventDefault();
+    (e.target as HTMLTextAreaElement).form?.requestSubmit();
+  }
+
+  private onSubmit(e: SubmitEvent): void {
+    e.preventDefault();
+    const body = (this.textarea?.value ?? this.draft).trim();
+    if (!body || !this.conversation) return;
+    this.dispatchEvent(new CustomEvent<string>('inbox-send', { detail: body, bubbles: true, composed: true }));
+    this.setDraft('');
+    this.textarea?.focus();
+  }
+
+  private fire(type: 'inbox-retry' | 'inbox-reload', detail?: string): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private items(): Item[] {
+    const stored: Item[] = this.messages.map((m) => ({ kind: 'stored', m }));
+    return stored.concat(this.pending.map((p) => ({ kind: 'pending', p })));
+  }
+
+  private renderLog(c: ConversationSummary) {
+    if (this.error && !this.messages.length) {
+      return html`<div class="placeholder error" role="alert">
+        <span>${this.error}</span>
+        <span><button class="btn ghost" type="button" @click=${() => this.fire('inbox-reload')}>Try again</button></span>
+      </div>`;
+    }
+    if (this.loading && !this.messages.length) return html`<div class="placeholder" role="status">Loading messages…</div>`;
+    const name = visitorName(c.visitor);
+    let prev: { author: string; who: string; at: string } | null = null;
+    const rows = this.items().map((item) => {
+      const author = item.kind === 'stored' ? item.m.author : 'agent';
+      const who = item.kind === 'stored' ? (item.m.agent_name ?? '') : this.agentName;
+      const at = item.kind === 'stored' ? item.m.created_at : item.p.created_at;
+      const newDay = !prev || !sameDay(prev.at, at);
+      const first = newDay || !prev || prev.author !== author || prev.who !== who || Date.parse(at) - Date.parse(prev.at) > GROUP_MS;
+      prev = { author, who, at };
+      const label = author === 'visitor' ? name : author === 'agent' ? who || 'Agent' : '';
+      return { item, author, at, newDay, first, label };
+    });
+    return html`<div class="log" role="log" aria-label="Messages with ${name}" tabindex="0">
+      ${repeat(
+        rows,
+        (r) => (r.item.kind === 'stored' ? `s${r.item.m.seq}` : `p${r.item.p.client_id}`),
+        (r) => html`${r.newDay ? html`<div class="day">${dayLabel(r.at, this.now)}</div>` : nothing}
+          <div
+            class="message ${r.author} ${r.first ? 'first' : ''} ${r.item.kind === 'pending' ? `pending ${r.item.p.status}` : ''}"
+            data-seq=${ifDefined(r.item.kind === 'stored' ? r.item.m.seq : undefined)}
+          >
+            ${r.first && r.author !== 'system'
+              ? html`<div class="meta">
+                  <span class="author">${r.label}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
+                </div>`
+              : nothing}
+            <div class="bubble">${r.item.kind === 'stored' ? r.item.m.body : r.item.p.body}</div>
+            ${r.item.kind === 'pending' ? this.pendingStatus(r.item.p) : nothing}
+          </div>`,
+      )}
+    </div>`;
+  }
+
+  private pendingStatus(p: PendingReply) {
+    if (p.status === 'sending') return html`<div class="status">Sending…</div>`;
+    return html`<div class="status" role="alert">
+      Not sent${p.error ? html`: ${p.error}` : nothing}.
+      <button class="link" type="button" @click=${() => this.fire('inbox-retry', p.client_id)}>Retry</button>
+    </div>`;
+  }
+
+  protected override render() {
+    const c = this.conversation;
+    if (!c) {
+      return html`<div class="placeholder">
+        <strong>No conversation selected</strong>
+        <span>Pick a conversation on the left to read and reply.</span>
+      </div>`;
+    }
+    const name = visitorName(c.visitor);
+    const sub = [c.visitor.name ? c.visitor.email : null, c.visitor.company].filter(Boolean).join(' · ');
+    const draft = this.draft;
+    return html`<header>
+        ${avatar(c.visitor)}
+        <div class="titles">
+          <h2><span class="text">${name}</span>${verifiedMark(c.visitor)}</h2>
+          ${sub ? html`<p class="sub">${sub}</p>` : nothing}
+        </div>
+      </header>
+      ${this.renderLog(c)}
+      <form class="reply" @submit=${this.onSubmit}>
+        <div class="row">
+          <label class="sr-only" for="reply">Reply to ${name}</label>
+          <textarea
+            id="reply"
+            name="body"
+            rows="1"
+            maxlength=${MAX_MESSAGE_LENGTH}
+            placeholder="Write a reply…"
+            aria-describedby="reply-hint"
+            .value=${live(draft)}
+            @input=${this.onInput}
+            @keydown=${this.onKeyDown}
+          ></textarea>
+          <button class="btn primary" type="submit" ?disabled=${!draft.trim()}>Send</button>
+        </div>
+        <p class="hint" id="reply-hint">Enter to send, Shift+Enter for a new line</p>
+      </form>`;
+  }
+}
