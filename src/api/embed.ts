@@ -26,6 +26,9 @@ function boot(): void {
   widget.appId = appId;
   widget.server = moduleServer();
   document.body.appendChild(widget);
+  // The loader already took a ?convot_identity= token out of the address bar.
+  if (typeof stub._identity === 'string' && stub._identity) widget.client?.identifyWithToken(stub._identity);
+  delete stub._identity;
   installGlobal(stub, widget);
   const trigger = window.CONVOT_READY_TRIGGER;
   if (typeof trigger === 'function') {

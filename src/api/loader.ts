@@ -24,6 +24,15 @@ type Stub = Record<string, unknown> & { _q?: unknown[]; __convot?: number };
   c.is = (key: string) => key === 'chat:closed' || key === 'chat:visible';
   c.ready = () => false;
 
+  // ?convot_identity= leaves the address bar before any request; the widget verifies it.
+  const url = new URL(location.href);
+  const link = url.searchParams.get('convot_identity');
+  if (link !== null) {
+    c._identity = link;
+    url.searchParams.delete('convot_identity');
+    history.replaceState(history.state, '', url.href);
+  }
+
   const me = (d.currentScript as HTMLScriptElement | null) ?? d.querySelector<HTMLScriptElement>('script[src*="widget-loader.js"]');
   const s = d.createElement('script');
   s.type = 'module';

@@ -15,6 +15,7 @@ import {
   type WireMessage,
 } from '../protocol/wire.js';
 import { Emitter, type ConvotEventMap } from './events.js';
+import { takeIdentityLinkToken } from './identity-link.js';
 import { Outbox } from './outbox.js';
 import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type UserField, type UserProfile, type WidgetState } from './state.js';
 import { appStorage, type KeyValue } from './storage.js';
@@ -43,14 +44,15 @@ export class ChatClient {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private running = false;
   private loadedSession: string | null = null;
   private readonly onOnline = () => this.reconnectNow();
-  /** Profile changes and timeline events not yet stored by the server. */
-  private pendingUpdate: VisitorUpdate = {};
-  private pendingEvents: VisitorEvent[] = [];
+  /** Visitor-data operations not yet accepted by the server, in call order. */
+  private ops: SyncOp[] = [];
   private flushing = false;
+  private drainWaiters: (() => void)[] = [];
   private configLoaded = false;
 
   constructor(readonly options: ChatClientOptions) {
@@ -70,6 +72,8 @@ export class ChatClient {
     if (this.running) return;
     this.running = true;
     globalThis.addEventListener?.('online', this.onOnline);
+    const linkToken = takeIdentityLinkToken(); // before any request
+    if (linkToken) this.identifyWithToken(linkToken);
     void this.connect();
   }
 
@@ -78,6 +82,7 @@ export class ChatClient {
     this.running = false;
     globalThis.removeEventListener?.('online', this.onOnline);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.resendTimer);
     clearInterval(this.pingTimer);
     const ws = this.ws;
     this.ws = null;
@@ -147,98 +152,176 @@ export class ChatClient {
 
   /** Sets one profile field (`set user:email` and friends); emits `user:<field>:changed`. */
   setUser(field: UserField, value: string): void {
-    if (this.state.user[field] !== value) {
-      this.store.set((s) => ({ user: { ...s.user, [field]: value } }));
-      this.events.emit(`user:${field}:changed`, value);
-    }
-    this.queueUpdate({ [WIRE_FIELD[field]]: value });
+    this.applyUserFields({ [field]: value });
+    this.enqueue({ kind: 'update', body: { [WIRE_FIELD[field]]: value } });
   }
 
-  /** Applies `identify`: every given field, plus external id, hash and custom data for the server. */
+  /**
+   * `identify`: shows the given fields at once and asks the server to bind the identity
+   * (verified when user_hash is valid). A refusal is warned about and the fields are reverted.
+   */
   identify(user: VisitorUpdate): void {
+    const before = { ...this.state.user };
+    const fields: Partial<UserProfile> = {};
     for (const [field, wire] of Object.entries(WIRE_FIELD) as [UserField, keyof VisitorUpdate][]) {
       const v = user[wire];
-      if (typeof v === 'string' && this.state.user[field] !== v) {
-        this.store.set((s) => ({ user: { ...s.user, [field]: v } }));
-        this.events.emit(`user:${field}:changed`, v);
-      }
+      if (typeof v === 'string') fields[field] = v;
     }
-    this.queueUpdate(user);
+    this.applyUserFields(fields);
+    this.enqueue({ kind: 'identify', body: user, revert: before });
   }
 
   /** Merges into the session data (`set session:data`). */
   setSessionData(data: Record<string, unknown>): void {
     this.store.set((s) => ({ sessionData: { ...s.sessionData, ...data } }));
-    this.queueUpdate({ session_data: { ...this.pendingUpdate.session_data, ...data } });
+    this.enqueue({ kind: 'update', body: { session_data: data } });
   }
 
   /** Replaces the segments (`set session:segments`). */
   setSegments(segments: string[]): void {
     this.store.set({ segments: [...segments] });
-    this.queueUpdate({ segments: [...segments] });
+    this.enqueue({ kind: 'update', body: { segments: [...segments] } });
   }
 
   /** Adds an event to the visitor's timeline (`set session:event`). */
   addEvent(event: VisitorEvent): void {
-    this.pendingEvents.push(event);
-    void this.flush();
+    this.enqueue({ kind: 'event', body: event });
+  }
+
+  /** Identifies the visitor from a `?convot_identity=` link token (already removed from the URL). */
+  identifyWithToken(token: string): void {
+    this.enqueue({ kind: 'identity-link', token });
+  }
+
+  /** A short-lived identity token for this visitor when verified; null otherwise. */
+  async identityToken(): Promise<string | null> {
+    const ready = async () => {
+      await this.until(() => this.token !== null && this.state.connection === 'online');
+      // A pending identify decides the answer.
+      if (this.ops.length) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([ready().then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 15_000)))]);
+    clearTimeout(timer);
+    if (timedOut) return null;
+    try {
+      const { token } = await this.api.request<{ token: string | null }>('POST', 'identity-token', {}, this.token);
+      return token;
+    } catch {
+      return null;
+    }
   }
 
   /** Forgets this browser's session and history and starts a fresh anonymous one. */
   reset(): void {
     const wasRunning = this.running;
     this.stop();
-    this.token = null;
-    this.storage.remove('token');
-    this.outbox.clear();
-    this.pendingUpdate = {};
-    this.pendingEvents = [];
-    this.loadedSession = null;
+    this.forgetSession();
+    this.ops = [];
     const { open, launcherVisible, appearance } = this.state;
     this.store.set({ ...initialState(), open, launcherVisible, appearance });
     if (wasRunning) this.start();
   }
 
-  private queueUpdate(update: VisitorUpdate): void {
-    this.pendingUpdate = { ...this.pendingUpdate, ...update };
+  private forgetSession(): void {
+    this.token = null;
+    this.storage.remove('token');
+    this.outbox.clear();
+    this.loadedSession = null;
+  }
+
+  private applyUserFields(fields: Partial<UserProfile>): void {
+    for (const [field, value] of Object.entries(fields) as [UserField, string | null][]) {
+      if (value === null || this.state.user[field] === value) continue;
+      this.store.set((s) => ({ user: { ...s.user, [field]: value } }));
+      this.events.emit(`user:${field}:changed`, value);
+    }
+  }
+
+  private enqueue(op: SyncOp): void {
+    this.ops.push(op);
     void this.flush();
   }
 
-  /** Sends queued profile changes and events once a session exists; keeps them on failure. */
+  /** Resolves when the condition holds (checked on every store change). */
+  private until(cond: () => boolean): Promise<void> {
+    if (cond()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.store.subscribe(() => {
+        if (cond()) {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
+  /**
+   * Sends queued visitor-data operations in order once a session is online. A network failure
+   * keeps the rest for the next connection; a refusal (4xx) is warned about and dropped.
+   */
   private async flush(): Promise<void> {
-    if (this.flushing || !this.token || this.state.connection !== 'online') return;
+    if (this.flushing) return;
     this.flushing = true;
     try {
-      while (Object.keys(this.pendingUpdate).length || this.pendingEvents.length) {
-        if (Object.keys(this.pendingUpdate).length) {
-          const update = this.pendingUpdate;
-          this.pendingUpdate = {};
-          try {
-            await this.api.request('PUT', 'visitor', update, this.token);
-          } catch (e) {
-            if (e instanceof ApiError && e.status >= 400 && e.status < 500) console.warn(`Convot: the server refused the visitor data: ${e.message}`);
-            else {
-              this.pendingUpdate = { ...update, ...this.pendingUpdate };
-              return;
-            }
-          }
+      while (this.ops.length && this.token && this.state.connection === 'online') {
+        const op = this.ops[0]!;
+        try {
+          await this.runOp(op, this.token);
+        } catch (e) {
+          if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500 || e.status === 429) return; // retried on the next ready
+          this.refused(op, e);
         }
-        const event = this.pendingEvents[0];
-        if (event) {
-          try {
-            await this.api.request('POST', 'events', event, this.token);
-            this.pendingEvents.shift();
-          } catch (e) {
-            if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
-              console.warn(`Convot: the server refused the event ${JSON.stringify(event.name)}: ${e.message}`);
-              this.pendingEvents.shift();
-            } else return;
-          }
-        }
+        this.ops.shift();
       }
     } finally {
       this.flushing = false;
+      if (!this.ops.length) for (const resolve of this.drainWaiters.splice(0)) resolve();
     }
+  }
+
+  private async runOp(op: SyncOp, token: string): Promise<void> {
+    switch (op.kind) {
+      case 'update':
+        await this.api.request('PUT', 'visitor', op.body, token);
+        return;
+      case 'event':
+        await this.api.request('POST', 'events', op.body, token);
+        return;
+      case 'identify':
+      case 'identity-link': {
+        const r = await this.api.request<{ verified: boolean; session: SessionResponse | null }>(
+          'POST',
+          op.kind === 'identify' ? 'identify' : 'identify/token',
+          op.kind === 'identify' ? op.body : { token: op.token },
+          token,
+        );
+        if (r.session) this.switchSession(r.session);
+        return;
+      }
+    }
+  }
+
+  private refused(op: SyncOp, e: ApiError): void {
+    const what = op.kind === 'event' ? `the event ${JSON.stringify(op.body.name)}` : op.kind === 'update' ? 'the visitor data' : op.kind === 'identify' ? 'identify' : 'the identity link';
+    console.warn(`Convot: the server refused ${what} (${e.code}): ${e.message}`);
+    if (op.kind === 'identify') {
+      // The visitor stays who they were: undo the optimistic fields.
+      this.store.set({ user: op.revert });
+    }
+  }
+
+  /** The server started a new session for a different person: this browser follows it. */
+  private switchSession(session: SessionResponse): void {
+    this.forgetSession();
+    this.token = session.token;
+    this.storage.set('token', session.token);
+    this.store.set((s) => ({ sessionId: session.session_id, messages: s.messages.filter((m) => m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null, sessionData: {}, segments: [] }));
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(1000);
+    this.store.set({ connection: 'connecting' });
+    this.openSocket();
   }
 
   private applyProfile(v: VisitorProfile): void {
@@ -246,12 +329,15 @@ export class ChatClient {
     for (const [field, wire] of Object.entries(WIRE_FIELD) as [UserField, keyof VisitorProfile][]) {
       const value = v[wire] as string | null;
       // A value set on this page and not yet stored wins over the server's copy.
-      if (value !== null && this.pendingUpdate[wire as keyof VisitorUpdate] === undefined) user[field] = value;
+      if (value !== null && !this.ops.some((op) => (op.kind === 'update' || op.kind === 'identify') && op.body[wire as keyof VisitorUpdate] !== undefined)) {
+        user[field] = value;
+      }
     }
+    const pendingSegments = this.ops.some((op) => op.kind === 'update' && op.body.segments);
     this.store.set((s) => ({
       user,
       sessionData: { ...v.session_data, ...s.sessionData },
-      segments: this.pendingUpdate.segments ?? v.segments,
+      segments: pendingSegments ? s.segments : v.segments,
     }));
   }
 
@@ -280,7 +366,7 @@ export class ChatClient {
       // A new session: nothing this browser holds belongs to it.
       this.token = session.token;
       this.storage.set('token', session.token);
-      this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending'), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null }));
+      this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending' || m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null }));
     }
     this.store.set({ sessionId: session.session_id, problem: null });
     this.openSocket();
@@ -352,7 +438,7 @@ export class ChatClient {
         void this.flush();
         clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => this.sendFrame({ type: 'ping' }), PING_MS);
-        for (const item of this.outbox.list()) this.sendFrame({ type: 'message', client_id: item.client_id, body: item.body });
+        this.resendOutbox();
         if (this.loadedSession !== frame.session_id) {
           this.loadedSession = frame.session_id;
           this.events.emit('session:loaded', { session_id: frame.session_id });
@@ -372,11 +458,28 @@ export class ChatClient {
         this.setAvailable(frame.available);
         return;
       case 'error':
+        if (frame.client_id && frame.code === 'CONVOT_ERR_RATE_LIMITED') {
+          // Kept in the outbox; resent when the window reopens.
+          clearTimeout(this.resendTimer);
+          this.resendTimer = setTimeout(() => this.resendOutbox(), (frame.retry_after ?? 5) * 1000);
+          return;
+        }
+        if (frame.client_id) this.failMessage(frame.client_id);
         console.warn(`Convot: the server refused a request: ${frame.code}: ${frame.message}`);
         return;
       default:
         return;
     }
+  }
+
+  private resendOutbox(): void {
+    for (const item of this.outbox.list()) this.sendFrame({ type: 'message', client_id: item.client_id, body: item.body });
+  }
+
+  /** The server will never accept this message (it was invalid): show it as not sent. */
+  private failMessage(clientId: string): void {
+    this.outbox.remove(clientId);
+    this.store.set((s) => ({ messages: s.messages.map((m) => (m.clientId === clientId && m.status === 'pending' ? { ...m, status: 'failed' } : m)) }));
   }
 
   private receive(message: WireMessage): void {
@@ -422,6 +525,12 @@ export class ChatClient {
     void this.connect();
   }
 }
+
+type SyncOp =
+  | { kind: 'update'; body: VisitorUpdate }
+  | { kind: 'event'; body: VisitorEvent }
+  | { kind: 'identify'; body: VisitorUpdate; revert: UserProfile }
+  | { kind: 'identity-link'; token: string };
 
 /** Widget profile fields ↔ the wire names the server stores. */
 const WIRE_FIELD = { email: 'email', phone: 'phone', nickname: 'name', avatar: 'avatar_url', company: 'company' } as const;

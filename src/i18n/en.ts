@@ -14,6 +14,7 @@ export const en = {
   send: 'Send',
   sending: 'Sending…',
   sent: 'Sent',
+  notSent: 'Not sent',
   you: 'You',
   team: 'Team',
   unknownApp: 'This chat is not set up correctly (unknown app id).',

@@ -101,7 +101,7 @@ export class ConvotChatPanel extends LitElement {
   private renderMessage(m: ChatMessage, s: Catalog) {
     const who = m.author === 'visitor' ? s.you : (m.agentName ?? s.team);
     const time = new Date(m.createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-    const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : s.sent;
+    const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
     return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
       <div class="bubble">${m.body}</div>

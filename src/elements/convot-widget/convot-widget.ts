@@ -321,9 +321,9 @@ export class ConvotWidget extends LitElement {
     warn('scheduling is not configured for this app yet (no meeting types).');
   }
 
-  /** A short-lived identity token for a verified visitor; null otherwise. */
+  /** A short-lived identity token (HS256 JWT) for a verified visitor; null otherwise. */
   async identityToken(): Promise<string | null> {
-    return null;
+    return this.client ? this.client.identityToken() : null;
   }
 
   /** Forces the UI language; unsupported tags are ignored with a warning. */
