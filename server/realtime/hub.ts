@@ -3,7 +3,7 @@
  * last seq it was sent per conversation, so deliveries are in order, without duplicates, and a
  * gap (a missed notification) is filled from the database.
  */
-import type { AgentServerFrame, VisitorServerFrame, WireMessage } from '../../src/protocol/index.js';
+import type { AgentServerFrame, ConversationSummary, VisitorServerFrame, WireMessage } from '../../src/protocol/index.js';
 import type { Repo } from '../storage/repo.js';
 import type { FanoutEvent } from './fanout.js';
 
@@ -20,7 +20,7 @@ export interface VisitorPeer extends Peer<VisitorServerFrame> {
 
 export interface AgentPeer extends Peer<AgentServerFrame> {
   agentId: string;
-  /** Last seq delivered per conversation (internal id). */
+  /** Last seq delivered per conversation (public id). */
   lastSeq: Map<string, number>;
 }
 
@@ -80,8 +80,15 @@ export class Hub {
             }
           }
         }
-        for (const summary of await this.repo.conversationSummaries()) {
-          for (const peer of this.agents) peer.send({ type: 'conversation', conversation: summary });
+        if (this.agents.size) {
+          for (const summary of await this.repo.conversationSummaries()) {
+            const internal = await this.repo.conversationIdByPublicId(summary.id);
+            for (const peer of this.agents) {
+              // Conversations that started while we were deaf are sent from their first message.
+              if (internal) await this.sendAgentMessages(peer, internal, summary, 0);
+              peer.send({ type: 'conversation', conversation: summary });
+            }
+          }
         }
         const online = await this.repo.agentsOnline();
         this.broadcastAvailability(online > 0);
@@ -99,13 +106,8 @@ export class Hub {
         if (this.agents.size) {
           const summary = await this.repo.conversationSummary(event.c);
           if (!summary) return;
-          for (const peer of this.agents) {
-            const after = peer.lastSeq.get(event.c) ?? event.s - 1;
-            if (event.s <= after) continue;
-            const messages = await this.repo.messagesAfter(event.c, after);
-            for (const message of messages) peer.send({ type: 'message', conversation: summary, message });
-            peer.lastSeq.set(event.c, summary.last_seq);
-          }
+          // A conversation new to a socket starts at this event; history is fetched on open.
+          for (const peer of this.agents) await this.sendAgentMessages(peer, event.c, summary, event.s - 1);
         }
         return;
       }
@@ -126,6 +128,16 @@ export class Hub {
 
   private broadcastAvailability(available: boolean): void {
     for (const set of this.visitors.values()) for (const peer of set) peer.send({ type: 'availability', available });
+  }
+
+  /** Sends an agent socket the conversation's messages it has not seen (after its last seq). */
+  private async sendAgentMessages(peer: AgentPeer, internalId: string, summary: ConversationSummary, fallbackAfter: number): Promise<void> {
+    const after = peer.lastSeq.get(summary.id) ?? fallbackAfter;
+    if (summary.last_seq <= after) return;
+    for (const message of await this.repo.messagesAfter(internalId, after)) {
+      peer.send({ type: 'message', conversation: summary, message });
+      peer.lastSeq.set(summary.id, message.seq); // what was sent, not the (older) summary's last_seq
+    }
   }
 
   /** Sends a visitor socket every message of the conversation it has not seen yet. */
