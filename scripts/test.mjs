@@ -11,7 +11,12 @@ const steps = [
   { name: 'build', cmd: ['node', 'scripts/build.mjs'], required: true },
   { name: 'size', cmd: ['node', 'scripts/size.mjs'] },
   { name: 'browser tests', cmd: ['npx', 'web-test-runner'], suite: 'wtr' },
-  { name: 'server tests', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec test/server/*.test.ts'], suite: 'node' },
+  { name: 'server tests (PGlite)', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec test/server/*.test.ts'], suite: 'node' },
+  {
+    name: 'server tests (PostgreSQL)',
+    cmd: ['sh', '-c', 'node scripts/with-postgres.mjs sh -c "node --import tsx --test --test-reporter=spec test/server/*.test.ts test/postgres/*.test.ts"'],
+    suite: 'node',
+  },
   { name: 'end-to-end tests', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec --test-concurrency=1 test/e2e/*.test.ts'], suite: 'node' },
 ];
 
