@@ -28,7 +28,10 @@ const config = parseConfig({
   apps: [{ id: 'app_browser', name: 'Browser tests', identity_secret: 'browser-secret', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] }],
   agents: [{ email: 'agent@browser.test', name: 'Bea', password: 'browser-pass' }],
 });
-const app = await buildApp({ db, config, root: process.cwd() });
+const { RateLimiter, LIMITS } = await import('./server/rate-limit.ts');
+// Every browser test is a new visitor from 127.0.0.1: lift the per-IP session limit only.
+const rateLimiter = new RateLimiter(Date.now, { ...LIMITS, session: { max: 100_000, windowMs: 60_000 } });
+const app = await buildApp({ db, config, root: process.cwd(), rateLimiter });
 const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
 export default {

@@ -12,8 +12,8 @@ export interface Limit {
 }
 
 export const LIMITS = {
-  /** New sessions per client IP. */
-  session: { max: 30, windowMs: 60_000 },
+  /** New sessions per client IP (generous: many visitors can share one office NAT). */
+  session: { max: 120, windowMs: 60_000 },
   /** identify, identity tokens and profile updates per session. */
   identify: { max: 30, windowMs: 60_000 },
   /** Messages per session (REST and socket together). */
@@ -22,14 +22,20 @@ export const LIMITS = {
   login: { max: 10, windowMs: 60_000 },
 } satisfies Record<string, Limit>;
 
+export type LimitName = keyof typeof LIMITS;
+
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
   private sweeps = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    readonly limits: Record<LimitName, Limit> = LIMITS,
+  ) {}
 
   /** Counts one hit; throws CONVOT_ERR_RATE_LIMITED (with retryAfter seconds) when over. */
-  hit(name: string, key: string, limit: Limit): void {
+  hit(name: LimitName, key: string): void {
+    const limit = this.limits[name];
     const t = this.now();
     const k = `${name}:${key}`;
     let w = this.windows.get(k);

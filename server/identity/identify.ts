@@ -1,7 +1,8 @@
 /**
  * Who a visitor is. A valid user_hash or identity token binds the session's visitor to one
  * verified contact (keyed by external_id, else email). Rules that keep histories apart:
- * - an app with require_verification refuses identities without a valid hash;
+ * - an app with require_verification refuses identities without a valid hash; other apps take
+ *   an identify with a bad hash as unverified, with a warning;
  * - a session already verified as someone else gets a fresh session for the new person;
  * - an unverified identify never attaches to a verified contact: on a verified session it
  *   starts a fresh anonymous session instead.
@@ -17,6 +18,8 @@ export interface IdentifyResult {
   verified: boolean;
   /** Set when the server started a fresh session: the widget must switch to it. */
   session: SessionResponse | null;
+  /** Why a given user_hash was not used (identify went ahead unverified). */
+  warning?: string;
 }
 
 export const identityKey = (ids: { external_id?: string; email?: string }): string =>
@@ -29,15 +32,20 @@ export class Identity {
     return this.chat.repo;
   }
 
-  /** `Convot.identify({...})`: verify when a user_hash is given, then apply the fields. */
+  /**
+   * `Convot.identify({...})`: verify when a user_hash is given, then apply the fields. On an app
+   * without require_verification an invalid hash does not block the identify: the visitor is
+   * identified unverified (never linked to a verified contact) and the answer says why.
+   */
   async identify(app: AppRow, session: VisitorSessionRow, input: VisitorUpdate): Promise<IdentifyResult> {
     const { user_hash, ...fields } = input;
+    let warning: string | undefined;
     if (user_hash !== undefined) {
       const check = checkUserHash(app.identity_secret, fields, user_hash);
-      if (!check.ok) fail('CONVOT_ERR_BAD_USER_HASH', `identify refused: ${check.reason}.`, 'user_hash');
-      return this.bindVerified(app, session, fields);
-    }
-    if (app.require_verification) {
+      if (check.ok) return this.bindVerified(app, session, fields);
+      if (app.require_verification) fail('CONVOT_ERR_BAD_USER_HASH', `identify refused: ${check.reason}.`, 'user_hash');
+      warning = `user_hash was not accepted (${check.reason}); the visitor is identified without verification.`;
+    } else if (app.require_verification) {
       fail('CONVOT_ERR_VERIFICATION_REQUIRED', `identify refused: app ${app.id} requires verification, and no user_hash was sent.`, 'user_hash');
     }
     const current = await this.repo.visitorIdentity(session.visitor_id);
@@ -46,10 +54,10 @@ export class Identity {
       // Never attach an unverified identity to a verified person's history.
       const fresh = await this.repo.createVisitorSession(app.id);
       await this.chat.updateVisitor(fresh.session, fields);
-      return { verified: false, session: { session_id: fresh.session.session_id, token: fresh.token, resumed: false } };
+      return { verified: false, session: { session_id: fresh.session.session_id, token: fresh.token, resumed: false }, ...(warning ? { warning } : {}) };
     }
     await this.chat.updateVisitor(session, current.verified ? { ...fields, email: undefined, external_id: undefined } : fields);
-    return { verified: current.verified, session: null };
+    return { verified: current.verified, session: null, ...(warning ? { warning } : {}) };
   }
 
   /** `?convot_identity=TOKEN`: a signed JWT identifies the visitor as a verified contact. */

@@ -24,7 +24,7 @@ import { fail } from '../errors.js';
 import { verifyPassword } from '../identity/secrets.js';
 import type { AgentPeer, Hub } from '../realtime/hub.js';
 import { FRAME_LIMIT } from '../limits.js';
-import { LIMITS, type RateLimiter } from '../rate-limit.js';
+import type { RateLimiter } from '../rate-limit.js';
 import type { Repo } from '../storage/repo.js';
 
 export const AGENT_COOKIE = 'convot_agent';
@@ -65,7 +65,7 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
   };
 
   app.post('/login', async (req, reply) => {
-    limiter.hit('login', req.ip, LIMITS.login);
+    limiter.hit('login', req.ip);
     const { email, password } = wrap(() => {
       const o = obj(req.body);
       return { email: str(o, 'email', { min: 1, max: 254, trim: true }), password: str(o, 'password', { min: 1, max: 1000 }) };

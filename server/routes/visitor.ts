@@ -27,7 +27,7 @@ import { mintIdentityToken } from '../identity/identity-token.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
 import type { Identity } from '../identity/identify.js';
 import { FRAME_LIMIT } from '../limits.js';
-import { LIMITS, RateLimited, type RateLimiter } from '../rate-limit.js';
+import { RateLimited, type RateLimiter } from '../rate-limit.js';
 import type { Hub, VisitorPeer } from '../realtime/hub.js';
 import type { AppRow, Repo, VisitorSessionRow } from '../storage/repo.js';
 
@@ -87,7 +87,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
     const token = bearer(req);
     const existing = token ? await repo.findVisitorSession(req.convotApp!.id, token) : null;
     if (existing && token) return { session_id: existing.session_id, token, resumed: true };
-    limiter.hit('session', req.ip, LIMITS.session);
+    limiter.hit('session', req.ip);
     const created = await repo.createVisitorSession(req.convotApp!.id);
     reply.code(201);
     return { session_id: created.session.session_id, token: created.token, resumed: false };
@@ -109,7 +109,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
       const o = obj(req.body);
       return { id: clientId(o), body: messageBody(o) };
     });
-    limiter.hit('message', session.session_id, LIMITS.message);
+    limiter.hit('message', session.session_id);
     const result = await chat.sendVisitorMessage(session, id, body);
     reply.code(result.created ? 201 : 200);
     return { message: result.message };
@@ -118,7 +118,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
   /** `set user:*`, session data and segments. Identity changes go through /identify. */
   app.put('/visitor', async (req) => {
     const session = await requireSession(req);
-    limiter.hit('identify', session.session_id, LIMITS.identify);
+    limiter.hit('identify', session.session_id);
     const update = parseVisitorUpdate(req.body);
     for (const field of ['external_id', 'user_hash'] as const) {
       if (update[field] !== undefined) fail('CONVOT_ERR_BAD_REQUEST', `${field} is set with identify (POST identify), not here.`, field);
@@ -139,14 +139,14 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
   /** `Convot.identify({...})`. A response with `session` means: switch to this new session. */
   app.post('/identify', async (req) => {
     const session = await requireSession(req);
-    limiter.hit('identify', session.session_id, LIMITS.identify);
+    limiter.hit('identify', session.session_id);
     return identity.identify(req.convotApp!, session, parseVisitorUpdate(req.body));
   });
 
   /** The `?convot_identity=` hand-off: a signed identity token identifies the visitor. */
   app.post('/identify/token', async (req) => {
     const session = await requireSession(req);
-    limiter.hit('identify', session.session_id, LIMITS.identify);
+    limiter.hit('identify', session.session_id);
     const token = wrap(() => str(obj(req.body), 'token', { min: 1, max: 4096 }));
     return identity.identifyWithToken(req.convotApp!, session, token);
   });
@@ -154,7 +154,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
   app.post('/identity-token', async (req) => {
     const session = await requireSession(req);
-    limiter.hit('identify', session.session_id, LIMITS.identify);
+    limiter.hit('identify', session.session_id);
     const claims = await identity.verifiedClaims(session);
     const secret = req.convotApp!.identity_secret;
     return { token: claims && secret ? await mintIdentityToken(secret, claims) : null };
@@ -215,7 +215,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
         case 'auth':
           throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');
         case 'message': {
-          limiter.hit('message', session.session_id, LIMITS.message);
+          limiter.hit('message', session.session_id);
           const { message } = await chat.sendVisitorMessage(session, frame.client_id, frame.body);
           send({ type: 'ack', client_id: frame.client_id, message });
           return;

@@ -81,6 +81,8 @@ export type IsKey = 'chat:opened' | 'chat:closed' | 'chat:visible' | 'chat:hidde
 /** `window.Convot` as documented. */
 export interface ConvotGlobal {
   app_id?: string;
+  /** This overload lets `push(["on", name, function (payload) {…}])` infer the payload type. */
+  push<K extends ConvotEventName>(command: ['on', K, ConvotHandler<K>]): void;
   push(command: ConvotCommand): void;
   open(): void;
   close(): void;

@@ -109,7 +109,8 @@ export function installGlobal(target: LoaderStub, widget: ConvotWidget): ConvotG
     if (map.has(handler as Fn)) return;
     const listener: EventListener = (e) => {
       try {
-        (handler as Fn)((e as CustomEvent).detail);
+        // Events without a payload carry detail null in the DOM; handlers get undefined as typed.
+        (handler as Fn)((e as CustomEvent).detail ?? undefined);
       } catch (err) {
         console.error(`Convot: a "${String(name)}" handler threw:`, err);
       }

@@ -152,8 +152,8 @@ export class ChatClient {
 
   /** Sets one profile field (`set user:email` and friends); emits `user:<field>:changed`. */
   setUser(field: UserField, value: string): void {
-    this.applyUserFields({ [field]: value });
-    this.enqueue({ kind: 'update', body: { [WIRE_FIELD[field]]: value } });
+    const change = this.applyUserFields({ [field]: value });
+    this.enqueue({ kind: 'update', body: { [WIRE_FIELD[field]]: value }, change });
   }
 
   /**
@@ -161,14 +161,13 @@ export class ChatClient {
    * (verified when user_hash is valid). A refusal is warned about and the fields are reverted.
    */
   identify(user: VisitorUpdate): void {
-    const before = { ...this.state.user };
     const fields: Partial<UserProfile> = {};
     for (const [field, wire] of Object.entries(WIRE_FIELD) as [UserField, keyof VisitorUpdate][]) {
       const v = user[wire];
       if (typeof v === 'string') fields[field] = v;
     }
-    this.applyUserFields(fields);
-    this.enqueue({ kind: 'identify', body: user, revert: before });
+    const change = this.applyUserFields(fields);
+    this.enqueue({ kind: 'identify', body: user, change });
   }
 
   /** Merges into the session data (`set session:data`). */
@@ -230,11 +229,24 @@ export class ChatClient {
     this.loadedSession = null;
   }
 
-  private applyUserFields(fields: Partial<UserProfile>): void {
+  /** Shows fields at once (optimistically) and announces each change; returns what changed. */
+  private applyUserFields(fields: Partial<UserProfile>): FieldChange[] {
+    const changes: FieldChange[] = [];
     for (const [field, value] of Object.entries(fields) as [UserField, string | null][]) {
       if (value === null || this.state.user[field] === value) continue;
+      changes.push({ field, from: this.state.user[field], to: value });
       this.store.set((s) => ({ user: { ...s.user, [field]: value } }));
       this.events.emit(`user:${field}:changed`, value);
+    }
+    return changes;
+  }
+
+  /** Undoes refused changes that nothing has overwritten since, and announces each. */
+  private revertUserFields(changes: FieldChange[]): void {
+    for (const { field, from, to } of changes) {
+      if (this.state.user[field] !== to) continue;
+      this.store.set((s) => ({ user: { ...s.user, [field]: from } }));
+      this.events.emit(`user:${field}:changed`, from ?? '');
     }
   }
 
@@ -290,12 +302,13 @@ export class ChatClient {
         return;
       case 'identify':
       case 'identity-link': {
-        const r = await this.api.request<{ verified: boolean; session: SessionResponse | null }>(
+        const r = await this.api.request<{ verified: boolean; session: SessionResponse | null; warning?: string }>(
           'POST',
           op.kind === 'identify' ? 'identify' : 'identify/token',
           op.kind === 'identify' ? op.body : { token: op.token },
           token,
         );
+        if (r.warning) console.warn(`Convot: ${r.warning}`);
         if (r.session) this.switchSession(r.session);
         return;
       }
@@ -305,10 +318,8 @@ export class ChatClient {
   private refused(op: SyncOp, e: ApiError): void {
     const what = op.kind === 'event' ? `the event ${JSON.stringify(op.body.name)}` : op.kind === 'update' ? 'the visitor data' : op.kind === 'identify' ? 'identify' : 'the identity link';
     console.warn(`Convot: the server refused ${what} (${e.code}): ${e.message}`);
-    if (op.kind === 'identify') {
-      // The visitor stays who they were: undo the optimistic fields.
-      this.store.set({ user: op.revert });
-    }
+    // The visitor stays who they were: undo the optimistic fields.
+    if (op.kind === 'identify' || op.kind === 'update') this.revertUserFields(op.change ?? []);
   }
 
   /** The server started a new session for a different person: this browser follows it. */
@@ -526,10 +537,16 @@ export class ChatClient {
   }
 }
 
+interface FieldChange {
+  field: UserField;
+  from: string | null;
+  to: string;
+}
+
 type SyncOp =
-  | { kind: 'update'; body: VisitorUpdate }
+  | { kind: 'update'; body: VisitorUpdate; change?: FieldChange[] }
   | { kind: 'event'; body: VisitorEvent }
-  | { kind: 'identify'; body: VisitorUpdate; revert: UserProfile }
+  | { kind: 'identify'; body: VisitorUpdate; change: FieldChange[] }
   | { kind: 'identity-link'; token: string };
 
 /** Widget profile fields ↔ the wire names the server stores. */
