@@ -4,18 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/validate.js';
-import { parseAppearance, type Appearance } from '../src/protocol/wire.js';
+import { parseAppearance } from '../src/protocol/wire.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
-import type { Repo } from './storage/repo.js';
+import type { AppRow, Repo } from './storage/repo.js';
 
-export interface AppConfig {
-  id: string;
-  name: string;
-  identity_secret: string | null;
-  require_verification: boolean;
-  allowed_origins: string[];
-  appearance: Appearance;
-}
+/** An app as declared in the config file: exactly the stored row. */
+export type AppConfig = AppRow;
 
 export interface AgentConfig {
   email: string;

@@ -2,6 +2,7 @@
  * REST calls the inbox makes to /api/v1/agent on its own origin. The session cookie is HttpOnly
  * and SameSite=Strict, so the browser attaches it and script never handles a credential.
  */
+import { ApiError as ClientApiError } from '../client/transport.js';
 import type { ErrorBody } from '../protocol/errors.js';
 import type { AgentProfile, ConversationSummary, TimelineEvent, WireMessage } from '../protocol/wire.js';
 
@@ -10,16 +11,7 @@ const BASE = '/api/v1/agent';
 const TIMEOUT_MS = 20_000;
 
 /** A failed call: the server's error body, or a synthesized one when the network failed. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
+export class ApiError extends ClientApiError {
   /** The session cookie is missing or expired: the inbox shows the sign-in form. */
   get signedOut(): boolean {
     return this.status === 401 && this.code !== 'CONVOT_ERR_BAD_CREDENTIALS';

@@ -1,5 +1,15 @@
 import { css } from 'lit';
 
+/** Dark values of the colour tokens, used for the OS preference and for `mode="dark"`. */
+const darkTokens = css`
+  --_surface: var(--convot-color-surface, #0f172a);
+  --_surface-2: var(--convot-color-surface-alt, #1e293b);
+  --_text: var(--convot-color-text, #f1f5f9);
+  --_muted: var(--convot-color-muted, #cbd5e1);
+  --_border: var(--convot-color-border, #334155);
+  color-scheme: dark;
+`;
+
 /**
  * Theme tokens shared by Convot's elements. Every colour is a `--convot-*` custom property a
  * site can set from outside; dark values apply for `prefers-color-scheme: dark` unless the host
@@ -21,21 +31,11 @@ export const themeStyles = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([mode='light'])) {
-      --_surface: var(--convot-color-surface, #0f172a);
-      --_surface-2: var(--convot-color-surface-alt, #1e293b);
-      --_text: var(--convot-color-text, #f1f5f9);
-      --_muted: var(--convot-color-muted, #cbd5e1);
-      --_border: var(--convot-color-border, #334155);
-      color-scheme: dark;
+      ${darkTokens}
     }
   }
   :host([mode='dark']) {
-    --_surface: var(--convot-color-surface, #0f172a);
-    --_surface-2: var(--convot-color-surface-alt, #1e293b);
-    --_text: var(--convot-color-text, #f1f5f9);
-    --_muted: var(--convot-color-muted, #cbd5e1);
-    --_border: var(--convot-color-border, #334155);
-    color-scheme: dark;
+    ${darkTokens}
   }
 `;
 
