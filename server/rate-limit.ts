@@ -16,6 +16,8 @@ export const LIMITS = {
   session: { max: 120, windowMs: 60_000 },
   /** identify, identity tokens and profile updates per session. */
   identify: { max: 30, windowMs: 60_000 },
+  /** Timeline events per session (`set session:event`). */
+  event: { max: 60, windowMs: 60_000 },
   /** Messages per session (REST and socket together). */
   message: { max: 60, windowMs: 60_000 },
   /** Agent sign-in attempts per client IP. */

@@ -33,8 +33,11 @@ export async function verifyIdentityToken(secret: string | null, token: string, 
       currentDate: new Date(now * 1000),
     });
     const exp = payload.exp!;
+    // jose checks iat only with maxTokenAge; a future iat would let exp - iat hide a long life.
+    const iat = typeof payload.iat === 'number' ? payload.iat : now;
+    if (iat > now + CLOCK_LEEWAY_SECONDS) return { ok: false, reason: 'the token is issued in the future (iat)' };
     // Identity links must be short-lived: judge the lifetime from iat when present, else from now.
-    const lifetime = exp - (typeof payload.iat === 'number' ? payload.iat : now);
+    const lifetime = exp - Math.min(iat, now);
     if (lifetime > MAX_LIFETIME_SECONDS + CLOCK_LEEWAY_SECONDS) return { ok: false, reason: `the token lives ${lifetime} s; at most ${MAX_LIFETIME_SECONDS} s is accepted` };
     const claims: IdentityClaims = {};
     if (typeof payload.external_id === 'string' && payload.external_id) claims.external_id = payload.external_id;

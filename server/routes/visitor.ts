@@ -163,6 +163,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
   /** `set session:event`: a named event on the visitor's timeline, shown to agents. */
   app.post('/events', async (req, reply) => {
     const session = await requireSession(req);
+    limiter.hit('event', session.session_id);
     await chat.addVisitorEvent(session, parseVisitorEvent(req.body));
     reply.code(201);
     return { ok: true };
