@@ -3,6 +3,7 @@
  * Announcing after commit is what lets every instance deliver the same rows.
  */
 import type { VisitorEvent, VisitorUpdate, WireMessage } from '../src/protocol/index.js';
+import { hashToken } from './identity/secrets.js';
 import type { Fanout } from './realtime/fanout.js';
 import { DuplicateRace, type Repo, type VisitorSessionRow } from './storage/repo.js';
 
@@ -55,6 +56,12 @@ export class Chat {
   private async announceVisitor(visitorId: string): Promise<void> {
     const conv = await this.repo.currentConversation(visitorId);
     if (conv) await this.fanout.publish({ k: 'conversation', c: conv.id });
+  }
+
+  /** Ends an agent's sign-in session; its open sockets close on every instance. */
+  async signOut(token: string): Promise<void> {
+    await this.repo.deleteAgentSession(token);
+    await this.fanout.publish({ k: 'signout', h: hashToken(token) });
   }
 
   async setAgentOnline(agentId: string, online: boolean): Promise<void> {

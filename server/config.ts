@@ -53,6 +53,16 @@ function origin(value: unknown, where: string): string {
   return u.origin;
 }
 
+/** Runs an entry's checks so that a validator's error names the entry: `apps[1].name must…`. */
+function at<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError && !e.field.startsWith(path)) throw new ConfigError(`${path}.${e.message}`);
+    throw e;
+  }
+}
+
 export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env): ConvotConfig {
   try {
     const root = obj(data, 'config');
@@ -60,7 +70,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
     const agentsIn = root.agents ?? [];
     if (!Array.isArray(appsIn)) throw new ConfigError('apps must be an array');
     if (!Array.isArray(agentsIn)) throw new ConfigError('agents must be an array');
-    const apps = appsIn.map((a: unknown, i): AppConfig => {
+    const apps = appsIn.map((a: unknown, i): AppConfig => at(`apps[${i}]`, () => {
       const o: Obj = obj(a, `apps[${i}]`);
       const id = str(o, 'id', { min: 1, max: 64 });
       if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new ConfigError(`apps[${i}].id must use letters, digits, "_" and "-", got ${JSON.stringify(id)}`);
@@ -75,13 +85,13 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
         allowed_origins: origins.map((v: unknown, j) => origin(v, `apps[${i}].allowed_origins[${j}]`)),
         appearance: o.appearance === undefined ? {} : parseAppearance(o.appearance, `apps[${i}].appearance`),
       };
-    });
+    }));
     const ids = new Set<string>();
     for (const a of apps) {
       if (ids.has(a.id)) throw new ConfigError(`apps has two entries with id ${JSON.stringify(a.id)}`);
       ids.add(a.id);
     }
-    const agents = agentsIn.map((a: unknown, i): AgentConfig => {
+    const agents = agentsIn.map((a: unknown, i): AgentConfig => at(`agents[${i}]`, () => {
       const o = obj(a, `agents[${i}]`);
       const email = str(o, 'email', { min: 3, max: 254, trim: true }).toLowerCase();
       if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw new ConfigError(`agents[${i}].email must be an email address, got ${JSON.stringify(email)}`);
@@ -89,7 +99,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
       const password = secret(raw, `agents[${i}].password`, env);
       if (password.length < 8) throw new ConfigError(`agents[${i}].password must have at least 8 characters`);
       return { email, name: o.name === undefined ? email : str(o, 'name', { min: 1, max: 200 }), password, password_is_literal: !raw.startsWith('env:') };
-    });
+    }));
     return { apps, agents };
   } catch (e) {
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);

@@ -11,7 +11,9 @@ export type FanoutEvent =
   /** Conversation metadata changed (read marks). */
   | { k: 'conversation'; c: string }
   /** An agent went online or offline. */
-  | { k: 'presence'; a: string };
+  | { k: 'presence'; a: string }
+  /** An agent session ended (sign-out): its sockets close, on every instance. */
+  | { k: 'signout'; h: string };
 
 export interface Fanout {
   publish(event: FanoutEvent): Promise<void>;

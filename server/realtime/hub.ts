@@ -20,6 +20,10 @@ export interface VisitorPeer extends Peer<VisitorServerFrame> {
 
 export interface AgentPeer extends Peer<AgentServerFrame> {
   agentId: string;
+  /** Hash of the sign-in session the socket was opened with. */
+  sessionHash: string;
+  /** Closes the socket (sign-out). */
+  close(code: number, reason: string): void;
   /** Last seq delivered per conversation (public id). */
   lastSeq: Map<string, number>;
 }
@@ -117,6 +121,10 @@ export class Hub {
         if (summary) for (const peer of this.agents) peer.send({ type: 'conversation', conversation: summary });
         return;
       }
+      case 'signout': {
+        for (const peer of [...this.agents]) if (peer.sessionHash === event.h) peer.close(4401, 'signed out');
+        return;
+      }
       case 'presence': {
         const [agent, online] = await Promise.all([this.repo.agentById(event.a), this.repo.agentsOnline()]);
         this.broadcastAvailability(online > 0);
@@ -133,10 +141,13 @@ export class Hub {
   /** Sends an agent socket the conversation's messages it has not seen (after its last seq). */
   private async sendAgentMessages(peer: AgentPeer, internalId: string, summary: ConversationSummary, fallbackAfter: number): Promise<void> {
     const after = peer.lastSeq.get(summary.id) ?? fallbackAfter;
-    if (summary.last_seq <= after) return;
-    for (const message of await this.repo.messagesAfter(internalId, after)) {
+    const messages = await this.repo.messagesAfter(internalId, after);
+    if (!messages.length) return;
+    // Messages committed after the summary was read: send them with a summary that covers them.
+    if (messages.at(-1)!.seq > summary.last_seq) summary = (await this.repo.conversationSummary(internalId)) ?? summary;
+    for (const message of messages) {
       peer.send({ type: 'message', conversation: summary, message });
-      peer.lastSeq.set(summary.id, message.seq); // what was sent, not the (older) summary's last_seq
+      peer.lastSeq.set(summary.id, message.seq);
     }
   }
 

@@ -21,7 +21,7 @@ import {
 } from '../../src/protocol/index.js';
 import type { Chat } from '../chat.js';
 import { fail } from '../errors.js';
-import { verifyPassword } from '../identity/secrets.js';
+import { hashToken, verifyPassword } from '../identity/secrets.js';
 import type { AgentPeer, Hub } from '../realtime/hub.js';
 import { FRAME_LIMIT } from '../limits.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -81,7 +81,7 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
 
   app.post('/logout', async (req, reply) => {
     const token = readCookie(req, AGENT_COOKIE);
-    if (token) await repo.deleteAgentSession(token);
+    if (token) await chat.signOut(token);
     setSessionCookie(req, reply, '', 0);
     return { ok: true };
   });
@@ -143,7 +143,13 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
     const send = (frame: AgentServerFrame) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
-    const peer: AgentPeer = { agentId: agent.id, lastSeq: new Map(), send };
+    const peer: AgentPeer = {
+      agentId: agent.id,
+      sessionHash: hashToken(readCookie(req, AGENT_COOKIE)!),
+      lastSeq: new Map(),
+      send,
+      close: (code, reason) => socket.close(code, reason),
+    };
     void hub.run(async () => {
       const fresh = (await repo.agentById(agent.id)) ?? agent;
       for (const c of await repo.conversationSummaries()) peer.lastSeq.set(c.id, c.last_seq);

@@ -19,6 +19,7 @@ import {
   wrap,
   type AppPublicConfig,
   type SessionResponse,
+  type VisitorClientFrame,
   type VisitorServerFrame,
 } from '../../src/protocol/index.js';
 import type { Chat } from '../chat.js';
@@ -61,6 +62,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
       fail('CONVOT_ERR_UNKNOWN_APP', `No app has the id ${JSON.stringify(appId)}.`);
     }
     if (!isOriginAllowed(origin, found.allowed_origins, req)) {
+      setCorsHeaders(reply, origin); // the page may read the refusal (it carries no data), so the widget can say why
       fail('CONVOT_ERR_ORIGIN_NOT_ALLOWED', `The origin ${origin} is not in allowed_origins of app ${appId}.`);
     }
     setCorsHeaders(reply, origin);
@@ -178,27 +180,36 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
     const authTimer = setTimeout(() => session || socket.close(4401, 'auth timeout'), 10_000);
+    const refuseAuth = () => {
+      send({ type: 'error', code: 'CONVOT_ERR_UNAUTHORIZED', message: 'The session token is not valid for this app.' });
+      socket.close(4401, 'unauthorized');
+    };
 
     const handle = async (text: string, noteClientId: (id: string) => void): Promise<void> => {
       const data = parseFrameText(text);
       if (typeof data.client_id === 'string') noteClientId(data.client_id);
-      const frame = parseVisitorFrame(data);
+      let frame: VisitorClientFrame;
+      try {
+        frame = parseVisitorFrame(data);
+      } catch (e) {
+        // A malformed token is as unknown as a wrong one: the widget must drop it (4401).
+        if (!session && data.type === 'auth' && e instanceof ProtocolError && e.field === 'token') return refuseAuth();
+        throw e;
+      }
       if (!session) {
         if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth","token":"…"}.');
         const found = await repo.findVisitorSession(appId, frame.token);
-        if (!found) {
-          send({ type: 'error', code: 'CONVOT_ERR_UNAUTHORIZED', message: 'The session token is not valid for this app.' });
-          socket.close(4401, 'unauthorized');
-          return;
-        }
+        if (!found) return refuseAuth();
         session = found;
         clearTimeout(authTimer);
         const peer: VisitorPeer = { visitorId: found.visitor_id, conversationId: null, lastSeq: frame.last_seq, send };
         await hub.run(async () => {
           const conv = await repo.currentConversation(found.visitor_id);
-          const messages = conv ? await repo.messagesAfter(conv.id, frame.last_seq) : [];
+          // A last_seq beyond the conversation's end belongs to another conversation: resend all.
+          const after = conv && frame.last_seq <= conv.last_seq ? frame.last_seq : 0;
+          const messages = conv ? await repo.messagesAfter(conv.id, after) : [];
           peer.conversationId = conv?.id ?? null;
-          peer.lastSeq = messages.at(-1)?.seq ?? frame.last_seq;
+          peer.lastSeq = messages.at(-1)?.seq ?? after;
           send({
             type: 'ready',
             session_id: found.session_id,

@@ -236,9 +236,9 @@ export class Repo {
   // ---- conversations and messages ---------------------------------------------------------
 
   /** The visitor's current conversation: the most recent open one. */
-  async currentConversation(visitorId: string): Promise<{ id: string; public_id: string; visitor_read_seq: number } | null> {
-    const rows = await this.db.query<{ id: string; public_id: string; visitor_read_seq: number }>(
-      `SELECT id::text AS id, public_id, visitor_read_seq FROM conversations
+  async currentConversation(visitorId: string): Promise<{ id: string; public_id: string; visitor_read_seq: number; last_seq: number } | null> {
+    const rows = await this.db.query<{ id: string; public_id: string; visitor_read_seq: number; last_seq: number }>(
+      `SELECT id::text AS id, public_id, visitor_read_seq, last_seq FROM conversations
        WHERE visitor_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1`,
       [visitorId],
     );

@@ -359,11 +359,15 @@ export class ChatClient {
     this.store.set({ connection: 'connecting' });
     let session: SessionResponse;
     try {
-      const [config, s] = await Promise.all([
+      const [configResult, sessionResult] = await Promise.allSettled([
         this.configLoaded ? null : this.api.request<AppPublicConfig>('GET', 'config'),
         this.api.request<SessionResponse>('POST', 'sessions', {}, this.token),
       ]);
-      session = s;
+      // The config GET needs no preflight, so its error (unknown app, origin) is the readable one.
+      if (configResult.status === 'rejected') throw configResult.reason;
+      if (sessionResult.status === 'rejected') throw sessionResult.reason;
+      session = sessionResult.value;
+      const config = configResult.value;
       if (config) {
         this.configLoaded = true;
         this.store.set({ appearance: config.appearance ?? {} });

@@ -438,7 +438,7 @@ describe('credentials', () => {
 // ---- allowed_origins ------------------------------------------------------------------------
 
 describe('allowed_origins', () => {
-  test('REST from a foreign Origin → 403 CONVOT_ERR_ORIGIN_NOT_ALLOWED, even with a valid token, and no CORS grant', async () => {
+  test('REST from a foreign Origin → 403 CONVOT_ERR_ORIGIN_NOT_ALLOWED, even with a valid token; only the refusal is readable', async () => {
     const a = await session();
     const calls = [
       { method: 'GET' as const, url: visitorPath('/config') },
@@ -452,7 +452,9 @@ describe('allowed_origins', () => {
         const res = await s.app.inject({ ...c, headers: { ...(c.headers ?? {}), origin } });
         assert.equal(res.statusCode, 403, `${c.method} ${c.url} from ${origin}: ${res.body}`);
         assert.equal(errOf(res).code, 'CONVOT_ERR_ORIGIN_NOT_ALLOWED');
-        assert.equal(res.headers['access-control-allow-origin'], undefined);
+        // The refusal (no data in it) is readable by the page so the widget can say why.
+        assert.equal(res.headers['access-control-allow-origin'], origin);
+        assert.deepEqual(Object.keys(errOf(res)).sort(), ['code', 'message']);
       }
     }
     const stored = await s.db.query("SELECT 1 FROM messages WHERE body = 'from evil'");

@@ -7,8 +7,11 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { buildApp, type ConvotApp } from '../../server/app.js';
 import { parseConfig, type ConvotConfig } from '../../server/config.js';
+import type { RateLimiter } from '../../server/rate-limit.js';
 import type { Db } from '../../server/storage/db.js';
 import { openPglite } from '../../server/storage/pglite.js';
+import { openPostgres } from '../../server/storage/postgres.js';
+import { freshDatabase } from '../support/postgres.js';
 
 export const APP_ID = 'app_test';
 export const ALLOWED_ORIGIN = 'http://allowed.test';
@@ -32,9 +35,19 @@ export interface TestServer {
   wsBase: string;
 }
 
-export async function startServer(opts: { listen?: boolean; config?: ConvotConfig } = {}): Promise<TestServer> {
-  const db = await openPglite();
-  const app = await buildApp({ db, config: opts.config ?? testConfig(), root: process.cwd() });
+/**
+ * The store under test: in-memory PGlite, or, when CONVOT_TEST_DATABASE_URL is set (npm test
+ * runs the suite a second time under scripts/with-postgres.mjs), a fresh PostgreSQL database.
+ * Every test file runs unchanged on both.
+ */
+export async function openTestDb(): Promise<Db> {
+  const base = process.env.CONVOT_TEST_DATABASE_URL;
+  return base ? openPostgres(await freshDatabase(base)) : openPglite();
+}
+
+export async function startServer(opts: { listen?: boolean; config?: ConvotConfig; rateLimiter?: RateLimiter } = {}): Promise<TestServer> {
+  const db = await openTestDb();
+  const app = await buildApp({ db, config: opts.config ?? testConfig(), root: process.cwd(), rateLimiter: opts.rateLimiter });
   let wsBase = '';
   if (opts.listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -179,9 +192,24 @@ export class Sock {
     await this.nextType('pong');
   }
 
-  close(): Promise<{ code: number; reason: string }> {
+  /** Resolves with the close code and reason, or rejects if the socket is still open after timeoutMs. */
+  closedWithin(timeoutMs = 4000): Promise<{ code: number; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the socket is still open after ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Closes politely; a peer that does not answer the close handshake within 2 s is terminated. */
+  async close(): Promise<{ code: number; reason: string }> {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close();
-    return this.closed;
+    try {
+      return await this.closedWithin(2000);
+    } catch {
+      this.ws.terminate();
+      return this.closed;
+    }
   }
 }
 

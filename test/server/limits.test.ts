@@ -9,12 +9,11 @@ import { buildApp, type ConvotApp } from '../../server/app.js';
 import { BODY_LIMIT, FRAME_LIMIT } from '../../server/limits.js';
 import { LIMITS, RateLimiter } from '../../server/rate-limit.js';
 import type { Db } from '../../server/storage/db.js';
-import { openPglite } from '../../server/storage/pglite.js';
 import { MAX_MESSAGE_LENGTH } from '../../src/protocol/index.js';
-import { AGENT_EMAIL, AGENT_PASSWORD, ALLOWED_ORIGIN, APP_ID, Sock, agentSocket, auth, cid, testConfig, visitorPath, visitorSocket, type Frame } from './helpers.js';
+import { AGENT_EMAIL, AGENT_PASSWORD, ALLOWED_ORIGIN, APP_ID, Sock, agentSocket, auth, cid, openTestDb, testConfig, visitorPath, visitorSocket, type Frame } from './helpers.js';
 
 /** The one place this file opens its database (swap here to run on PostgreSQL). */
-const openDb = (): Promise<Db> => openPglite();
+const openDb = (): Promise<Db> => openTestDb();
 
 let now = Date.UTC(2026, 0, 1);
 const limiter = new RateLimiter(() => now);
