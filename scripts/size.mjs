@@ -9,14 +9,15 @@ import { gzipSync } from 'node:zlib';
 const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024 };
 const gz = (file) => gzipSync(readFileSync(join('dist', file)), { level: 9 }).length;
 
-/** Files reachable from an entry through static and dynamic relative imports. */
-function reachable(entry) {
+/** Files reachable from an entry through relative imports (static only, or dynamic too). */
+function reachable(entry, { dynamic = true } = {}) {
+  const pattern = dynamic ? /(?:from\s*|import\s*\(?\s*)["']\.\/([\w.-]+\.js)["']/g : /(?:from\s*|import\s*)["']\.\/([\w.-]+\.js)["']/g;
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
     const code = readFileSync(join('dist', file), 'utf8');
-    for (const m of code.matchAll(/(?:from\s*|import\s*\(?\s*)["']\.\/([\w.-]+\.js)["']/g)) visit(m[1]);
+    for (const m of code.matchAll(pattern)) visit(m[1]);
   };
   visit(entry);
   return [...seen];
@@ -24,6 +25,9 @@ function reachable(entry) {
 
 const loader = gz('widget-loader.js');
 const files = reachable('embed.js');
+// What paints the launcher: the static graph of embed.js. The panel must not be in it.
+const launcherPath = reachable('embed.js', { dynamic: false });
+const launcherBytes = loader + launcherPath.reduce((sum, f) => sum + gz(f), 0);
 const firstOpen = loader + files.reduce((sum, f) => sum + gz(f), 0);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
@@ -31,8 +35,14 @@ console.log('size: gzip -9 bytes');
 console.log(`  widget-loader.js          ${String(loader).padStart(7)}  (${kb(loader)} of ${kb(BUDGETS.loader)} budget)`);
 for (const f of files) console.log(`  ${f.padEnd(26)}${String(gz(f)).padStart(7)}`);
 console.log(`  first open, all included  ${String(firstOpen).padStart(7)}  (${kb(firstOpen)} of ${kb(BUDGETS.firstOpen)} budget)`);
+console.log(`  launcher (no panel code)  ${String(launcherBytes).padStart(7)}  (${kb(launcherBytes)})`);
 
 let failed = false;
+const panelInLauncherPath = launcherPath.filter((f) => f.startsWith('convot-chat-panel'));
+if (panelInLauncherPath.length) {
+  console.error(`size: the launcher path statically imports the chat panel (${panelInLauncherPath.join(', ')}); it must load lazily`);
+  failed = true;
+}
 if (loader > BUDGETS.loader) {
   console.error(`size: widget-loader.js is ${loader} bytes gzip, over its ${BUDGETS.loader} byte budget`);
   failed = true;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { AGENT, launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
+import { AGENT, APP_ID, launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
 
 let convot: ConvotProcess;
 let site: HostSite;
@@ -10,7 +10,12 @@ let browser: Browser;
 before(async () => {
   const host = await reserveHostOrigin();
   convot = await startConvot({ allowedOrigins: [host.origin] });
-  site = await startHostSite(host.port, convot.url, { '/': snippetPage(convot.url) });
+  site = await startHostSite(host.port, convot.url, {
+    '/': snippetPage(convot.url),
+    '/element': (nonce) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Element</title>
+      <script type="module" nonce="${nonce}" src="${convot.url}/dist/convot.js"></script></head>
+      <body><h1>Element embed</h1><convot-widget app-id="${APP_ID}"></convot-widget></body></html>`,
+  });
   browser = await launchBrowser();
 });
 
@@ -61,4 +66,22 @@ test('a visitor on another origin chats with an agent in the inbox, live, and ke
   assert.deepEqual(agentProblems, [], 'inbox page had console errors or CSP violations');
   await visitorContext.close();
   await agentContext.close();
+});
+
+test('the element from the server /dist/ on another origin finds its server from the module URL, under a strict CSP', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${site.origin}/element`);
+  await page.locator('convot-widget .launcher').waitFor();
+  await page.locator('convot-widget .launcher').click();
+  await page.locator('convot-chat-panel textarea').fill('Sent from the element');
+  await page.locator('convot-chat-panel textarea').press('Enter');
+  await page.locator('convot-chat-panel .msg.visitor[data-status="sent"]').waitFor();
+  assert.ok(requests.some((u) => u.startsWith(`${convot.url}/api/v1/apps/`)), 'the element talked to the server it was loaded from');
+  assert.ok(requests.some((u) => /\/dist\/convot-chat-panel-[\w-]+\.js$/.test(u)), 'the panel chunk was loaded');
+  assert.deepEqual(problems, []);
+  await context.close();
 });
