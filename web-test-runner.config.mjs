@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { register } from 'tsx/esm/api';
+import WebSocket from 'ws';
 import { chromiumPath } from './scripts/chromium.mjs';
 
 register();
@@ -34,6 +35,23 @@ const rateLimiter = new RateLimiter(Date.now, { ...LIMITS, session: { max: 100_0
 const app = await buildApp({ db, config, root: process.cwd(), rateLimiter });
 const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
+let inbox;
+/** Opens an agent socket like the inbox does (cookie sign-in) and waits for its ready frame. */
+async function openInbox() {
+  if (inbox) return;
+  const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
+  const cookie = String(login.headers['set-cookie']).split(';')[0];
+  inbox = new WebSocket(`${serverUrl.replace('http', 'ws')}/api/v1/agent/ws`, { headers: { cookie } });
+  await new Promise((resolve, reject) => {
+    inbox.on('message', (d) => JSON.parse(String(d)).type === 'ready' && resolve());
+    inbox.once('error', reject);
+  });
+}
+function closeInbox() {
+  inbox?.close();
+  inbox = undefined;
+}
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
@@ -53,7 +71,10 @@ export default {
           return r ? r.message : null;
         }
         if (command === 'convot-agent-presence') {
+          // An agent is reachable only with the inbox open: keep a real inbox socket while online.
+          if (payload.online) await openInbox();
           await chat.setAgentOnline(agent.id, payload.online);
+          if (!payload.online) closeInbox();
           return true;
         }
         if (command === 'convot-conversations') return repo.conversationSummaries();
@@ -64,6 +85,7 @@ export default {
         return undefined;
       },
       async serverStop() {
+        closeInbox();
         await app.close();
         await db.close();
       },

@@ -3,6 +3,7 @@
  * listens on the configured port. The caller owns the database and closes it after the app.
  */
 import websocket from '@fastify/websocket';
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ProtocolError } from '../src/protocol/index.js';
 import { Chat } from './chat.js';
@@ -20,6 +21,9 @@ import type { Db } from './storage/db.js';
 import { migrate } from './storage/migrations.js';
 import { Repo } from './storage/repo.js';
 
+
+/** How often this process confirms its open inbox sockets (well inside PRESENCE_TTL_SECONDS). */
+const PRESENCE_HEARTBEAT_MS = 20_000;
 
 export interface AppOptions {
   db: Db;
@@ -43,6 +47,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   if (opts.config) await applyConfig(repo, opts.config);
   const fanout = dbFanout(opts.db);
   const hub = new Hub(repo);
+  await hub.init();
   const chat = new Chat(repo, fanout);
   const identity = new Identity(chat);
   const limiter = opts.rateLimiter ?? new RateLimiter();
@@ -53,6 +58,15 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
 
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
   app.decorate('convot', { repo, chat, hub, identity, limiter });
+  // Agent presence is counted per process: a heartbeat keeps it fresh, a crash lets it expire.
+  const instanceId = randomUUID();
+  const heartbeat = setInterval(() => {
+    void repo
+      .presenceHeartbeat(instanceId)
+      .then(() => hub.checkAvailability())
+      .catch((e: unknown) => app.log.error(e));
+  }, PRESENCE_HEARTBEAT_MS);
+  heartbeat.unref();
   app.addHook('onSend', async (_req, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
   });
@@ -81,9 +95,11 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(visitorRoutes, { prefix: '/api/v1/apps/:appId', repo, chat, hub, identity, limiter });
-  await app.register(agentRoutes, { prefix: '/api/v1/agent', repo, chat, hub, limiter });
+  await app.register(agentRoutes, { prefix: '/api/v1/agent', repo, chat, hub, limiter, instanceId });
   await app.register(staticRoutes, { root: opts.root });
   app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    await chat.dropInstance(instanceId).catch(() => undefined);
     await fanout.close();
   });
   return app as unknown as ConvotApp;

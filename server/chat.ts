@@ -64,6 +64,17 @@ export class Chat {
     await this.fanout.publish({ k: 'signout', h: hashToken(token) });
   }
 
+  /** An inbox socket opened or closed on this instance: availability may change. */
+  async agentConnection(instanceId: string, agentId: string, delta: 1 | -1): Promise<void> {
+    await this.repo.agentSocketDelta(instanceId, agentId, delta);
+    await this.fanout.publish({ k: 'presence', a: agentId });
+  }
+
+  /** This instance stops: its inbox sockets stop counting everywhere. */
+  async dropInstance(instanceId: string): Promise<void> {
+    for (const agentId of await this.repo.dropInstancePresence(instanceId)) await this.fanout.publish({ k: 'presence', a: agentId });
+  }
+
   async setAgentOnline(agentId: string, online: boolean): Promise<void> {
     await this.repo.setAgentOnline(agentId, online);
     await this.fanout.publish({ k: 'presence', a: agentId });

@@ -134,7 +134,28 @@ export class Hub {
     }
   }
 
+  /**
+   * Re-reads availability and tells visitors if it changed without an event (an instance's
+   * presence expired). Called on every heartbeat.
+   */
+  checkAvailability(): Promise<void> {
+    return this.run(async () => {
+      this.broadcastAvailability((await this.repo.agentsOnline()) > 0);
+    });
+  }
+
+  /** What this instance last told visitors; sockets get the current value in `ready`. */
+  private lastAvailable: boolean | null = null;
+
+  /** Reads the starting availability, so visitors hear only about changes. */
+  async init(): Promise<void> {
+    this.lastAvailable = (await this.repo.agentsOnline()) > 0;
+  }
+
+  /** Tells visitors when availability changed (presence events fire for many non-changes). */
   private broadcastAvailability(available: boolean): void {
+    if (available === this.lastAvailable) return;
+    this.lastAvailable = available;
     for (const set of this.visitors.values()) for (const peer of set) peer.send({ type: 'availability', available });
   }
 

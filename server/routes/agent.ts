@@ -41,6 +41,8 @@ interface Deps {
   chat: Chat;
   hub: Hub;
   limiter: RateLimiter;
+  /** This process's id in agent_presence. */
+  instanceId: string;
 }
 
 function readCookie(req: FastifyRequest, name: string): string | undefined {
@@ -56,7 +58,7 @@ function setSessionCookie(req: FastifyRequest, reply: FastifyReply, value: strin
   reply.header('Set-Cookie', `${AGENT_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`);
 }
 
-export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limiter }: Deps): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limiter, instanceId }: Deps): Promise<void> {
   const requireAgent = async (req: FastifyRequest): Promise<void> => {
     const token = readCookie(req, AGENT_COOKIE);
     const agent = token ? await repo.findAgentBySession(token) : null;
@@ -150,7 +152,10 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
       send,
       close: (code, reason) => socket.close(code, reason),
     };
+    // An open inbox is what makes an online agent reachable; count it until the socket closes.
+    const counted = chat.agentConnection(instanceId, agent.id, 1);
     void hub.run(async () => {
+      await counted;
       const fresh = (await repo.agentById(agent.id)) ?? agent;
       for (const c of await repo.conversationSummaries()) peer.lastSeq.set(c.id, c.last_seq);
       send({ type: 'ready', agent: fresh, agents_online: await repo.agentsOnline() });
@@ -190,6 +195,9 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
         }
       });
     });
-    socket.on('close', () => detach?.());
+    socket.on('close', () => {
+      detach?.();
+      void counted.then(() => chat.agentConnection(instanceId, agent.id, -1)).catch((e: unknown) => req.log.error(e));
+    });
   });
 }

@@ -111,6 +111,19 @@ ALTER TABLE visitors ADD COLUMN contact_id bigint REFERENCES contacts(id) ON DEL
 CREATE INDEX visitors_contact ON visitors(contact_id);
 `,
   },
+  {
+    id: 4,
+    name: 'agent presence by connection',
+    sql: `
+CREATE TABLE agent_presence (
+  instance_id text NOT NULL,
+  agent_id bigint NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  sockets integer NOT NULL,
+  seen_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (instance_id, agent_id)
+);
+`,
+  },
 ];
 
 /**

@@ -127,10 +127,40 @@ export class Repo {
     await this.db.query('UPDATE agents SET online = $2 WHERE id = $1', [agentId, online]);
   }
 
+  /**
+   * Agents a visitor can reach: set online in the inbox AND with an inbox open (a socket on
+   * some instance that has reported within PRESENCE_TTL_SECONDS). Closing the inbox, or an
+   * instance dying, takes an agent offline without anyone toggling anything.
+   */
   async agentsOnline(): Promise<number> {
-    const rows = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM agents WHERE online');
+    const rows = await this.db.query<{ n: number }>(
+      `SELECT count(DISTINCT a.id)::int AS n FROM agents a JOIN agent_presence p ON p.agent_id = a.id
+       WHERE a.online AND p.sockets > 0 AND p.seen_at > now() - ($1 || ' seconds')::interval`,
+      [String(PRESENCE_TTL_SECONDS)],
+    );
     return rows[0]!.n;
   }
+
+  /** Counts an agent socket opened (+1) or closed (-1) on this instance. */
+  async agentSocketDelta(instanceId: string, agentId: string, delta: 1 | -1): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agent_presence (instance_id, agent_id, sockets) VALUES ($1, $2, GREATEST($3, 0))
+       ON CONFLICT (instance_id, agent_id) DO UPDATE SET sockets = GREATEST(agent_presence.sockets + $3, 0), seen_at = now()`,
+      [instanceId, agentId, delta],
+    );
+  }
+
+  /** This instance is alive: keeps its agents' presence fresh. */
+  async presenceHeartbeat(instanceId: string): Promise<void> {
+    await this.db.query('UPDATE agent_presence SET seen_at = now() WHERE instance_id = $1', [instanceId]);
+  }
+
+  /** This instance is going away: its sockets no longer count. Returns the agents affected. */
+  async dropInstancePresence(instanceId: string): Promise<string[]> {
+    const rows = await this.db.query<{ agent_id: string }>('DELETE FROM agent_presence WHERE instance_id = $1 RETURNING agent_id::text AS agent_id', [instanceId]);
+    return rows.map((r) => r.agent_id);
+  }
+
 
   // ---- visitor sessions -------------------------------------------------------------------
 
@@ -431,6 +461,9 @@ interface SummaryRow {
   segments: string[];
   unread_count: number;
 }
+
+/** How long an instance's report of open agent sockets counts without a heartbeat. */
+export const PRESENCE_TTL_SECONDS = 60;
 
 /** Two concurrent sends with one client id: the loser retries and finds the winner's row. */
 export class DuplicateRace extends Error {}

@@ -9,6 +9,7 @@ import {
   AGENT_PASSWORD,
   agentSocket,
   auth,
+  visitorSocket,
   cid,
   loginAgent,
   newSession,
@@ -370,24 +371,59 @@ describe('inbox', () => {
     assert.equal(rows.length, 0);
   });
 
-  test('PUT /presence sets availability for visitors', async () => {
+  test('PUT /presence sets availability for visitors while the agent has the inbox open', async () => {
+    const available = async () => ((await s.app.inject({ method: 'GET', url: visitorPath('/config') })).json() as { available: boolean }).available;
+    const { sock: inbox } = await agentSocket(s.wsBase, cookie);
     try {
       const on = await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { online: true } });
       assert.equal(on.statusCode, 200);
       assert.deepEqual(on.json(), { online: true });
-      const cfg = await s.app.inject({ method: 'GET', url: visitorPath('/config') });
-      assert.equal((cfg.json() as { available: boolean }).available, true);
+      assert.equal(await available(), true);
       const me = await s.app.inject({ method: 'GET', url: '/api/v1/agent/me', headers: { cookie } });
       assert.equal((me.json() as { agent: { online: boolean } }).agent.online, true);
     } finally {
       const off = await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { online: false } });
       assert.equal(off.statusCode, 200);
+      await inbox.close();
     }
-    const cfg = await s.app.inject({ method: 'GET', url: visitorPath('/config') });
-    assert.equal((cfg.json() as { available: boolean }).available, false);
+    assert.equal(await available(), false);
     const bad = await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { online: 'yes' } });
     assert.equal(bad.statusCode, 400);
     assert.equal((bad.json() as ErrBody).field, 'online');
+  });
+
+  test('an online agent who closes the inbox is no longer available; visitors are told live', async () => {
+    const v = await newSession(s.app);
+    const { sock: visitor } = await visitorSocket(s.wsBase, v.token);
+    const { sock: inbox } = await agentSocket(s.wsBase, cookie);
+    inbox.send({ type: 'presence', online: true });
+    assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: true });
+    await inbox.close();
+    assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: false });
+    // Still "online" by their own toggle: opening the inbox again makes them reachable.
+    const me = await s.app.inject({ method: 'GET', url: '/api/v1/agent/me', headers: { cookie } });
+    assert.equal((me.json() as { agent: { online: boolean } }).agent.online, true);
+    const { sock: again } = await agentSocket(s.wsBase, cookie);
+    assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: true });
+    again.send({ type: 'presence', online: false });
+    assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: false });
+    await again.close();
+    await visitor.close();
+  });
+
+  test("an instance whose presence reports go stale (it died) stops counting at the next heartbeat check", async () => {
+    const v = await newSession(s.app);
+    const { sock: visitor } = await visitorSocket(s.wsBase, v.token);
+    const { sock: inbox } = await agentSocket(s.wsBase, cookie);
+    inbox.send({ type: 'presence', online: true });
+    assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: true });
+    // Another process held this agent's only socket and stopped reporting two minutes ago.
+    await s.db.query(`UPDATE agent_presence SET seen_at = now() - interval '2 minutes'`);
+    await s.app.convot.hub.checkAvailability();
+    assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: false });
+    inbox.send({ type: 'presence', online: false });
+    await inbox.close();
+    await visitor.close();
   });
 });
 
