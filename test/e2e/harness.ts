@@ -123,7 +123,7 @@ export const snippetPage = (convotUrl: string, appId = APP_ID, extraHead = '') =
 </script>
 <script async src="${convotUrl}/widget-loader.js"></script>
 ${extraHead.replaceAll('NONCE', nonce)}
-</head><body><h1>A shop on another origin</h1></body></html>`;
+</head><body><main><h1>A shop on another origin</h1></main></body></html>`;
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
