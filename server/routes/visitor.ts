@@ -57,15 +57,12 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
     const { appId } = req.params as { appId: string };
     const found = await repo.findApp(appId);
     const origin = req.headers.origin;
-    if (!found) {
-      setCorsHeaders(reply, origin); // let the page read the error
-      fail('CONVOT_ERR_UNKNOWN_APP', `No app has the id ${JSON.stringify(appId)}.`);
-    }
+    // Refusals are readable by the page too (they carry no data), so the widget can say why.
+    setCorsHeaders(reply, origin);
+    if (!found) fail('CONVOT_ERR_UNKNOWN_APP', `No app has the id ${JSON.stringify(appId)}.`);
     if (!isOriginAllowed(origin, found.allowed_origins, req)) {
-      setCorsHeaders(reply, origin); // the page may read the refusal (it carries no data), so the widget can say why
       fail('CONVOT_ERR_ORIGIN_NOT_ALLOWED', `The origin ${origin} is not in allowed_origins of app ${appId}.`);
     }
-    setCorsHeaders(reply, origin);
     req.convotApp = found;
     if (req.method === 'OPTIONS') return reply.code(204).send();
   });
