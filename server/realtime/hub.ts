@@ -51,12 +51,6 @@ export class Hub {
     return () => this.agents.delete(peer);
   }
 
-  get size(): { visitors: number; agents: number } {
-    let visitors = 0;
-    for (const s of this.visitors.values()) visitors += s.size;
-    return { visitors, agents: this.agents.size };
-  }
-
   /**
    * Runs fn in the delivery queue. Sockets build their `ready` frame here, so no event can slip
    * between reading the history and starting live delivery.
