@@ -338,7 +338,11 @@ export class Repo {
   }
 
   /** Messages of a conversation after `afterSeq`, oldest first. */
-  async messagesAfter(conversationId: string, afterSeq: number, limit = 500): Promise<WireMessage[]> {
+  /**
+   * Messages after a seq, oldest first. Callers rely on getting ALL of them (a socket's lastSeq
+   * moves to the last one), so the cap is only a guard against a runaway conversation.
+   */
+  async messagesAfter(conversationId: string, afterSeq: number, limit = MESSAGES_CAP): Promise<WireMessage[]> {
     const rows = await this.db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`, [
       conversationId,
       afterSeq,
@@ -461,6 +465,9 @@ interface SummaryRow {
   segments: string[];
   unread_count: number;
 }
+
+/** The most messages one conversation returns at once (history, catch-up). */
+export const MESSAGES_CAP = 10_000;
 
 /** How long an instance's report of open agent sockets counts without a heartbeat. */
 export const PRESENCE_TTL_SECONDS = 60;

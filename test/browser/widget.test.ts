@@ -150,3 +150,27 @@ describe('<convot-widget>', () => {
 });
 
 const shadowWrap = (el: Element) => el.shadowRoot!.querySelector('.panel-wrap');
+
+describe('<convot-widget> language', () => {
+  const original = Object.getOwnPropertyDescriptor(Navigator.prototype, 'languages')!;
+  afterEach(() => Object.defineProperty(Navigator.prototype, 'languages', original));
+
+  it("follows the browser's language by default, and the locale attribute overrides it", async () => {
+    Object.defineProperty(Navigator.prototype, 'languages', { configurable: true, get: () => ['de-AT', 'en'] });
+    const el = await widgetFixture({ wait: false });
+    await el.updateComplete;
+    expect(launcher(el).getAttribute('aria-label')).to.equal('Chat öffnen');
+    el.locale = 'ar';
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.root')!.getAttribute('dir')).to.equal('rtl');
+    expect(launcher(el).getAttribute('aria-label')).to.equal('افتح الدردشة');
+  });
+
+  it('falls back to English for a browser language without a catalog', async () => {
+    Object.defineProperty(Navigator.prototype, 'languages', { configurable: true, get: () => ['ja-JP'] });
+    const el = await widgetFixture({ wait: false });
+    await el.updateComplete;
+    expect(launcher(el).getAttribute('aria-label')).to.equal('Open chat');
+    expect(el.shadowRoot!.querySelector('.root')!.getAttribute('dir')).to.equal('ltr');
+  });
+});
