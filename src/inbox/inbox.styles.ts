@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { srOnly } from '../elements/shared/theme.styles.js';
 
 /**
  * Colour tokens for the inbox, set once on <convot-inbox>; custom properties inherit into the
@@ -120,17 +121,7 @@ export const base = css`
   .btn.ghost:hover {
     background: var(--in-hover);
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    margin: -1px;
-    overflow: hidden;
-    clip: rect(0, 0, 0, 0);
-    white-space: nowrap;
-    border: 0;
-  }
+  ${srOnly}
   .verified {
     display: inline-flex;
     align-items: center;
