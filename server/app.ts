@@ -101,6 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     clearInterval(heartbeat);
     await chat.dropInstance(instanceId).catch(() => undefined);
     await fanout.close();
+    await hub.close();
   });
   return app as unknown as ConvotApp;
 }

@@ -60,7 +60,16 @@ export class Hub {
     return this.queue;
   }
 
+  private closed = false;
+
+  /** Stops taking events and waits for deliveries under way (before the database closes). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+  }
+
   handle(event: FanoutEvent): Promise<void> {
+    if (this.closed) return this.queue;
     this.queue = this.queue.then(() => this.deliver(event)).catch((e: unknown) => console.error('convot: delivery failed', e));
     return this.queue;
   }
