@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export function isOriginAllowed(origin: string | undefined, allowed: readonly string[], req: FastifyRequest): boolean {
   if (origin === undefined) return true; // not a browser page (curl, server-to-server): tokens still apply
   if (allowed.includes('*') || allowed.includes(origin)) return true;
-  const host = req.headers.host;
+  // req.host honours X-Forwarded-Host when CONVOT_TRUST_PROXY is set (Fastify trustProxy).
+  const host = req.host || req.headers.host;
   return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
 

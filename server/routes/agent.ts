@@ -21,6 +21,7 @@ import {
 } from '../../src/protocol/index.js';
 import type { Chat } from '../chat.js';
 import { fail } from '../errors.js';
+import { isOriginAllowed } from '../origins.js';
 import { hashToken, verifyPassword } from '../identity/secrets.js';
 import type { AgentPeer, Hub } from '../realtime/hub.js';
 import { FRAME_LIMIT } from '../limits.js';
@@ -59,6 +60,15 @@ function setSessionCookie(req: FastifyRequest, reply: FastifyReply, value: strin
 }
 
 export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limiter, instanceId }: Deps): Promise<void> {
+  // The inbox is same-origin only. Besides the SameSite=Strict cookie, refuse any request (and
+  // socket upgrade) that a browser marks as coming from another origin: defence in depth.
+  app.addHook('onRequest', async (req) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isOriginAllowed(origin, [], req)) {
+      fail('CONVOT_ERR_ORIGIN_NOT_ALLOWED', 'The inbox API answers only pages of this server.');
+    }
+  });
+
   const requireAgent = async (req: FastifyRequest): Promise<void> => {
     const token = readCookie(req, AGENT_COOKIE);
     const agent = token ? await repo.findAgentBySession(token) : null;

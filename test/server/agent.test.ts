@@ -123,6 +123,26 @@ describe('sign-in', () => {
     assert.equal((r2.json() as ErrBody).field, 'password');
   });
 
+  test('the inbox API refuses requests a browser marks as coming from another origin', async () => {
+    const login = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/agent/login',
+      headers: { origin: 'http://evil.test' },
+      payload: { email: AGENT_EMAIL, password: AGENT_PASSWORD },
+    });
+    assert.equal(login.statusCode, 403);
+    assert.equal((login.json() as ErrBody).code, 'CONVOT_ERR_ORIGIN_NOT_ALLOWED');
+    assert.equal(login.headers['set-cookie'], undefined);
+    const list = await s.app.inject({ method: 'GET', url: '/api/v1/agent/conversations', headers: { cookie, origin: 'http://evil.test' } });
+    assert.equal(list.statusCode, 403);
+    const upgrade = await refusedUpgrade(`${s.wsBase}/api/v1/agent/ws`, { headers: { cookie, origin: 'http://evil.test' } });
+    assert.equal(upgrade.status, 403);
+    // Same origin (Origin equals this server) works.
+    const host = s.wsBase.replace('ws://', '');
+    const ok = await s.app.inject({ method: 'GET', url: '/api/v1/agent/conversations', headers: { cookie, origin: `http://${host}`, host } });
+    assert.equal(ok.statusCode, 200);
+  });
+
   test("logout closes that session's open agent sockets (4401), and only those", async () => {
     const mine = await loginAgent(s.app);
     const other = await loginAgent(s.app);
