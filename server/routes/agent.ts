@@ -30,6 +30,7 @@ import type { Repo } from '../storage/repo.js';
 
 export const AGENT_COOKIE = 'convot_agent';
 const SESSION_DAYS = 14;
+const PAGE_SIZE = 50;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -105,7 +106,20 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
     return { agent, agents_online: await repo.agentsOnline() };
   });
 
-  app.get('/conversations', { preHandler: requireAgent }, async () => ({ conversations: await repo.conversationSummaries() }));
+  /** Newest activity first, a page at a time: `?before=<conversation id>&limit=N` (1–200, default 50). */
+  app.get('/conversations', { preHandler: requireAgent }, async (req) => {
+    const { before, limit } = wrap(() => {
+      const q = req.query as Record<string, string | undefined>;
+      return {
+        before: q.before === undefined ? undefined : str({ before: q.before }, 'before', { min: 1, max: 64 }),
+        limit: q.limit === undefined ? PAGE_SIZE : int({ limit: Number(q.limit) }, 'limit', { min: 1 }),
+      };
+    });
+    if (limit > 200) fail('CONVOT_ERR_BAD_REQUEST', 'limit must be at most 200', 'limit');
+    if (before !== undefined && !(await repo.conversationIdByPublicId(before))) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'before');
+    const page = await repo.conversationSummaries({ before, limit: limit + 1 });
+    return { conversations: page.slice(0, limit), has_more: page.length > limit };
+  });
 
   app.get('/conversations/:id/messages', { preHandler: requireAgent }, async (req) => {
     const { id } = req.params as { id: string };

@@ -388,12 +388,22 @@ export class Repo {
 
   // ---- inbox ------------------------------------------------------------------------------
 
-  async conversationSummaries(where: { id?: string; limit?: number } = {}): Promise<ConversationSummary[]> {
+  /**
+   * Conversation summaries by latest activity, newest first. `before` (a conversation's public
+   * id) pages to the ones after it in that order.
+   */
+  async conversationSummaries(where: { id?: string; before?: string; limit?: number } = {}): Promise<ConversationSummary[]> {
     const params: unknown[] = [];
-    let filter = '';
+    const filters: string[] = [];
+    // Activity order with a tiebreaker, so pages never skip or repeat a row.
+    const activity = 'COALESCE(c.last_message_at, c.created_at)';
     if (where.id !== undefined) {
       params.push(where.id);
-      filter = `WHERE c.id = $${params.length}`;
+      filters.push(`c.id = $${params.length}`);
+    }
+    if (where.before !== undefined) {
+      params.push(where.before);
+      filters.push(`(${activity}, c.id) < (SELECT COALESCE(b.last_message_at, b.created_at), b.id FROM conversations b WHERE b.public_id = $${params.length})`);
     }
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
@@ -401,8 +411,8 @@ export class Repo {
          v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.custom_data, v.session_data, v.segments,
          (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
        FROM conversations c JOIN visitors v ON v.id = c.visitor_id
-       ${filter}
-       ORDER BY c.last_message_at DESC NULLS LAST, c.id DESC LIMIT $${params.length}`,
+       ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''}
+       ORDER BY ${activity} DESC, c.id DESC LIMIT $${params.length}`,
       params,
     );
     const lastById = new Map<string, WireMessage>();

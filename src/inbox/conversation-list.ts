@@ -130,6 +130,23 @@ export class InboxConversationList extends LitElement {
         line-height: 20px;
         text-align: center;
       }
+      .load-more {
+        margin: 8px 12px 16px;
+        padding: 8px 12px;
+        border: 1px solid var(--in-border);
+        border-radius: 8px;
+        background: var(--in-surface);
+        color: var(--in-text);
+        font: inherit;
+        cursor: pointer;
+      }
+      .load-more:hover:not(:disabled) {
+        background: var(--in-hover);
+      }
+      .load-more:focus-visible {
+        outline: 2px solid var(--in-primary);
+        outline-offset: 2px;
+      }
       .empty {
         margin: 24px 16px;
         color: var(--in-muted);
@@ -147,10 +164,17 @@ export class InboxConversationList extends LitElement {
   @property({ attribute: false }) selectedId: string | null = null;
   /** Whether the first fetch finished, to tell "loading" from "nothing yet". */
   @property({ type: Boolean }) loaded = false;
+  /** Older conversations exist on the server: show a button that loads the next page. */
+  @property({ type: Boolean }) hasMore = false;
+  @property({ type: Boolean }) loadingMore = false;
   /** Name of the signed-in agent, so their own last reply previews as "You: …". */
   @property() agentName = '';
   /** Clock for relative times; the app ticks it so rows age without refetching. */
   @property({ type: Number }) now = Date.now();
+
+  private loadMore(): void {
+    this.dispatchEvent(new Event('inbox-load-more', { bubbles: true, composed: true }));
+  }
 
   private select(id: string): void {
     this.dispatchEvent(new CustomEvent<string>('inbox-select', { detail: id, bubbles: true, composed: true }));
@@ -214,7 +238,12 @@ export class InboxConversationList extends LitElement {
               (c) => c.id,
               (c) => this.row(c),
             )}
-          </ul>`
+          </ul>
+          ${this.hasMore
+            ? html`<button class="load-more" type="button" ?disabled=${this.loadingMore} @click=${this.loadMore}>
+                ${this.loadingMore ? 'Loading…' : 'Load older conversations'}
+              </button>`
+            : nothing}`
         : html`<p class="empty" role="status">
             ${this.loaded
               ? html`<strong>No conversations yet</strong>When a visitor writes, the conversation shows up here.`

@@ -195,6 +195,9 @@ export class ConvotInbox extends LitElement {
   @state() private agentsOnline: number | null = null;
   @state() private conversations: ConversationSummary[] = [];
   @state() private listLoaded = false;
+  /** The server has conversations older than the oldest in the list. */
+  @state() private hasMore = false;
+  @state() private loadingOlder = false;
   @state() private selectedId: string | null = null;
   /** Stored messages and timeline of the open conversation. */
   @state() private messages: WireMessage[] = [];
@@ -345,14 +348,33 @@ export class ConvotInbox extends LitElement {
 
   // ---- data -----------------------------------------------------------------------------
 
+  /** The newest page; older pages already loaded stay (they are refreshed by socket frames). */
   private async loadConversations(): Promise<void> {
     try {
-      const { conversations } = await inboxApi.conversations();
+      const { conversations, has_more } = await inboxApi.conversations();
       if (this.phase !== 'ready') return;
-      this.conversations = mergeSummaries(this.conversations, conversations.map((c) => this.withReads(c)));
+      const olderLoaded = this.conversations.length > conversations.length;
+      this.conversations = mergeSummaries(this.conversations, conversations.map((c) => this.withReads(c)), has_more);
+      if (!olderLoaded) this.hasMore = has_more;
       this.listLoaded = true;
     } catch (e) {
       if (!this.handledAuth(e)) this.headerError = `Could not load conversations: ${errorText(e)}`;
+    }
+  }
+
+  /** The next page after the oldest conversation in the list. */
+  private async loadOlder(): Promise<void> {
+    const oldest = this.conversations.at(-1);
+    if (!oldest || this.loadingOlder) return;
+    this.loadingOlder = true;
+    try {
+      const { conversations, has_more } = await inboxApi.conversations(oldest.id);
+      this.conversations = mergeSummaries(this.conversations, conversations.map((c) => this.withReads(c)), true);
+      this.hasMore = has_more;
+    } catch (e) {
+      if (!this.handledAuth(e)) this.headerError = `Could not load older conversations: ${errorText(e)}`;
+    } finally {
+      this.loadingOlder = false;
     }
   }
 
@@ -582,6 +604,9 @@ export class ConvotInbox extends LitElement {
               .conversations=${this.conversations}
               .selectedId=${this.selectedId}
               .loaded=${this.listLoaded}
+              .hasMore=${this.hasMore}
+              .loadingMore=${this.loadingOlder}
+              @inbox-load-more=${this.loadOlder}
               .agentName=${this.agent!.name}
               .now=${this.now}
               @inbox-select=${(e: CustomEvent<string>) => this.select(e.detail)}

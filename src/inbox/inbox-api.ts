@@ -50,7 +50,9 @@ export const inboxApi = {
   me: () => call<{ agent: AgentProfile | null; agents_online: number }>('GET', '/me'),
   login: (email: string, password: string) => call<{ agent: AgentProfile }>('POST', '/login', { email, password }),
   logout: () => call<{ ok: true }>('POST', '/logout'),
-  conversations: () => call<{ conversations: ConversationSummary[] }>('GET', '/conversations'),
+  /** A page of conversations, newest activity first; `before` continues after that conversation. */
+  conversations: (before?: string) =>
+    call<{ conversations: ConversationSummary[]; has_more: boolean }>('GET', `/conversations${before ? `?before=${encodeURIComponent(before)}` : ''}`),
   /** Messages after `after` (all when 0) plus the visitor's whole timeline. */
   history: (id: string, after = 0) =>
     call<History>('GET', `/conversations/${encodeURIComponent(id)}/messages${after > 0 ? `?after=${after}` : ''}`),

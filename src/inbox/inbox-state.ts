@@ -25,13 +25,20 @@ export function upsertSummary(list: ConversationSummary[], next: ConversationSum
   return [...list.filter((c) => c.id !== next.id), next].sort(byActivity);
 }
 
-/** Replaces the list from a fresh fetch, keeping any row a socket frame has already made newer. */
-export function mergeSummaries(list: ConversationSummary[], fresh: ConversationSummary[]): ConversationSummary[] {
+/**
+ * Merges a fetched page into the list: fetched rows replace held ones unless a socket frame has
+ * already made the held row newer. With `keepRest`, rows the page did not cover (older pages
+ * already loaded) stay; without it the page is the whole list.
+ */
+export function mergeSummaries(list: ConversationSummary[], fresh: ConversationSummary[], keepRest = false): ConversationSummary[] {
   const held = new Map(list.map((c) => [c.id, c]));
-  return fresh.map((c) => {
+  const merged = fresh.map((c) => {
     const h = held.get(c.id);
     return h && h.last_seq > c.last_seq ? h : c;
-  }).sort(byActivity);
+  });
+  const covered = new Set(fresh.map((c) => c.id));
+  const rest = keepRest ? list.filter((c) => !covered.has(c.id)) : [];
+  return [...merged, ...rest].sort(byActivity);
 }
 
 /** Adds messages by seq, dropping duplicates (history and live frames overlap after reconnects). */

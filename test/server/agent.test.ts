@@ -247,6 +247,34 @@ describe('agent routes require sign-in', () => {
 });
 
 describe('inbox', () => {
+  test('the conversation list pages by activity: ?before=<id>&limit=N, has_more, no row skipped or repeated', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const v = await newSession(s.app);
+      ids.unshift((await sendVisitor(s.app, v.token, `paging ${i}`)).conversation_id); // newest first
+    }
+    const page = async (query: string) => {
+      const res = await s.app.inject({ method: 'GET', url: `/api/v1/agent/conversations${query}`, headers: { cookie } });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json() as { conversations: Summary[]; has_more: boolean };
+    };
+    const first = await page('?limit=3');
+    assert.equal(first.conversations.length, 3);
+    assert.equal(first.has_more, true);
+    assert.deepEqual(first.conversations.map((c) => c.id), ids.slice(0, 3));
+    const second = await page(`?limit=3&before=${first.conversations.at(-1)!.id}`);
+    assert.deepEqual(second.conversations.map((c) => c.id), ids.slice(3, 6));
+    const third = await page(`?limit=4&before=${ids[5]}`);
+    assert.equal(third.conversations[0]!.id, ids[6]);
+    // Everything after the last of our seven is older (from earlier tests), never one of ours.
+    assert.ok(third.conversations.every((c, i) => i === 0 || !ids.includes(c.id)));
+    const bad = await s.app.inject({ method: 'GET', url: '/api/v1/agent/conversations?limit=500', headers: { cookie } });
+    assert.equal(bad.statusCode, 400);
+    assert.equal((bad.json() as ErrBody).field, 'limit');
+    const unknown = await s.app.inject({ method: 'GET', url: '/api/v1/agent/conversations?before=cnv_nope', headers: { cookie } });
+    assert.equal(unknown.statusCode, 404);
+  });
+
   test('conversations are ordered by latest activity, with unread counts', async () => {
     const a = await newSession(s.app);
     const b = await newSession(s.app);
