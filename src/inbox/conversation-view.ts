@@ -13,6 +13,7 @@ import { clockTime, dayLabel, fullTime, sameDay, visitorName } from './format.js
 import { base } from './inbox.styles.js';
 import type { PendingReply } from './inbox-state.js';
 import { avatar, verifiedMark } from './visuals.js';
+import { messageText } from '../elements/shared/message-text.js';
 
 /** A stored message, or a reply not yet acknowledged (no seq). */
 type Item = { kind: 'stored'; m: WireMessage } | { kind: 'pending'; p: PendingReply };
@@ -119,6 +120,10 @@ export class InboxConversationView extends LitElement {
         border-radius: 14px;
         white-space: pre-wrap;
         overflow-wrap: anywhere;
+      }
+      .bubble a {
+        color: inherit;
+        text-decoration: underline;
       }
       .visitor .bubble {
         background: var(--in-surface);
@@ -320,7 +325,7 @@ export class InboxConversationView extends LitElement {
                   <span class="author">${r.label}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
                 </div>`
               : nothing}
-            <div class="bubble">${r.item.kind === 'stored' ? r.item.m.body : r.item.p.body}</div>
+            <div class="bubble">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>
             ${r.item.kind === 'pending' ? this.pendingStatus(r.item.p) : nothing}
           </div>`,
       )}

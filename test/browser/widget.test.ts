@@ -125,6 +125,23 @@ describe('<convot-widget>', () => {
     expect(el.shadowRoot!.querySelector('.badge')).to.equal(null);
   });
 
+  it('renders links in messages as safe anchors, other text as text', async () => {
+    const el = await widgetFixture();
+    await sendAndAwaitAck(el, 'Is javascript:alert(1) a link? <img src=x onerror=alert(1)>');
+    const received = oneEvent(el, 'convot-message-received');
+    await agentReply(el.client!.state.conversationId!, 'See https://example.com/help and write to help@example.com.');
+    await received;
+    await openWidget(el);
+    await panel(el)!.updateComplete;
+    const links = [...panel(el)!.shadowRoot!.querySelectorAll<HTMLAnchorElement>('.msg.agent .bubble a')];
+    expect(links.map((a) => a.getAttribute('href'))).to.deep.equal(['https://example.com/help', 'mailto:help@example.com']);
+    expect(links[0]!.rel).to.equal('noopener noreferrer nofollow');
+    expect(links[0]!.target).to.equal('_blank');
+    const visitorBubble = panelPart(el, '.msg.visitor .bubble')!;
+    expect(visitorBubble.querySelector('a, img')).to.equal(null);
+    expect(visitorBubble.textContent).to.contain('<img src=x onerror=alert(1)>');
+  });
+
   it('keeps the conversation after a reload (same session, same history)', async () => {
     const first = await widgetFixture();
     await sendAndAwaitAck(first, 'Remember me');

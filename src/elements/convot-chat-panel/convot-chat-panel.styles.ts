@@ -109,6 +109,11 @@ export const panelStyles = css`
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
+  .bubble a {
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
   .visitor .bubble {
     background: var(--_primary);
     color: var(--_on-primary);

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
 import { en, type Catalog } from '../../i18n/en.js';
+import { messageText } from '../shared/message-text.js';
 import { srOnly } from '../shared/theme.styles.js';
 import { panelStyles } from './convot-chat-panel.styles.js';
 
@@ -63,6 +64,7 @@ export class ConvotChatPanel extends LitElement {
   }
 
   protected override updated(): void {
+    this.fitComposer();
     if (this.stickToBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
   }
 
@@ -94,6 +96,14 @@ export class ConvotChatPanel extends LitElement {
     this.client?.setComposerText((e.target as HTMLTextAreaElement).value);
   }
 
+  /** Grows the composer with its text, up to its CSS max-height (CSSOM, so CSP-safe). */
+  private fitComposer(): void {
+    const t = this.input;
+    if (!t) return;
+    t.style.height = 'auto';
+    t.style.height = `${t.scrollHeight + 2}px`;
+  }
+
   private onClose(): void {
     this.dispatchEvent(new Event('convot-panel-close', { bubbles: true, composed: true }));
   }
@@ -104,7 +114,7 @@ export class ConvotChatPanel extends LitElement {
     const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
     return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
-      <div class="bubble">${m.body}</div>
+      <div class="bubble">${messageText(m.body)}</div>
       <span class="meta">${m.author === 'visitor' ? '' : `${who} · `}${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
     </div>`;
   }
@@ -134,7 +144,7 @@ export class ConvotChatPanel extends LitElement {
       </header>
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
-        ${this.welcome ? html`<div class="msg agent welcome"><div class="bubble">${this.welcome}</div></div>` : nothing}
+        ${this.welcome ? html`<div class="msg agent welcome"><div class="bubble">${messageText(this.welcome)}</div></div>` : nothing}
         ${state.messages.length
           ? repeat(state.messages, (m) => m.key, (m) => this.renderMessage(m, s))
           : this.welcome
