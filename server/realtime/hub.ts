@@ -68,9 +68,35 @@ export class Hub {
     await this.queue;
   }
 
+  /** Events waiting for the next delivery round, coalesced by what they are about. */
+  private readonly pending = new Map<string, FanoutEvent>();
+  private roundScheduled = false;
+
+  /**
+   * Queues an event. Events that arrive while a round runs are coalesced (one per conversation,
+   * agent or session) and delivered together in the next round, so a burst costs one database
+   * pass per conversation rather than one per message; sockets still get every message once
+   * and in order (they track their last seq per conversation).
+   */
   handle(event: FanoutEvent): Promise<void> {
     if (this.closed) return this.queue;
-    this.queue = this.queue.then(() => this.deliver(event)).catch((e: unknown) => console.error('convot: delivery failed', e));
+    const key = event.k === 'presence' ? `p:${event.a}` : event.k === 'signout' ? `s:${event.h}` : `${event.k}:${event.c}`;
+    const held = this.pending.get(key);
+    // For messages keep the lowest seq: a socket new to the conversation starts there.
+    this.pending.set(key, held?.k === 'message' && event.k === 'message' ? { ...event, s: Math.min(held.s, event.s) } : event);
+    if (!this.roundScheduled) {
+      this.roundScheduled = true;
+      this.queue = this.queue
+        .then(async () => {
+          this.roundScheduled = false;
+          const round = [...this.pending.values()];
+          this.pending.clear();
+          // One event per conversation/agent/session here, and their sockets' state is kept per
+          // conversation, so the round's deliveries can run side by side.
+          await Promise.all(round.map((e) => this.deliver(e).catch((err: unknown) => console.error('convot: delivery failed', err))));
+        })
+        .catch((e: unknown) => console.error('convot: delivery failed', e));
+    }
     return this.queue;
   }
 
