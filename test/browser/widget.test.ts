@@ -1,6 +1,7 @@
-import { aTimeout, expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widget.js';
 import { sendKeys } from '@web/test-runner-commands';
-import { agentReply, launcher, openWidget, panel, panelPart, sendAndAwaitAck, widgetFixture } from './helpers.js';
+import { agentReply, captureConsole, launcher, openWidget, panel, panelPart, sendAndAwaitAck, widgetFixture } from './helpers.js';
 
 describe('<convot-widget>', () => {
   it('renders a launcher button with an accessible name, closed by default', async () => {
@@ -154,6 +155,26 @@ describe('<convot-widget>', () => {
     expect(second.sessionId).to.equal(sessionId);
     await waitUntil(() => second.client!.state.messages.length === 2, 'history not restored');
     expect(second.client!.state.messages.map((m) => m.body)).to.deep.equal(['Remember me', 'We will']);
+  });
+
+  it('warns (and does not throw) without an app-id or with a malformed server URL', async () => {
+    const noId = await captureConsole(async () => {
+      const el = await fixture<ConvotWidget>(html`<convot-widget></convot-widget>`);
+      await el.updateComplete;
+      expect(el.client).to.equal(undefined);
+    });
+    expect(noId.warn).to.have.length(1);
+    expect(noId.warn[0]).to.contain('app-id');
+    const badServer = await captureConsole(async () => {
+      const el = await fixture<ConvotWidget>(html`<convot-widget app-id="app_browser" server="not a url"></convot-widget>`);
+      await el.updateComplete;
+      expect(el.client).to.equal(undefined);
+      expect(launcher(el)).to.exist; // the element still renders
+      el.requestUpdate(); // later renders do not repeat the warning
+      await el.updateComplete;
+    });
+    expect(badServer.warn).to.have.length(1);
+    expect(badServer.warn[0]).to.contain('"not a url"');
   });
 
   it('does not leak listeners or sockets when removed', async () => {

@@ -381,6 +381,10 @@ export class ConvotWidget extends LitElement {
     }
   }
 
+  protected override firstUpdated(): void {
+    if (!this.appId) warn('<convot-widget> needs an app-id attribute (your app id, like "app_demo"); the widget is not connected.');
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open') && this.open && changed.get('open') === false) {
       void this.updateComplete.then(() => this.panel?.focusComposer());

@@ -13,6 +13,7 @@ type Host = ReactiveControllerHost & HTMLElement;
 export class ClientController implements ReactiveController {
   client?: ChatClient;
   private key = '';
+  private failed = false;
   private cleanup: (() => void)[] = [];
 
   constructor(
@@ -39,10 +40,19 @@ export class ClientController implements ReactiveController {
     const { appId, server } = this.settings();
     const key = `${appId}\n${server}`;
     if (!appId || !this.host.isConnected) return;
-    if (key === this.key && this.client) return;
+    if (key === this.key && (this.client || this.failed)) return;
     this.teardown();
     this.key = key;
-    const client = new ChatClient({ appId, server });
+    let client: ChatClient;
+    try {
+      client = new ChatClient({ appId, server });
+      this.failed = false;
+    } catch {
+      this.failed = true; // warned once for these settings
+      // Never throw into the host page: say what is wrong and stay inert until it is fixed.
+      console.warn(`Convot: server must be an absolute URL like "https://chat.example.com/", got ${JSON.stringify(server)}; the widget is not connected.`);
+      return;
+    }
     this.client = client;
     this.cleanup.push(
       client.store.subscribe((state, prev) => {
@@ -64,5 +74,6 @@ export class ClientController implements ReactiveController {
     this.client?.stop();
     this.client = undefined;
     this.key = '';
+    this.failed = false;
   }
 }
