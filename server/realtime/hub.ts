@@ -145,6 +145,11 @@ export class Hub {
         return;
       }
       case 'conversation': {
+        // The visitor's other tabs learn the read mark, so every badge agrees.
+        const owner = await this.repo.conversationVisitor(event.c);
+        for (const peer of this.visitors.get(owner?.visitor_id ?? '') ?? []) {
+          if (peer.conversationId === event.c) peer.send({ type: 'read', read_seq: owner!.visitor_read_seq });
+        }
         if (!this.agents.size) return;
         const summary = await this.repo.conversationSummary(event.c);
         if (summary) for (const peer of this.agents) peer.send({ type: 'conversation', conversation: summary });

@@ -379,10 +379,11 @@ export class Repo {
     return rows[0]?.visitor_id ?? null;
   }
 
-  async conversationVisitor(conversationId: string): Promise<{ visitor_id: string; app_id: string } | null> {
-    const rows = await this.db.query<{ visitor_id: string; app_id: string }>('SELECT visitor_id::text AS visitor_id, app_id FROM conversations WHERE id = $1', [
-      conversationId,
-    ]);
+  async conversationVisitor(conversationId: string): Promise<{ visitor_id: string; app_id: string; visitor_read_seq: number } | null> {
+    const rows = await this.db.query<{ visitor_id: string; app_id: string; visitor_read_seq: number }>(
+      'SELECT visitor_id::text AS visitor_id, app_id, visitor_read_seq FROM conversations WHERE id = $1',
+      [conversationId],
+    );
     return rows[0] ?? null;
   }
 

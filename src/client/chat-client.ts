@@ -472,6 +472,10 @@ export class ChatClient {
       case 'availability':
         this.setAvailable(frame.available);
         return;
+      case 'read':
+        // Read in another tab: this tab's badge clears too.
+        if (frame.read_seq > this.state.readSeq) this.store.set((s) => ({ readSeq: frame.read_seq, unread: countUnread(s.messages, frame.read_seq) }));
+        return;
       case 'error':
         if (frame.client_id && frame.code === 'CONVOT_ERR_RATE_LIMITED') {
           // Kept in the outbox; resent when the window reopens.

@@ -99,6 +99,8 @@ export type VisitorServerFrame =
   | { type: 'ack'; client_id: string; message: WireMessage }
   | { type: 'message'; message: WireMessage }
   | { type: 'availability'; available: boolean }
+  /** The visitor read up to this seq (in any tab). */
+  | { type: 'read'; read_seq: number }
   | { type: 'pong' }
   | ({ type: 'error'; client_id?: string; retry_after?: number } & ErrorBody);
 

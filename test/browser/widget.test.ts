@@ -177,6 +177,23 @@ describe('<convot-widget>', () => {
     expect(badServer.warn[0]).to.contain('"not a url"');
   });
 
+  it("reading in one tab clears the other tab's unread badge", async () => {
+    const tabA = await widgetFixture();
+    await sendAndAwaitAck(tabA, 'two tabs');
+    const tabB = await widgetFixture({ keepStorage: true }); // same browser storage: same visitor
+    expect(tabB.sessionId).to.equal(tabA.sessionId);
+    const inA = oneEvent(tabA, 'convot-message-received');
+    const inB = oneEvent(tabB, 'convot-message-received');
+    await agentReply(tabA.client!.state.conversationId!, 'hello both');
+    await Promise.all([inA, inB]);
+    expect([tabA.unreadCount, tabB.unreadCount]).to.deep.equal([1, 1]);
+    tabA.openChat();
+    await waitUntil(() => tabB.unreadCount === 0, 'tab B still shows the message as unread');
+    await tabB.updateComplete;
+    expect(tabB.shadowRoot!.querySelector('.badge')).to.equal(null);
+    tabB.remove();
+  });
+
   it('does not leak listeners or sockets when removed', async () => {
     const el = await widgetFixture();
     const client = el.client!;
