@@ -3,6 +3,7 @@
 // suites together (CI reads it). Stops early only when a step's failure makes the rest moot.
 import { spawn } from 'node:child_process';
 import { ensureChromium } from './chromium.mjs';
+import { ensurePostgres } from './postgres.mjs';
 
 const steps = [
   { name: 'manifest', cmd: ['node', 'scripts/manifest.mjs', '--check'] },
@@ -47,6 +48,7 @@ function counts(kind, out) {
 }
 
 process.env.CHROMIUM_PATH ??= ensureChromium();
+ensurePostgres();
 let passed = 0;
 let failed = 0;
 const results = [];
