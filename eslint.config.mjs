@@ -3,7 +3,7 @@ import lit from 'eslint-plugin-lit';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.convot/**'] },
+  { ignores: ['dist/**', 'server/dist/**', 'node_modules/**', 'coverage/**', '.convot/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

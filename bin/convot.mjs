@@ -1,14 +1,4 @@
 #!/usr/bin/env node
-// The `convot` command. The server is compiled to dist/server by `npm run build`.
-import { existsSync } from 'node:fs';
-
-const entry = new URL('../dist/server/cli.js', import.meta.url);
-if (!existsSync(entry)) {
-  console.error('convot: the server is not built yet. Run `npm run build` (or `npm start`) first.');
-  process.exit(1);
-}
-const { main } = await import(entry.href);
-main(process.argv.slice(2)).catch((err) => {
-  console.error(`convot: ${err && err.name === 'ConfigError' ? err.message : (err && err.stack) || err}`);
-  process.exit(1);
-});
+// `node bin/convot.mjs serve …` from the repository root (npm start, the e2e harness). The
+// command itself belongs to the server workspace: server/bin/convot.mjs.
+import '../server/bin/convot.mjs';

@@ -11,6 +11,8 @@ const steps = [
   { name: 'lint', cmd: ['npx', 'eslint', '.'] },
   { name: 'build', cmd: ['node', 'scripts/build.mjs'], required: true },
   { name: 'size', cmd: ['node', 'scripts/size.mjs'] },
+  // The npm package as a site gets it: entries import in Node, no server dependencies, sideEffects.
+  { name: 'package tests', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec test/package/*.test.ts'], suite: 'node' },
   { name: 'browser tests', cmd: ['npx', 'web-test-runner'], suite: 'wtr' },
   { name: 'server tests (PGlite)', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec test/server/*.test.ts'], suite: 'node' },
   {
