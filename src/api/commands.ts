@@ -3,6 +3,7 @@
  * exactly these tuples, and the global methods are typed from the same names.
  */
 import type { ConvotEventMap, ConvotEventName } from '../client/events.js';
+import type { RuntimeStatus } from '../runtime/runtime.js';
 
 export interface UserIdentity {
   email?: string;
@@ -91,6 +92,12 @@ export interface ConvotGlobal {
   sendMessage(message: string | { content: string }): void;
   openScheduling(options?: { meeting_type_id: number }): void;
   identityToken(): Promise<string | null>;
+  /** Puts the widget back on the page after `remove()` and reconnects. */
+  load(): void;
+  /** Takes the widget off the page and closes its connection until `load()`. */
+  remove(): void;
+  /** Whether the widget is on the page, and its connection state. */
+  status(): RuntimeStatus;
   get(key: 'session:data', field: string): unknown;
   get<K extends keyof GetKeys>(key: K): GetKeys[K];
   is(key: IsKey): boolean;

@@ -1,9 +1,11 @@
 /**
- * The module the snippet loads: registers `<convot-widget>`, adds one to the page for
- * `window.Convot.app_id`, and installs the global API over it.
+ * The module the snippet loads: registers `<convot-widget>`, loads the runtime of
+ * `window.Convot.app_id` (which adds a floating widget unless the page has one), and installs
+ * the global API over that runtime.
  */
 import '../define/convot-widget.js';
 import { moduleServer } from '../client/server-url.js';
+import { runtimeFor } from '../runtime/runtime.js';
 import { installGlobal, type LoaderStub } from './global.js';
 
 declare global {
@@ -22,14 +24,12 @@ function boot(): void {
     console.warn(`Convot: window.Convot.app_id must be your app id string (like "app_demo"), got ${JSON.stringify(appId)}; the widget is not shown.`);
     return;
   }
-  const widget = document.createElement('convot-widget');
-  widget.appId = appId;
-  widget.server = moduleServer();
-  document.body.appendChild(widget);
+  const runtime = runtimeFor(moduleServer(), appId);
+  installGlobal(stub, runtime);
+  runtime.load({ floating: true });
   // The loader already took a ?convot_identity= token out of the address bar.
-  if (typeof stub._identity === 'string' && stub._identity) widget.client?.identifyWithToken(stub._identity);
+  if (typeof stub._identity === 'string' && stub._identity) runtime.client.identifyWithToken(stub._identity);
   delete stub._identity;
-  installGlobal(stub, widget);
   const trigger = window.CONVOT_READY_TRIGGER;
   if (typeof trigger === 'function') {
     try {

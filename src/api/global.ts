@@ -1,14 +1,15 @@
 /**
- * `window.Convot`: a thin shim over one `<convot-widget>`. Every documented call maps to an
- * element method or property and every event to the element's DOM CustomEvent, so nothing here
- * is unavailable to someone who only uses the element. Bad calls warn and never throw.
+ * `window.Convot`: a thin shim over the page's runtime for one app. Every documented call maps
+ * to a runtime action (the same ones the elements' methods call) and every event to the
+ * runtime's events (which the elements dispatch as `convot-*` DOM CustomEvents), so nothing here
+ * is unavailable to someone who only uses the elements. Bad calls warn and never throw.
  */
-import { EVENT_NAMES, domEventName, type ConvotEventName } from '../client/events.js';
-import type { ConvotWidget } from '../elements/convot-widget/convot-widget.js';
+import { EVENT_NAMES, type ConvotEventName } from '../client/events.js';
+import type { ConvotRuntime } from '../runtime/runtime.js';
 import type { ConvotGlobal, GetKeys, IsKey } from './commands.js';
 
 type Fn = (...args: unknown[]) => void;
-type Table = Record<string, (w: ConvotWidget, ...args: unknown[]) => unknown>;
+type Table = Record<string, (w: ConvotRuntime, ...args: unknown[]) => unknown>;
 
 const show = (v: unknown): string => {
   if (typeof v === 'function') return 'a function';
@@ -26,36 +27,36 @@ const DO: Table = {
   'chat:toggle': (w) => w.toggleChat(),
   'chat:show': (w) => w.showLauncher(),
   'chat:hide': (w) => w.hideLauncher(),
-  'message:send': (w, m) => w.sendMessage(m as string),
+  'message:send': (w, m) => w.sendMessage(m),
   'message:read': (w) => w.markRead(),
-  'message:show': (w, m) => w.showMessage(m as { type: 'text'; content: string }),
+  'message:show': (w, m) => w.showMessage(m),
   'session:reset': (w, reload) => w.resetSession(reload === true),
   'helpdesk:search': (w) => w.openHelp(),
-  'helpdesk:query': (w, q) => w.openHelp(q as string),
-  'helpdesk:article:open': (w, a) => w.openArticle(a as { locale: string; slug: string }),
-  'scheduling:open': (w, o) => w.openScheduling(o as { meeting_type_id: number } | undefined),
+  'helpdesk:query': (w, q) => w.openHelp(q),
+  'helpdesk:article:open': (w, a) => w.openArticle(a),
+  'scheduling:open': (w, o) => w.openScheduling(o),
 };
 
 const SET: Table = {
-  'user:email': (w, v) => w.setUser('email', v as string),
-  'user:phone': (w, v) => w.setUser('phone', v as string),
-  'user:nickname': (w, v) => w.setUser('nickname', v as string),
-  'user:avatar': (w, v) => w.setUser('avatar', v as string),
-  'user:company': (w, v) => w.setUser('company', v as string),
-  'session:data': (w, v) => w.setSessionData(v as Record<string, unknown>),
-  'session:segments': (w, v) => w.setSessionSegments(v as string[]),
-  'session:event': (w, v) => w.pushSessionEvent(v as { name: string; data?: Record<string, unknown> }),
-  'message:text': (w, v) => w.setMessageText(v as string),
+  'user:email': (w, v) => w.setUser('email', v),
+  'user:phone': (w, v) => w.setUser('phone', v),
+  'user:nickname': (w, v) => w.setUser('nickname', v),
+  'user:avatar': (w, v) => w.setUser('avatar', v),
+  'user:company': (w, v) => w.setUser('company', v),
+  'session:data': (w, v) => w.setSessionData(v),
+  'session:segments': (w, v) => w.setSessionSegments(v),
+  'session:event': (w, v) => w.pushSessionEvent(v),
+  'message:text': (w, v) => w.setMessageText(v),
 };
 
 const CONFIG: Table = {
-  'hide:on:mobile': (w, v) => bool('hide:on:mobile', v, (b) => (w.hideOnMobile = b)),
-  'position:reverse': (w, v) => bool('position:reverse', v, (b) => (w.position = b ? 'left' : 'right')),
-  locale: (w, v) => w.setLocale(v as string),
-  'sound:mute': (w, v) => bool('sound:mute', v, (b) => (w.soundMuted = b)),
-  'color:theme': (w, v) => w.setThemeColor(v as string),
-  'color:mode': (w, v) => w.setColorMode(v as string),
-  'container:index': (w, v) => w.setZIndex(v as number),
+  'hide:on:mobile': (w, v) => w.setFlag('hideOnMobile', v, 'hide:on:mobile'),
+  'position:reverse': (w, v) => bool('position:reverse', v, (b) => w.setPosition(b ? 'left' : 'right')),
+  locale: (w, v) => w.setLocale(v),
+  'sound:mute': (w, v) => w.setFlag('soundMuted', v, 'sound:mute'),
+  'color:theme': (w, v) => w.setThemeColor(v),
+  'color:mode': (w, v) => w.setColorMode(v),
+  'container:index': (w, v) => w.setZIndex(v),
 };
 
 function bool(key: string, v: unknown, apply: (b: boolean) => void): void {
@@ -63,11 +64,11 @@ function bool(key: string, v: unknown, apply: (b: boolean) => void): void {
   apply(v);
 }
 
-const GET: { [K in keyof GetKeys]: (w: ConvotWidget) => GetKeys[K] } = {
-  'chat:unread:count': (w) => w.unreadCount,
-  'message:text': (w) => w.messageText,
-  'session:identifier': (w) => w.sessionId,
-  'session:data': (w) => w.sessionData,
+const GET: { [K in keyof GetKeys]: (w: ConvotRuntime) => GetKeys[K] } = {
+  'chat:unread:count': (w) => w.state.unread,
+  'message:text': (w) => w.state.composerText,
+  'session:identifier': (w) => w.state.sessionId,
+  'session:data': (w) => ({ ...w.state.sessionData }),
   'user:email': (w) => w.user.email,
   'user:phone': (w) => w.user.phone,
   'user:nickname': (w) => w.user.nickname,
@@ -75,13 +76,13 @@ const GET: { [K in keyof GetKeys]: (w: ConvotWidget) => GetKeys[K] } = {
   'user:company': (w) => w.user.company,
 };
 
-const IS: Record<IsKey, (w: ConvotWidget) => boolean> = {
-  'chat:opened': (w) => w.open,
-  'chat:closed': (w) => !w.open,
-  'chat:visible': (w) => w.launcherVisible,
-  'chat:hidden': (w) => !w.launcherVisible,
-  'session:ongoing': (w) => w.sessionId !== null,
-  'website:available': (w) => w.available,
+const IS: Record<IsKey, (w: ConvotRuntime) => boolean> = {
+  'chat:opened': (w) => w.state.open,
+  'chat:closed': (w) => !w.state.open,
+  'chat:visible': (w) => w.state.launcherVisible,
+  'chat:hidden': (w) => !w.state.launcherVisible,
+  'session:ongoing': (w) => w.state.sessionId !== null,
+  'website:available': (w) => w.state.available,
 };
 
 /** Internal queue entries the loader makes for method calls made before this module loaded. */
@@ -94,12 +95,13 @@ export interface LoaderStub {
 }
 
 /**
- * Replaces the loader's queueing stubs on `target` with the real API bound to `widget`, then
- * replays the queue in order (each failure logged, never thrown).
+ * Replaces the loader's queueing stubs on `target` with the real API bound to `runtime` (which
+ * it keeps alive), then replays the queue in order (each failure logged, never thrown).
  */
-export function installGlobal(target: LoaderStub, widget: ConvotWidget): ConvotGlobal {
-  // Per event: the page's handler → the DOM listener we attached for it.
-  const listeners = new Map<string, Map<Fn, EventListener>>();
+export function installGlobal(target: LoaderStub, runtime: ConvotRuntime): ConvotGlobal {
+  runtime.retain(target);
+  // Per event: the page's handler → how to unsubscribe it.
+  const listeners = new Map<string, Map<Fn, () => void>>();
 
   const on = (name: unknown, handler: unknown) => {
     if (!EVENT_NAMES.includes(name as ConvotEventName)) return warn(`unknown event ${show(name)}; known events: ${EVENT_NAMES.join(', ')}.`);
@@ -107,47 +109,45 @@ export function installGlobal(target: LoaderStub, widget: ConvotWidget): ConvotG
     let map = listeners.get(name as string);
     if (!map) listeners.set(name as string, (map = new Map()));
     if (map.has(handler as Fn)) return;
-    const listener: EventListener = (e) => {
+    const unsubscribe = runtime.events.on(name as ConvotEventName, (payload) => {
       try {
-        // Events without a payload carry detail null in the DOM; handlers get undefined as typed.
-        (handler as Fn)((e as CustomEvent).detail ?? undefined);
+        (handler as Fn)(payload);
       } catch (err) {
         console.error(`Convot: a "${String(name)}" handler threw:`, err);
       }
-    };
-    map.set(handler as Fn, listener);
-    widget.addEventListener(domEventName(name as ConvotEventName), listener);
+    });
+    map.set(handler as Fn, unsubscribe);
   };
 
   const off = (name: unknown, handler?: unknown) => {
     if (!EVENT_NAMES.includes(name as ConvotEventName)) return warn(`unknown event ${show(name)}; known events: ${EVENT_NAMES.join(', ')}.`);
     const map = listeners.get(name as string);
     if (!map) return;
-    const dom = domEventName(name as ConvotEventName);
     if (handler === undefined) {
-      for (const l of map.values()) widget.removeEventListener(dom, l);
+      for (const unsubscribe of map.values()) unsubscribe();
       map.clear();
       return;
     }
-    const l = map.get(handler as Fn);
-    if (l) widget.removeEventListener(dom, l);
+    map.get(handler as Fn)?.();
     map.delete(handler as Fn);
   };
 
   const runTable = (verb: string, table: Table, key: unknown, args: unknown[]) => {
     const fn = typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
     if (!fn) return warn(`unknown "${verb}" key ${show(key)}; known keys: ${Object.keys(table).join(', ')}.`);
-    fn(widget, ...args);
+    fn(runtime, ...args);
   };
 
   const methods = {
-    open: () => widget.openChat(),
-    close: () => widget.closeChat(),
-    identify: (user: unknown) => widget.identify(user as never),
-    setMessageText: (text: unknown) => widget.setMessageText(text as string),
-    sendMessage: (message: unknown) => widget.sendMessage(message as string),
-    openScheduling: (options?: unknown) => widget.openScheduling(options as never),
-    identityToken: () => widget.identityToken(),
+    open: () => runtime.openChat(),
+    close: () => runtime.closeChat(),
+    identify: (user: unknown) => runtime.identify(user),
+    setMessageText: (text: unknown) => runtime.setMessageText(text),
+    sendMessage: (message: unknown) => runtime.sendMessage(message),
+    openScheduling: (options?: unknown) => runtime.openScheduling(options),
+    identityToken: () => runtime.identityToken(),
+    load: () => runtime.load({ floating: true }),
+    remove: () => runtime.remove(),
   };
 
   const run = (command: unknown): void => {
@@ -195,13 +195,16 @@ export function installGlobal(target: LoaderStub, widget: ConvotWidget): ConvotG
     setMessageText: safe(methods.setMessageText, undefined),
     sendMessage: safe(methods.sendMessage, undefined),
     openScheduling: safe(methods.openScheduling, undefined),
-    identityToken: () => widget.identityToken().catch(() => null),
+    identityToken: () => runtime.identityToken().catch(() => null),
+    load: safe(methods.load, undefined),
+    remove: safe(methods.remove, undefined),
+    status: safe(() => runtime.status(), { loaded: false, connection: 'idle' as const }),
     get: safe((key: string, field?: string): never => {
       if (!Object.hasOwn(GET, key)) {
         warn(`unknown get key ${show(key)}; known keys: ${Object.keys(GET).join(', ')}.`);
         return undefined as never;
       }
-      const value = GET[key as keyof GetKeys](widget);
+      const value = GET[key as keyof GetKeys](runtime);
       if (key === 'session:data' && field !== undefined) return (value as Record<string, unknown>)[field] as never;
       return value as never;
     }, undefined as never) as ConvotGlobal['get'],
@@ -210,7 +213,7 @@ export function installGlobal(target: LoaderStub, widget: ConvotWidget): ConvotG
         warn(`unknown is key ${show(key)}; known keys: ${Object.keys(IS).join(', ')}.`);
         return false;
       }
-      return IS[key](widget);
+      return IS[key](runtime);
     }, false),
     on: safe(on, undefined) as ConvotGlobal['on'],
     off: safe(off, undefined) as ConvotGlobal['off'],

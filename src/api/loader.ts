@@ -15,13 +15,14 @@ type Stub = Record<string, unknown> & { _q?: unknown[]; __convot?: number };
     (...args: unknown[]) =>
       void q.push(['__call', name, args]);
   c.push = (command: unknown) => void q.push(command);
-  for (const name of ['open', 'close', 'identify', 'setMessageText', 'sendMessage', 'openScheduling']) c[name] = call(name);
+  for (const name of ['open', 'close', 'identify', 'setMessageText', 'sendMessage', 'openScheduling', 'load', 'remove']) c[name] = call(name);
   c.identityToken = () => new Promise((resolve) => q.push(['__call', 'identityToken', [], resolve]));
   c.on = (name: unknown, fn: unknown) => void q.push(['on', name, fn]);
   c.off = (name: unknown, fn?: unknown) => void q.push(fn === undefined ? ['off', name] : ['off', name, fn]);
   // Until the widget module runs: nothing is open, loaded or known.
   c.get = (key: string) => (key === 'chat:unread:count' ? 0 : key === 'message:text' ? '' : key === 'session:data' ? {} : null);
   c.is = (key: string) => key === 'chat:closed' || key === 'chat:visible';
+  c.status = () => ({ loaded: false, connection: 'idle' });
   c.ready = () => false;
 
   // ?convot_identity= leaves the address bar before any request; the widget verifies it.

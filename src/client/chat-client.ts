@@ -110,11 +110,18 @@ export class ChatClient {
     this.store.set({ composerText: text });
   }
 
+  /** Opens or closes the floating panel; the runtime decides what that means for `shown`. */
   setOpen(open: boolean): void {
     if (this.state.open === open) return;
     this.store.set({ open });
-    if (open) this.markRead();
     this.events.emit(open ? 'chat:opened' : 'chat:closed', undefined);
+  }
+
+  /** Whether some view shows the conversation: while it does, what arrives is read. */
+  setShown(shown: boolean): void {
+    if (this.state.shown === shown) return;
+    this.store.set({ shown });
+    if (shown) this.markRead();
   }
 
   setLauncherVisible(visible: boolean): void {
@@ -217,8 +224,8 @@ export class ChatClient {
     this.stop();
     this.forgetSession();
     this.ops = [];
-    const { open, launcherVisible, appearance } = this.state;
-    this.store.set({ ...initialState(), open, launcherVisible, appearance });
+    const { open, shown, launcherVisible, appearance, settings } = this.state;
+    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, settings });
     if (wasRunning) this.start();
   }
 
@@ -458,7 +465,7 @@ export class ChatClient {
           this.loadedSession = frame.session_id;
           this.events.emit('session:loaded', { session_id: frame.session_id });
         }
-        if (this.state.open) this.markRead();
+        if (this.state.shown) this.markRead();
         return;
       }
       case 'ack':
@@ -513,7 +520,7 @@ export class ChatClient {
       };
     });
     if (known || message.author === 'visitor') return;
-    if (this.state.open && (typeof document === 'undefined' || document.visibilityState === 'visible')) this.markRead();
+    if (this.state.shown && (typeof document === 'undefined' || document.visibilityState === 'visible')) this.markRead();
     this.events.emit('message:received', { unread_count: this.state.unread });
   }
 

@@ -23,8 +23,40 @@ export interface ChatMessage {
 export type UserField = 'email' | 'phone' | 'nickname' | 'avatar' | 'company';
 export type UserProfile = Record<UserField, string | null>;
 
+/**
+ * How the page asked the widget to look and behave (attributes, `config` verbs). Empty values
+ * mean "the app's appearance, else the default".
+ */
+export interface WidgetSettings {
+  /** BCP 47 tag of a supported locale, or '' for the browser's language. */
+  locale: string;
+  position: '' | 'right' | 'left';
+  mode: '' | 'light' | 'dark';
+  /** A validated hex colour, or ''. */
+  themeColor: string;
+  zIndex: number | null;
+  soundMuted: boolean;
+  hideOnMobile: boolean;
+}
+
+export const defaultSettings = (): WidgetSettings => ({
+  locale: '',
+  position: '',
+  mode: '',
+  themeColor: '',
+  zIndex: null,
+  soundMuted: false,
+  hideOnMobile: false,
+});
+
 export interface WidgetState {
+  /** The floating panel is open. */
   open: boolean;
+  /**
+   * Some view shows the conversation to the visitor (the open panel, or an inline view), so
+   * arriving messages count as read.
+   */
+  shown: boolean;
   launcherVisible: boolean;
   connection: ConnectionState;
   sessionId: string | null;
@@ -47,10 +79,12 @@ export interface WidgetState {
   appearance: Appearance;
   /** A problem worth showing in the panel, already in words for the visitor. */
   problem: 'unknown-app' | 'origin' | null;
+  settings: Readonly<WidgetSettings>;
 }
 
 export const initialState = (): WidgetState => ({
   open: false,
+  shown: false,
   launcherVisible: true,
   connection: 'idle',
   sessionId: null,
@@ -66,6 +100,7 @@ export const initialState = (): WidgetState => ({
   segments: [],
   appearance: {},
   problem: null,
+  settings: defaultSettings(),
 });
 
 export function fromWire(m: WireMessage): ChatMessage {

@@ -1,6 +1,8 @@
 /**
- * Persistence for the widget, namespaced per app. Falls back to memory when the page forbids
- * storage (sandboxed iframes, privacy modes), so the widget still works for the visit.
+ * Persistence for the widget, namespaced per app. `persistent` writes through to localStorage
+ * (falling back to memory when the page forbids storage: sandboxed iframes, privacy modes);
+ * `memory` keeps everything for this page view only and touches no browser storage, which is
+ * what a visitor who has not consented to storage gets.
  */
 export interface KeyValue {
   get<T>(key: string): T | null;
@@ -8,17 +10,39 @@ export interface KeyValue {
   remove(key: string): void;
 }
 
-export function appStorage(appId: string, backend: Storage | null = safeLocalStorage()): KeyValue {
+export type StorageMode = 'persistent' | 'memory';
+
+export interface AppStorage extends KeyValue {
+  readonly mode: StorageMode;
+  /** From memory-only to persistent: what this page view stored is written to the browser. */
+  persist(): void;
+  /** Forgets everything stored for this app, in memory and in the browser. */
+  clear(): void;
+}
+
+export function appStorage(appId: string, mode: StorageMode = 'persistent', backend: Storage | null = safeLocalStorage()): AppStorage {
   const memory = new Map<string, string>();
-  const k = (key: string) => `convot:${appId}:${key}`;
+  const prefix = `convot:${appId}:`;
+  const k = (key: string) => prefix + key;
+  const durable = () => (mode === 'persistent' ? backend : null);
   const read = (key: string): string | null => {
     try {
-      return backend ? backend.getItem(k(key)) : (memory.get(k(key)) ?? null);
+      return durable()?.getItem(k(key)) ?? memory.get(k(key)) ?? null;
     } catch {
       return memory.get(k(key)) ?? null;
     }
   };
+  const write = (key: string, raw: string) => {
+    try {
+      durable()?.setItem(key, raw);
+    } catch {
+      // quota or access errors: the memory copy serves this visit
+    }
+  };
   return {
+    get mode() {
+      return mode;
+    },
     get<T>(key: string): T | null {
       const raw = read(key);
       if (raw === null) return null;
@@ -31,18 +55,34 @@ export function appStorage(appId: string, backend: Storage | null = safeLocalSto
     set(key, value) {
       const raw = JSON.stringify(value);
       memory.set(k(key), raw);
-      try {
-        backend?.setItem(k(key), raw);
-      } catch {
-        // quota or access errors: the memory copy serves this visit
-      }
+      write(k(key), raw);
     },
     remove(key) {
       memory.delete(k(key));
       try {
-        backend?.removeItem(k(key));
+        durable()?.removeItem(k(key));
       } catch {
-        /* see set */
+        /* see write */
+      }
+    },
+    persist() {
+      if (mode === 'persistent') return;
+      mode = 'persistent';
+      for (const [key, raw] of memory) write(key, raw);
+    },
+    clear() {
+      memory.clear();
+      try {
+        const store = durable();
+        if (!store) return;
+        const keys: string[] = [];
+        for (let i = 0; i < store.length; i++) {
+          const key = store.key(i);
+          if (key?.startsWith(prefix)) keys.push(key);
+        }
+        for (const key of keys) store.removeItem(key);
+      } catch {
+        /* see write */
       }
     },
   };

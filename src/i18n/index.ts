@@ -7,6 +7,8 @@ import { en, type Catalog } from './en.js';
 
 export type { Catalog };
 export const CATALOGS: Record<string, Catalog> = { en, fr, es, de, ar };
+/** Supported locale tags, for messages and docs. */
+export const SUPPORTED_LOCALES = Object.keys(CATALOGS);
 const RTL = new Set(['ar', 'he', 'fa', 'ur']);
 
 /** The supported locale for a BCP 47 tag, or null when none matches. */

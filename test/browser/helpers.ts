@@ -1,5 +1,5 @@
 import { executeServerCommand } from '@web/test-runner-commands';
-import { fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { WireMessage } from '../../src/protocol/wire.js';
 import type { ConversationSummary } from '../../src/protocol/wire.js';
 import '../../src/define/convot-widget.js';
@@ -16,6 +16,9 @@ export const appId = () => window.CONVOT_TEST.appId;
 
 /** A widget on the real test server, with a fresh visitor (storage cleared), session loaded. */
 export async function widgetFixture(opts: { keepStorage?: boolean; wait?: boolean } = {}): Promise<ConvotWidget> {
+  // Mocha may start this test in the same task that removed the previous test's widget; a
+  // runtime lives on until that task ends (so a moved element keeps its state): let it end.
+  await aTimeout(0);
   if (!opts.keepStorage) localStorage.clear();
   const el = await fixture<ConvotWidget>(html`<convot-widget app-id=${appId()} server=${server()}></convot-widget>`);
   if (opts.wait !== false) await waitUntil(() => el.client?.state.connection === 'online', 'widget did not connect', { timeout: 8000 });

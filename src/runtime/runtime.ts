@@ -1,0 +1,361 @@
+/**
+ * One runtime per (server, app) in a page. It owns the chat client (one session, one socket),
+ * the store with every piece of widget state, and the lifecycle (load, remove, status). Views
+ * (`<convot-widget>`, `<convot-inline>`) and API surfaces (`window.Convot`, element methods)
+ * are thin bindings to it: two views of one app share one socket and one conversation.
+ *
+ * Every public action validates its input here, once, and warns (never throws) naming the bad
+ * value, so the element methods and the global API behave alike.
+ */
+import type { UserIdentity } from '../api/commands.js';
+import { ChatClient } from '../client/chat-client.js';
+import { parseHexColor } from '../client/color.js';
+import { appStorage, type AppStorage, type StorageMode } from '../client/storage.js';
+import type { ConnectionState, UserField, UserProfile, WidgetSettings, WidgetState } from '../client/state.js';
+import { playChime } from '../client/sound.js';
+import { SUPPORTED_LOCALES, matchLocale } from '../i18n/index.js';
+import { describe, isContent, isPlainObject, show, warn } from './describe.js';
+
+/** What a bound view is: the floating launcher and panel, or the chat in the page flow. */
+export type ViewKind = 'floating' | 'inline';
+
+export interface RuntimeStatus {
+  /** The widget is on the page (false after `remove()` until `load()`). */
+  loaded: boolean;
+  connection: ConnectionState;
+}
+
+export interface LoadOptions {
+  /** Add a floating `<convot-widget>` to the page when this app has none (the snippet does). */
+  floating?: boolean;
+  /** Open the floating panel once loaded. */
+  open?: boolean;
+}
+
+const USER_IDENTITY_FIELDS = ['email', 'external_id', 'name', 'company', 'phone', 'avatar_url', 'user_hash'] as const;
+
+export class ConvotRuntime {
+  readonly client: ChatClient;
+  readonly storage: AppStorage;
+  private readonly owners = new Set<object>();
+  private readonly views = new Map<HTMLElement, ViewKind>();
+  /** Where `remove()` took each view from, so `load()` puts it back in place. */
+  private readonly removed: { el: HTMLElement; parent: Node; next: Node | null }[] = [];
+  private loaded = true;
+  private disposed = false;
+  private readonly cleanup: (() => void)[] = [];
+
+  constructor(
+    readonly key: string,
+    readonly appId: string,
+    readonly server: string,
+    storageMode: StorageMode = 'persistent',
+  ) {
+    this.storage = appStorage(appId, storageMode);
+    this.client = new ChatClient({ appId, server, storage: this.storage });
+    this.cleanup.push(this.client.events.on('message:received', () => this.chime()));
+  }
+
+  get store() {
+    return this.client.store;
+  }
+
+  get events() {
+    return this.client.events;
+  }
+
+  get state(): WidgetState {
+    return this.client.state;
+  }
+
+  // ---- bindings and lifecycle --------------------------------------------------------------
+
+  /**
+   * Keeps the runtime (and its socket) alive for `owner` until the returned function is called.
+   * When the last owner lets go, the runtime ends after the current task, so moving an element
+   * (disconnect, then connect in the same task) keeps everything.
+   */
+  retain(owner: object): () => void {
+    this.owners.add(owner);
+    if (this.loaded) this.client.start();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.owners.delete(owner);
+      queueMicrotask(() => {
+        if (!this.owners.size && this.loaded && !this.disposed) this.dispose();
+      });
+    };
+  }
+
+  /** A view element binds to this runtime; the returned function unbinds it. */
+  attachView(el: HTMLElement, kind: ViewKind): () => void {
+    this.views.set(el, kind);
+    const release = this.retain(el);
+    this.updateShown();
+    return () => {
+      this.views.delete(el);
+      this.updateShown();
+      release();
+    };
+  }
+
+  /** Whether a view of this kind is bound. */
+  hasView(kind: ViewKind): boolean {
+    return [...this.views.values()].includes(kind);
+  }
+
+  status(): RuntimeStatus {
+    return { loaded: this.loaded, connection: this.state.connection };
+  }
+
+  /**
+   * Shows the widget again after `remove()`: every removed view goes back where it was, the
+   * socket reconnects. With `floating`, adds a `<convot-widget>` when this app has none.
+   */
+  load(options: LoadOptions = {}): void {
+    if (this.disposed) return;
+    this.loaded = true;
+    for (const { el, parent, next } of this.removed.splice(0)) {
+      parent.insertBefore(el, next && next.parentNode === parent ? next : null);
+    }
+    if (options.floating && !this.hasView('floating') && typeof document !== 'undefined') {
+      const widget = document.createElement('convot-widget');
+      widget.setAttribute('app-id', this.appId);
+      widget.setAttribute('server', this.server);
+      document.body.appendChild(widget);
+    }
+    if (this.owners.size) this.client.start();
+    if (options.open) this.openChat();
+  }
+
+  /** Takes every view of this app off the page and closes the socket; `load()` brings them back. */
+  remove(): void {
+    if (!this.loaded) return;
+    this.loaded = false; // first, so the views letting go do not end the runtime
+    this.setOpen(false);
+    for (const el of [...this.views.keys()]) {
+      if (!el.parentNode) continue;
+      this.removed.push({ el, parent: el.parentNode, next: el.nextSibling });
+      el.remove();
+    }
+    this.client.stop();
+  }
+
+  /** Nothing holds this runtime any more: close the socket and forget it. */
+  private dispose(): void {
+    this.disposed = true;
+    this.client.stop();
+    for (const fn of this.cleanup.splice(0)) fn();
+    if (runtimes.get(this.key) === this) runtimes.delete(this.key);
+  }
+
+  /** Marks arriving messages read while the open panel or an inline view shows them. */
+  private updateShown(): void {
+    this.client.setShown((this.state.open && this.hasView('floating')) || this.hasView('inline'));
+  }
+
+  private setOpen(open: boolean): void {
+    if (this.state.open === open) return;
+    this.client.setShown((open && this.hasView('floating')) || this.hasView('inline'));
+    this.client.setOpen(open);
+  }
+
+  /** A team message arrived: chime when the visitor may not see it. */
+  private chime(): void {
+    const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
+    if (!this.state.settings.soundMuted && (!this.state.shown || hidden)) playChime();
+  }
+
+  // ---- opening --------------------------------------------------------------------------
+
+  openChat(): void {
+    this.setOpen(true);
+  }
+
+  closeChat(): void {
+    this.setOpen(false);
+  }
+
+  toggleChat(): void {
+    this.setOpen(!this.state.open);
+  }
+
+  showLauncher(): void {
+    this.client.setLauncherVisible(true);
+  }
+
+  /** Hides the launcher entirely (the panel closes too). */
+  hideLauncher(): void {
+    this.setOpen(false);
+    this.client.setLauncherVisible(false);
+  }
+
+  // ---- messages -------------------------------------------------------------------------
+
+  /** Sends a message as the visitor: a string or `{ content }`. Returns whether it was queued. */
+  sendMessage(message: unknown): boolean {
+    const text = typeof message === 'string' ? message : isContent(message) ? message.content : null;
+    if (text === null) {
+      console.error(`Convot: sendMessage accepts a string or { content: "..." }, got ${describe(message)}.`);
+      return false;
+    }
+    if (!this.client.send(text)) {
+      warn(`sendMessage ignored an empty or over-long message (${text.length} characters).`);
+      return false;
+    }
+    return true;
+  }
+
+  setMessageText(text: unknown): void {
+    if (typeof text !== 'string') return warn(`setMessageText expects a string, got ${show(text)}.`);
+    this.client.setComposerText(text);
+  }
+
+  markRead(): void {
+    this.client.markRead();
+  }
+
+  /** Shows a message from the team in this browser only; nothing is sent. */
+  showMessage(message: unknown): void {
+    if (!isContent(message) || (message as { type?: unknown }).type !== 'text') {
+      return warn(`message:show expects { type: "text", content: "..." }, got ${describe(message)}.`);
+    }
+    this.client.showLocal(message.content);
+  }
+
+  // ---- the visitor ----------------------------------------------------------------------
+
+  identify(user: unknown): void {
+    if (!isPlainObject(user)) return warn(`identify expects an object like { email, name }, got ${describe(user)}.`);
+    const clean: UserIdentity = {};
+    for (const key of USER_IDENTITY_FIELDS) {
+      const v = user[key];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'string') {
+        warn(`identify: ${key} must be a string, got ${show(v)}; ignored.`);
+        continue;
+      }
+      clean[key] = v;
+    }
+    if (user.custom_data !== undefined) {
+      if (isPlainObject(user.custom_data)) clean.custom_data = user.custom_data;
+      else warn(`identify: custom_data must be an object, got ${show(user.custom_data)}; ignored.`);
+    }
+    this.client.identify(clean);
+  }
+
+  setUser(field: UserField, value: unknown): void {
+    if (typeof value !== 'string') return warn(`set user:${field} expects a string, got ${show(value)}.`);
+    this.client.setUser(field, value);
+  }
+
+  get user(): UserProfile {
+    return this.state.user;
+  }
+
+  setSessionData(data: unknown): void {
+    if (!isPlainObject(data)) return warn(`set session:data expects an object, got ${describe(data)}.`);
+    this.client.setSessionData(data);
+  }
+
+  setSessionSegments(segments: unknown): void {
+    if (!Array.isArray(segments) || segments.some((s) => typeof s !== 'string')) return warn(`set session:segments expects an array of strings, got ${describe(segments)}.`);
+    this.client.setSegments(segments as string[]);
+  }
+
+  pushSessionEvent(event: unknown): void {
+    if (!isPlainObject(event) || typeof event.name !== 'string' || !event.name.trim()) {
+      return warn(`set session:event expects { name: "...", data: {...} }, got ${describe(event)}.`);
+    }
+    if (event.data !== undefined && !isPlainObject(event.data)) return warn(`set session:event: data must be an object, got ${describe(event.data)}.`);
+    this.client.addEvent({ name: event.name.trim(), data: (event.data as Record<string, unknown> | undefined) ?? {} });
+  }
+
+  /** Starts a new anonymous session; this browser forgets the old one. `reload` reloads the page. */
+  resetSession(reload = false): void {
+    this.client.reset();
+    if (reload) location.reload();
+  }
+
+  identityToken(): Promise<string | null> {
+    return this.client.identityToken();
+  }
+
+  // ---- help center and scheduling (later issues) ------------------------------------------
+
+  openHelp(query?: unknown): void {
+    void query;
+    warn('the help center is not configured for this app yet.');
+  }
+
+  openArticle(article: unknown): void {
+    void article;
+    warn('the help center is not configured for this app yet.');
+  }
+
+  openScheduling(options?: unknown): void {
+    void options;
+    warn('scheduling is not configured for this app yet (no meeting types).');
+  }
+
+  // ---- settings ---------------------------------------------------------------------------
+
+  /** Applies already-validated settings (elements use it for their attributes). */
+  configure(patch: Partial<WidgetSettings>): void {
+    const current = this.state.settings;
+    if (Object.entries(patch).every(([k, v]) => Object.is(current[k as keyof WidgetSettings], v))) return;
+    this.store.set({ settings: { ...current, ...patch } });
+  }
+
+  /** `name` is how the caller spelled the setting (`locale`, `config locale`), for the warning. */
+  setLocale(tag: unknown, name = 'locale'): void {
+    if (tag === '') return this.configure({ locale: '' });
+    const m = matchLocale(typeof tag === 'string' ? tag : null);
+    if (!m) return warn(`unsupported ${name} ${show(tag)}; supported: ${SUPPORTED_LOCALES.join(', ')}.`);
+    this.configure({ locale: m });
+  }
+
+  setThemeColor(color: unknown, name = 'color:theme'): void {
+    if (color === '') return this.configure({ themeColor: '' });
+    const hex = parseHexColor(color);
+    if (!hex) return warn(`${name} expects a hex colour like "#2563EB", got ${show(color)}; ignored.`);
+    this.configure({ themeColor: hex });
+  }
+
+  setColorMode(mode: unknown, name = 'color:mode'): void {
+    if (mode !== 'light' && mode !== 'dark' && mode !== '') return warn(`${name} expects "light" or "dark", got ${show(mode)}; ignored.`);
+    this.configure({ mode });
+  }
+
+  setZIndex(z: unknown, name = 'container:index'): void {
+    if (z === null || z === undefined) return this.configure({ zIndex: null });
+    if (!Number.isInteger(z)) return warn(`${name} expects an integer, got ${show(z)}; ignored.`);
+    this.configure({ zIndex: z as number });
+  }
+
+  setPosition(position: unknown, name = 'position'): void {
+    if (position !== 'left' && position !== 'right' && position !== '') return warn(`${name} expects "left" or "right", got ${show(position)}; ignored.`);
+    this.configure({ position });
+  }
+
+  setFlag(flag: 'soundMuted' | 'hideOnMobile', value: unknown, name: string): void {
+    if (typeof value !== 'boolean') return warn(`config "${name}" expects true or false, got ${show(value)}; ignored.`);
+    this.configure({ [flag]: value });
+  }
+}
+
+const runtimes = new Map<string, ConvotRuntime>();
+
+/**
+ * The page's runtime for this app on this server, created on first use. Throws a TypeError
+ * when `server` is not an absolute URL (callers warn instead of throwing into the page).
+ */
+export function runtimeFor(server: string, appId: string): ConvotRuntime {
+  const base = new URL(server.endsWith('/') ? server : `${server}/`).href;
+  const key = `${base}\n${appId}`;
+  let runtime = runtimes.get(key);
+  if (!runtime) runtimes.set(key, (runtime = new ConvotRuntime(key, appId, base)));
+  return runtime;
+}
