@@ -45,8 +45,9 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repo = new Repo(opts.db);
   if (opts.config) await applyConfig(repo, opts.config);
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
   const fanout = dbFanout(opts.db);
-  const hub = new Hub(repo);
+  const hub = new Hub(repo, app.log);
   await hub.init();
   const chat = new Chat(repo, fanout);
   const identity = new Identity(chat);
@@ -56,7 +57,6 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     () => void hub.catchUp(),
   );
 
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
   app.decorate('convot', { repo, chat, hub, identity, limiter });
   // Agent presence is counted per process: a heartbeat keeps it fresh, a crash lets it expire.
   const instanceId = randomUUID();

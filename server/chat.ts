@@ -1,17 +1,28 @@
 /**
  * Chat operations shared by REST routes and sockets: store, then announce through the fan-out.
- * Announcing after commit is what lets every instance deliver the same rows.
+ * Announcing after commit is what lets every instance deliver the same rows. The rules of the
+ * conversation lifecycle and of tenancy are applied here (and in Repo's SQL), never in a route.
  */
-import type { VisitorEvent, VisitorUpdate, WireMessage } from '../src/protocol/index.js';
+import type { ConversationSummary, VisitorEvent, VisitorUpdate, WireMessage } from '../src/protocol/index.js';
+import { fail } from './errors.js';
 import { hashToken } from './identity/secrets.js';
 import type { Fanout } from './realtime/fanout.js';
-import { DuplicateRace, type Repo, type VisitorSessionRow } from './storage/repo.js';
+import { DuplicateRace, type ConversationChange, type Repo, type VisitorSessionRow } from './storage/repo.js';
+import type { AppScope } from './tenancy.js';
 
 export interface SendResult {
   message: WireMessage;
   /** False when the client id was already stored (a retry): nothing new was announced. */
   created: boolean;
 }
+
+/** A signed-in agent as far as the rules care: who, and which apps they work on. */
+export interface AgentActor {
+  id: string;
+  apps: AppScope;
+}
+
+const NOT_FOUND = 'No conversation has this id.';
 
 export class Chat {
   constructor(
@@ -25,9 +36,16 @@ export class Chat {
     return r;
   }
 
-  async sendAgentMessage(conversationPublicId: string, agentId: string, clientId: string, body: string): Promise<SendResult | null> {
-    const r = await retryOnRace(() => this.repo.addAgentMessage(conversationPublicId, agentId, clientId, body));
-    if (r?.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
+  /**
+   * An agent's reply. Conversations outside the agent's apps do not exist for them (404);
+   * closed ones refuse replies until reopened. A bare agent id (tools, tests) reads the apps.
+   */
+  async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string): Promise<SendResult> {
+    const actor = await this.actor(agent);
+    const r = await retryOnRace(() => this.repo.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body));
+    if (r.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    if (r.kind === 'closed') fail('CONVOT_ERR_CONVERSATION_CLOSED', undefined, 'conversation_id');
+    if (r.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
     return r;
   }
 
@@ -36,10 +54,37 @@ export class Chat {
     if (id) await this.fanout.publish({ k: 'conversation', c: id });
   }
 
-  async markAgentRead(conversationPublicId: string, seq: number): Promise<boolean> {
-    const id = await this.repo.markAgentRead(conversationPublicId, seq);
-    if (id) await this.fanout.publish({ k: 'conversation', c: id });
-    return id !== null;
+  async markAgentRead(conversationPublicId: string, agent: AgentActor, seq: number): Promise<void> {
+    const id = await this.repo.markAgentRead(conversationPublicId, agent.apps, seq);
+    if (!id) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    await this.fanout.publish({ k: 'conversation', c: id });
+  }
+
+  /** Closes a conversation; the visitor's next message starts a new one. Closing twice is a no-op. */
+  closeConversation(conversationPublicId: string, agent: AgentActor): Promise<ConversationSummary> {
+    return this.applyChange(this.repo.closeConversation(conversationPublicId, agent.apps));
+  }
+
+  /** Reopens a closed conversation unless the visitor has started another one meanwhile (409). */
+  reopenConversation(conversationPublicId: string, agent: AgentActor): Promise<ConversationSummary> {
+    return this.applyChange(this.repo.reopenConversation(conversationPublicId, agent.apps));
+  }
+
+  private async applyChange(pending: Promise<ConversationChange>): Promise<ConversationSummary> {
+    const change = await pending;
+    if (change.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    if (change.kind === 'conflict') {
+      fail(
+        'CONVOT_ERR_OPEN_CONVERSATION_EXISTS',
+        change.open_id
+          ? `The visitor already has an open conversation (${change.open_id}); close it before reopening this one.`
+          : undefined,
+        'conversation_id',
+      );
+    }
+    // The hub tells the inbox and moves the visitor's sockets (to a reopened conversation).
+    if (change.kind === 'changed') await this.fanout.publish({ k: 'conversation', c: change.id });
+    return (await this.repo.conversationSummary(change.id))!;
   }
 
   async updateVisitor(session: VisitorSessionRow, update: VisitorUpdate): Promise<void> {
@@ -75,9 +120,19 @@ export class Chat {
     for (const agentId of await this.repo.dropInstancePresence(instanceId)) await this.fanout.publish({ k: 'presence', a: agentId });
   }
 
-  async setAgentOnline(agentId: string, online: boolean): Promise<void> {
-    await this.repo.setAgentOnline(agentId, online);
+  /** Away is remembered; an agent who is not away is available while an inbox of theirs is open. */
+  async setAgentAway(agentId: string, away: boolean): Promise<void> {
+    await this.repo.setAgentAway(agentId, away);
     await this.fanout.publish({ k: 'presence', a: agentId });
+  }
+
+  /** The older name of the switch: online false means Away. */
+  setAgentOnline(agentId: string, online: boolean): Promise<void> {
+    return this.setAgentAway(agentId, !online);
+  }
+
+  private async actor(agent: AgentActor | string): Promise<AgentActor> {
+    return typeof agent === 'string' ? { id: agent, apps: await this.repo.agentApps(agent) } : agent;
   }
 }
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfigFile, type ConvotConfig } from './config.js';
+import { DataFolderBusy, lockDataFolder, type DataLock } from './data-lock.js';
 import type { Db } from './storage/db.js';
 import { openPglite } from './storage/pglite.js';
 import { openPostgres } from './storage/postgres.js';
@@ -19,6 +20,27 @@ const USAGE = `Usage: convot serve [--port N] [--host H] [--data DIR] [--config 
   --config    JSON file declaring apps[] and agents[], applied at start
   --database  PostgreSQL URL (default: $DATABASE_URL); without it the embedded store is used
 `;
+
+/** A start that cannot go on: one line on stderr and a non-zero exit, not a stack trace. */
+function refuse(message: string): void {
+  process.stderr.write(`convot: ${message}\n`);
+  process.exitCode = 1;
+}
+
+/** The one-line reason for a listen error people run into, or null for anything else. */
+function listenProblem(e: unknown, port: number, host: string): string | null {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is already in use`;
+    case 'EACCES':
+      return `no permission to listen on port ${port} on ${host}`;
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return `cannot listen on ${host}: no such address on this machine`;
+    default:
+      return null;
+  }
+}
 
 /** The package root: the nearest folder above this file with Convot's package.json. */
 function packageRoot(): string {
@@ -57,6 +79,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
   let db: Db;
   let storeLabel: string;
+  let lock: DataLock | undefined;
   if (databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError(`--database must be a postgres:// URL, got ${databaseUrl}`);
     db = await openPostgres(databaseUrl);
@@ -64,12 +87,30 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } else {
     const dataDir = resolve(values.data ?? env.CONVOT_DATA ?? '.convot');
     mkdirSync(dataDir, { recursive: true });
+    // Before PGlite opens anything: a second process on one folder would corrupt it.
+    try {
+      lock = lockDataFolder(dataDir);
+    } catch (e) {
+      if (e instanceof DataFolderBusy) return refuse(e.message);
+      throw e;
+    }
     db = await openPglite(join(dataDir, 'pgdata'));
     storeLabel = `PGlite in ${join(dataDir, 'pgdata')}`;
   }
 
-  const app = await buildApp({ db, config, root: packageRoot(), logger: env.CONVOT_LOG ? { level: env.CONVOT_LOG } : false, trustProxy: env.CONVOT_TRUST_PROXY === '1' });
-  const address = await app.listen({ port, host });
+  // Warnings and errors (failed deliveries, say) are logged unless CONVOT_LOG asks for more.
+  const app = await buildApp({ db, config, root: packageRoot(), logger: { level: env.CONVOT_LOG || 'warn' }, trustProxy: env.CONVOT_TRUST_PROXY === '1' });
+  let address: string;
+  try {
+    address = await app.listen({ port, host });
+  } catch (e) {
+    const problem = listenProblem(e, port, host);
+    if (!problem) throw e;
+    await app.close();
+    await db.close();
+    lock?.release();
+    return refuse(problem);
+  }
   const base = address.replace('[::1]', 'localhost');
   const lines = [
     `Convot is running on ${base}  (${storeLabel})`,
@@ -87,6 +128,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     stopping = true;
     await app.close();
     await db.close();
+    lock?.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

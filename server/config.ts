@@ -17,6 +17,8 @@ export interface AgentConfig {
   password: string;
   /** True when the password came from the file itself rather than `env:NAME`. */
   password_is_literal: boolean;
+  /** Ids of the apps this agent works on; null (no `apps`) for every app. */
+  apps: string[] | null;
 }
 
 export interface ConvotConfig {
@@ -63,6 +65,24 @@ function at<T>(path: string, fn: () => T): T {
   }
 }
 
+/** `agents[i].apps`: ids of apps declared in `apps[]`; absent means every app. */
+function agentApps(value: unknown, where: string, known: Set<string>): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || !value.length) {
+    throw new ConfigError(`${where}.apps must be a non-empty array of app ids (leave it out for every app), got ${JSON.stringify(value)}`);
+  }
+  return [
+    ...new Set(
+      value.map((id: unknown, j) => {
+        if (typeof id !== 'string' || !known.has(id)) {
+          throw new ConfigError(`${where}.apps[${j}] must be the id of an app in apps[] (${[...known].map((k) => JSON.stringify(k)).join(', ') || 'none declared'}), got ${JSON.stringify(id)}`);
+        }
+        return id;
+      }),
+    ),
+  ];
+}
+
 export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env): ConvotConfig {
   try {
     const root = obj(data, 'config');
@@ -98,7 +118,13 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
       const raw = str(o, 'password', { min: 1 });
       const password = secret(raw, `agents[${i}].password`, env);
       if (password.length < 8) throw new ConfigError(`agents[${i}].password must have at least 8 characters`);
-      return { email, name: o.name === undefined ? email : str(o, 'name', { min: 1, max: 200 }), password, password_is_literal: !raw.startsWith('env:') };
+      return {
+        email,
+        name: o.name === undefined ? email : str(o, 'name', { min: 1, max: 200 }),
+        password,
+        password_is_literal: !raw.startsWith('env:'),
+        apps: agentApps(o.apps, `agents[${i}]`, ids),
+      };
     }));
     return { apps, agents };
   } catch (e) {
@@ -129,6 +155,6 @@ export async function applyConfig(repo: Repo, config: ConvotConfig): Promise<voi
   for (const agent of config.agents) {
     const existing = await repo.findAgentByEmail(agent.email);
     const hash = existing && (await verifyPassword(agent.password, existing.password_hash)) ? existing.password_hash : await hashPassword(agent.password);
-    await repo.upsertAgent(agent.email, agent.name, hash);
+    await repo.upsertAgent(agent.email, agent.name, hash, agent.apps);
   }
 }

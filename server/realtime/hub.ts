@@ -1,10 +1,13 @@
 /**
  * This instance's open sockets, and delivery of fan-out events to them. A socket remembers the
  * last seq it was sent per conversation, so deliveries are in order, without duplicates, and a
- * gap (a missed notification) is filled from the database.
+ * gap (a missed notification) is filled from the database. Agent sockets get only conversations
+ * of their apps; visitor sockets hear availability of their own app.
  */
-import type { AgentServerFrame, ConversationSummary, VisitorServerFrame, WireMessage } from '../../src/protocol/index.js';
-import type { Repo } from '../storage/repo.js';
+import type { AgentServerFrame, ConversationStatus, ConversationSummary, VisitorServerFrame, WireMessage } from '../../src/protocol/index.js';
+import type { Log } from '../log.js';
+import type { ConversationState, Repo } from '../storage/repo.js';
+import { inScope, scopeKey, scopesOverlap, type AppScope } from '../tenancy.js';
 import type { FanoutEvent } from './fanout.js';
 
 export interface Peer<F> {
@@ -13,13 +16,18 @@ export interface Peer<F> {
 
 export interface VisitorPeer extends Peer<VisitorServerFrame> {
   visitorId: string;
+  appId: string;
   /** Internal id of the conversation this socket shows, once it has one. */
   conversationId: string | null;
+  /** That conversation's status as this socket was last told. */
+  status: ConversationStatus | null;
   lastSeq: number;
 }
 
 export interface AgentPeer extends Peer<AgentServerFrame> {
   agentId: string;
+  /** The apps whose conversations this socket receives (null: every app). */
+  apps: AppScope;
   /** Hash of the sign-in session the socket was opened with. */
   sessionHash: string;
   /** Closes the socket (sign-out). */
@@ -33,8 +41,13 @@ export class Hub {
   private readonly agents = new Set<AgentPeer>();
   /** Serializes deliveries so frames reach each socket in commit order. */
   private queue: Promise<void> = Promise.resolve();
+  /** Per visitor socket: its pending update, so two events of one round never move it at once. */
+  private readonly visitorWork = new WeakMap<VisitorPeer, Promise<void>>();
 
-  constructor(private readonly repo: Repo) {}
+  constructor(
+    private readonly repo: Repo,
+    private readonly log: Log,
+  ) {}
 
   addVisitor(peer: VisitorPeer): () => void {
     let set = this.visitors.get(peer.visitorId);
@@ -56,7 +69,7 @@ export class Hub {
    * between reading the history and starting live delivery.
    */
   run(fn: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(fn).catch((e: unknown) => console.error('convot: socket setup failed', e));
+    this.queue = this.queue.then(fn).catch((e: unknown) => this.log.error(e, 'convot: socket setup failed'));
     return this.queue;
   }
 
@@ -91,11 +104,12 @@ export class Hub {
           this.roundScheduled = false;
           const round = [...this.pending.values()];
           this.pending.clear();
-          // One event per conversation/agent/session here, and their sockets' state is kept per
-          // conversation, so the round's deliveries can run side by side.
-          await Promise.all(round.map((e) => this.deliver(e).catch((err: unknown) => console.error('convot: delivery failed', err))));
+          // One event per conversation/agent/session here; agent sockets keep their state per
+          // conversation and visitor sockets take their updates in turn, so deliveries can run
+          // side by side.
+          await Promise.all(round.map((e) => this.deliver(e).catch((err: unknown) => this.log.error(err, 'convot: delivery failed'))));
         })
-        .catch((e: unknown) => console.error('convot: delivery failed', e));
+        .catch((e: unknown) => this.log.error(e, 'convot: delivery failed'));
     }
     return this.queue;
   }
@@ -106,53 +120,49 @@ export class Hub {
       .then(async () => {
         for (const set of this.visitors.values()) {
           for (const peer of set) {
-            if (peer.conversationId) await this.sendVisitorMessages(peer, peer.conversationId);
-            else {
-              const conv = await this.repo.currentConversation(peer.visitorId);
-              if (conv) await this.sendVisitorMessages(peer, conv.id);
+            const current = await this.repo.currentConversation(peer.visitorId);
+            // The conversation it shows may have closed while we were deaf.
+            if (peer.conversationId && peer.conversationId !== current?.id) {
+              const shown = await this.repo.conversationState(peer.conversationId);
+              if (shown) await this.updateVisitor(peer, shown, { read: false, move: false });
             }
+            if (current) await this.updateVisitor(peer, current, { read: true, move: true });
           }
         }
         if (this.agents.size) {
           for (const summary of await this.repo.conversationSummaries()) {
+            const peers = [...this.agents].filter((peer) => inScope(peer.apps, summary.app_id));
+            if (!peers.length) continue;
             const internal = await this.repo.conversationIdByPublicId(summary.id);
-            for (const peer of this.agents) {
+            for (const peer of peers) {
               // Conversations that started while we were deaf are sent from their first message.
               if (internal) await this.sendAgentMessages(peer, internal, summary, 0);
               peer.send({ type: 'conversation', conversation: summary });
             }
           }
         }
-        const online = await this.repo.agentsOnline();
-        this.broadcastAvailability(online > 0);
+        this.broadcastAvailability(await this.repo.availableApps());
       })
-      .catch((e: unknown) => console.error('convot: catch-up failed', e));
+      .catch((e: unknown) => this.log.error(e, 'convot: catch-up failed'));
     return this.queue;
   }
 
   private async deliver(event: FanoutEvent): Promise<void> {
     switch (event.k) {
-      case 'message': {
-        const owner = await this.repo.conversationVisitor(event.c);
-        if (!owner) return;
-        for (const peer of this.visitors.get(owner.visitor_id) ?? []) await this.sendVisitorMessages(peer, event.c);
-        if (this.agents.size) {
-          const summary = await this.repo.conversationSummary(event.c);
-          if (!summary) return;
-          // A conversation new to a socket starts at this event; history is fetched on open.
-          for (const peer of this.agents) await this.sendAgentMessages(peer, event.c, summary, event.s - 1);
-        }
-        return;
-      }
+      case 'message':
       case 'conversation': {
-        // The visitor's other tabs learn the read mark, so every badge agrees.
-        const owner = await this.repo.conversationVisitor(event.c);
-        for (const peer of this.visitors.get(owner?.visitor_id ?? '') ?? []) {
-          if (peer.conversationId === event.c) peer.send({ type: 'read', read_seq: owner!.visitor_read_seq });
-        }
-        if (!this.agents.size) return;
+        // `conversation` covers read marks, status (close/reopen) and visitor profile changes.
+        const conv = await this.repo.conversationState(event.c);
+        if (!conv) return;
+        const read = event.k === 'conversation';
+        for (const peer of this.visitors.get(conv.visitor_id) ?? []) await this.updateVisitor(peer, conv, { read, move: conv.status === 'open' });
+        const peers = [...this.agents].filter((peer) => inScope(peer.apps, conv.app_id));
+        if (!peers.length) return;
         const summary = await this.repo.conversationSummary(event.c);
-        if (summary) for (const peer of this.agents) peer.send({ type: 'conversation', conversation: summary });
+        if (!summary) return;
+        // A conversation new to a socket starts at this event; history is fetched on open.
+        if (event.k === 'message') for (const peer of peers) await this.sendAgentMessages(peer, event.c, summary, event.s - 1);
+        else for (const peer of peers) peer.send({ type: 'conversation', conversation: summary });
         return;
       }
       case 'signout': {
@@ -160,9 +170,17 @@ export class Hub {
         return;
       }
       case 'presence': {
-        const [agent, online] = await Promise.all([this.repo.agentById(event.a), this.repo.agentsOnline()]);
-        this.broadcastAvailability(online > 0);
-        if (agent) for (const peer of this.agents) peer.send({ type: 'presence', agents_online: online, agent });
+        const [agent, available] = await Promise.all([this.repo.agentById(event.a), this.repo.availableApps()]);
+        this.broadcastAvailability(available);
+        if (!agent) return;
+        // Each inbox counts the available agents who share an app with it; equal scopes share a count.
+        const counts = new Map<string, Promise<number>>();
+        for (const peer of this.agents) {
+          if (!scopesOverlap(peer.apps, agent.apps)) continue;
+          const key = scopeKey(peer.apps);
+          if (!counts.has(key)) counts.set(key, this.repo.agentsAvailable(peer.apps));
+          peer.send({ type: 'presence', agents_online: await counts.get(key)!, agent });
+        }
         return;
       }
     }
@@ -174,23 +192,27 @@ export class Hub {
    */
   checkAvailability(): Promise<void> {
     return this.run(async () => {
-      this.broadcastAvailability((await this.repo.agentsOnline()) > 0);
+      this.broadcastAvailability(await this.repo.availableApps());
     });
   }
 
-  /** What this instance last told visitors; sockets get the current value in `ready`. */
-  private lastAvailable: boolean | null = null;
+  /** Apps this instance last told visitors were available; sockets get their app's value in `ready`. */
+  private availableApps = new Set<string>();
 
   /** Reads the starting availability, so visitors hear only about changes. */
   async init(): Promise<void> {
-    this.lastAvailable = (await this.repo.agentsOnline()) > 0;
+    this.availableApps = await this.repo.availableApps();
   }
 
-  /** Tells visitors when availability changed (presence events fire for many non-changes). */
-  private broadcastAvailability(available: boolean): void {
-    if (available === this.lastAvailable) return;
-    this.lastAvailable = available;
-    for (const set of this.visitors.values()) for (const peer of set) peer.send({ type: 'availability', available });
+  /** Tells each app's visitors when its availability changed (presence events fire for many non-changes). */
+  private broadcastAvailability(available: Set<string>): void {
+    const changed = new Set([...available].filter((id) => !this.availableApps.has(id)));
+    for (const id of this.availableApps) if (!available.has(id)) changed.add(id);
+    this.availableApps = available;
+    if (!changed.size) return;
+    for (const set of this.visitors.values()) {
+      for (const peer of set) if (changed.has(peer.appId)) peer.send({ type: 'availability', available: available.has(peer.appId) });
+    }
   }
 
   /** Sends an agent socket the conversation's messages it has not seen (after its last seq). */
@@ -206,13 +228,37 @@ export class Hub {
     }
   }
 
-  /** Sends a visitor socket every message of the conversation it has not seen yet. */
+  /**
+   * Brings a visitor socket up to date with one conversation of its visitor. A socket shows one
+   * conversation and moves only when told to (`move`): to the visitor's open conversation (the
+   * one their message started after a close, or one an agent reopened), or on catch-up to
+   * their current one. It then gets that conversation's messages from seq 1.
+   */
+  private updateVisitor(peer: VisitorPeer, conv: ConversationState, opts: { read: boolean; move: boolean }): Promise<void> {
+    const work = (this.visitorWork.get(peer) ?? Promise.resolve()).then(async () => {
+      const moved = peer.conversationId !== conv.id;
+      if (moved) {
+        if (!opts.move) return;
+        peer.conversationId = conv.id;
+        peer.lastSeq = 0;
+      }
+      if (moved || peer.status !== conv.status) {
+        peer.status = conv.status;
+        peer.send({ type: 'conversation', conversation_id: conv.public_id, status: conv.status });
+      }
+      if (conv.last_seq > peer.lastSeq) await this.sendVisitorMessages(peer, conv.id);
+      // The visitor's other tabs learn the read mark, so every badge agrees.
+      if (opts.read || moved) peer.send({ type: 'read', read_seq: conv.visitor_read_seq });
+    });
+    this.visitorWork.set(
+      peer,
+      work.catch(() => undefined),
+    );
+    return work;
+  }
+
+  /** Sends a visitor socket every message of its conversation it has not seen yet. */
   private async sendVisitorMessages(peer: VisitorPeer, conversationId: string): Promise<void> {
-    if (peer.conversationId !== conversationId) {
-      // The visitor's first message created this conversation; the socket now follows it.
-      peer.conversationId = conversationId;
-      peer.lastSeq = 0;
-    }
     const messages: WireMessage[] = await this.repo.messagesAfter(conversationId, peer.lastSeq);
     for (const message of messages) {
       peer.send({ type: 'message', message });

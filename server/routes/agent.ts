@@ -1,7 +1,8 @@
 /**
  * The inbox API under /api/v1/agent: sign-in (an HttpOnly, SameSite=Strict cookie holding a
- * random token whose hash is stored), conversations, replies, read marks, presence, and the
- * agent socket. Everything but sign-in requires a signed-in agent.
+ * random token whose hash is stored), conversations, replies, read marks, close/reopen,
+ * presence, and the agent socket. Everything but sign-in requires a signed-in agent, who sees
+ * only conversations of their apps (Chat and Repo apply that; other apps' ids answer 404).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
@@ -89,7 +90,8 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
     if (!agent || !ok) fail('CONVOT_ERR_BAD_CREDENTIALS');
     const token = await repo.createAgentSession(agent.id, SESSION_DAYS * 24);
     setSessionCookie(req, reply, token, SESSION_DAYS * 86400);
-    return { agent: { id: agent.id, email: agent.email, name: agent.name, online: agent.online } };
+    const { password_hash: _hash, ...profile } = agent;
+    return { agent: profile satisfies AgentProfile };
   });
 
   app.post('/logout', async (req, reply) => {
@@ -103,7 +105,7 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
   app.get('/me', async (req) => {
     const token = readCookie(req, AGENT_COOKIE);
     const agent = token ? await repo.findAgentBySession(token) : null;
-    return { agent, agents_online: await repo.agentsOnline() };
+    return { agent, agents_online: agent ? await repo.agentsAvailable(agent.apps) : 0 };
   });
 
   /** Newest activity first, a page at a time: `?before=<conversation id>&limit=N` (1–200, default 50). */
@@ -116,14 +118,15 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
       };
     });
     if (limit > 200) fail('CONVOT_ERR_BAD_REQUEST', 'limit must be at most 200', 'limit');
-    if (before !== undefined && !(await repo.conversationIdByPublicId(before))) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'before');
-    const page = await repo.conversationSummaries({ before, limit: limit + 1 });
+    const apps = req.agent!.apps;
+    if (before !== undefined && !(await repo.conversationIdForAgent(before, apps))) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'before');
+    const page = await repo.conversationSummaries({ before, limit: limit + 1, apps });
     return { conversations: page.slice(0, limit), has_more: page.length > limit };
   });
 
   app.get('/conversations/:id/messages', { preHandler: requireAgent }, async (req) => {
     const { id } = req.params as { id: string };
-    const internal = await repo.conversationIdByPublicId(id);
+    const internal = await repo.conversationIdForAgent(id, req.agent!.apps);
     if (!internal) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.');
     const after = wrap(() => {
       const q = req.query as Record<string, string | undefined>;
@@ -143,8 +146,7 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
       const o = obj(req.body);
       return { cid: clientId(o), body: messageBody(o) };
     });
-    const result = await chat.sendAgentMessage(id, req.agent!.id, cid, body);
-    if (!result) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.');
+    const result = await chat.sendAgentMessage(id, req.agent!, cid, body);
     reply.code(result.created ? 201 : 200);
     return { message: result.message };
   });
@@ -152,14 +154,30 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
   app.post('/conversations/:id/read', { preHandler: requireAgent }, async (req) => {
     const { id } = req.params as { id: string };
     const seq = wrap(() => int(obj(req.body), 'seq', { min: 0 }));
-    if (!(await chat.markAgentRead(id, seq))) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.');
+    await chat.markAgentRead(id, req.agent!, seq);
     return { ok: true };
   });
 
+  /** Closes a conversation: the visitor's next message starts a new one. */
+  app.post('/conversations/:id/close', { preHandler: requireAgent }, async (req) => {
+    const { id } = req.params as { id: string };
+    return { conversation: await chat.closeConversation(id, req.agent!) };
+  });
+
+  /** Reopens a closed conversation; 409 CONVOT_ERR_OPEN_CONVERSATION_EXISTS if the visitor has another open one. */
+  app.post('/conversations/:id/reopen', { preHandler: requireAgent }, async (req) => {
+    const { id } = req.params as { id: string };
+    return { conversation: await chat.reopenConversation(id, req.agent!) };
+  });
+
+  /** The Available/Away switch: `{away}`, or the older `{online}` where false means Away. */
   app.put('/presence', { preHandler: requireAgent }, async (req) => {
-    const online = wrap(() => bool(obj(req.body), 'online'));
-    await chat.setAgentOnline(req.agent!.id, online);
-    return { online };
+    const away = wrap(() => {
+      const o = obj(req.body);
+      return o.away !== undefined ? bool(o, 'away') : !bool(o, 'online');
+    });
+    await chat.setAgentAway(req.agent!.id, away);
+    return { online: !away, away };
   });
 
   app.get('/ws', { websocket: true, preValidation: requireAgent }, (socket: WebSocket, req) => {
@@ -171,18 +189,19 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
     };
     const peer: AgentPeer = {
       agentId: agent.id,
+      apps: agent.apps,
       sessionHash: hashToken(readCookie(req, AGENT_COOKIE)!),
       lastSeq: new Map(),
       send,
       close: (code, reason) => socket.close(code, reason),
     };
-    // An open inbox is what makes an online agent reachable; count it until the socket closes.
+    // An open inbox is what makes an agent who is not away reachable; count it until the socket closes.
     const counted = chat.agentConnection(instanceId, agent.id, 1);
     void hub.run(async () => {
       await counted;
       const fresh = (await repo.agentById(agent.id)) ?? agent;
-      for (const c of await repo.conversationSummaries()) peer.lastSeq.set(c.id, c.last_seq);
-      send({ type: 'ready', agent: fresh, agents_online: await repo.agentsOnline() });
+      for (const c of await repo.conversationSummaries({ apps: agent.apps })) peer.lastSeq.set(c.id, c.last_seq);
+      send({ type: 'ready', agent: fresh, agents_online: await repo.agentsAvailable(agent.apps) });
       if (socket.readyState === socket.OPEN) detach = hub.addAgent(peer);
     });
 
@@ -193,15 +212,12 @@ export async function agentRoutes(app: FastifyInstance, { repo, chat, hub, limit
           const frame = parseAgentFrame(parseFrameText(raw.toString('utf8')));
           switch (frame.type) {
             case 'message': {
-              const result = await chat.sendAgentMessage(frame.conversation_id, agent.id, frame.client_id, frame.body);
-              if (!result) throw new ProtocolError('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'conversation_id');
+              const result = await chat.sendAgentMessage(frame.conversation_id, agent, frame.client_id, frame.body);
               send({ type: 'ack', client_id: frame.client_id, message: result.message });
               return;
             }
             case 'read':
-              if (!(await chat.markAgentRead(frame.conversation_id, frame.seq))) {
-                throw new ProtocolError('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'conversation_id');
-              }
+              await chat.markAgentRead(frame.conversation_id, agent, frame.seq);
               return;
             case 'presence':
               await chat.setAgentOnline(agent.id, frame.online);

@@ -78,7 +78,7 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
 
   app.get('/config', async (req): Promise<AppPublicConfig> => {
     const a = req.convotApp!;
-    return { app_id: a.id, name: a.name, available: (await repo.agentsOnline()) > 0, appearance: a.appearance ?? {} };
+    return { app_id: a.id, name: a.name, available: await repo.appAvailable(a.id), appearance: a.appearance ?? {} };
   });
 
   /** Resumes the session named by the bearer token, or starts a new anonymous one. */
@@ -99,7 +99,11 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
       return q.after === undefined ? 0 : int({ after: Number(q.after) }, 'after', { min: 0 });
     });
     const conv = await repo.currentConversation(session.visitor_id);
-    return { conversation_id: conv?.public_id ?? null, messages: conv ? await repo.messagesAfter(conv.id, after) : [] };
+    return {
+      conversation_id: conv?.public_id ?? null,
+      conversation_status: conv?.status ?? null,
+      messages: conv ? await repo.messagesAfter(conv.id, after) : [],
+    };
   });
 
   app.post('/messages', async (req, reply) => {
@@ -199,21 +203,23 @@ export async function visitorRoutes(app: FastifyInstance, { repo, chat, hub, ide
         if (!found) return refuseAuth();
         session = found;
         clearTimeout(authTimer);
-        const peer: VisitorPeer = { visitorId: found.visitor_id, conversationId: null, lastSeq: frame.last_seq, send };
+        const peer: VisitorPeer = { visitorId: found.visitor_id, appId, conversationId: null, status: null, lastSeq: frame.last_seq, send };
         await hub.run(async () => {
           const conv = await repo.currentConversation(found.visitor_id);
           // A last_seq beyond the conversation's end belongs to another conversation: resend all.
           const after = conv && frame.last_seq <= conv.last_seq ? frame.last_seq : 0;
           const messages = conv ? await repo.messagesAfter(conv.id, after) : [];
           peer.conversationId = conv?.id ?? null;
+          peer.status = conv?.status ?? null;
           peer.lastSeq = messages.at(-1)?.seq ?? after;
           send({
             type: 'ready',
             session_id: found.session_id,
             conversation_id: conv?.public_id ?? null,
+            conversation_status: conv?.status ?? null,
             messages,
             read_seq: conv?.visitor_read_seq ?? 0,
-            available: (await repo.agentsOnline()) > 0,
+            available: await repo.appAvailable(appId),
             visitor: (await repo.visitorProfile(found.visitor_id))!,
           });
           if (socket.readyState === socket.OPEN) detach = hub.addVisitor(peer);

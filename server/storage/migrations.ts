@@ -124,20 +124,55 @@ CREATE TABLE agent_presence (
 );
 `,
   },
+  {
+    id: 5,
+    name: 'one open conversation per visitor',
+    sql: `
+ALTER TABLE conversations ADD COLUMN closed_at timestamptz;
+-- Before this index, simultaneous first messages of one visitor could each open a conversation.
+-- Keep the newest open one (the one the widget shows) and close the others: their messages stay
+-- readable in the inbox, and no seq or client id has to be renumbered.
+UPDATE conversations c SET status = 'closed', closed_at = now()
+WHERE c.status = 'open' AND EXISTS (
+  SELECT 1 FROM conversations n
+  WHERE n.visitor_id = c.visitor_id AND n.status = 'open' AND (n.created_at, n.id) > (c.created_at, c.id)
+);
+ALTER TABLE conversations ADD CONSTRAINT conversations_status CHECK (status IN ('open', 'closed'));
+CREATE UNIQUE INDEX conversations_one_open ON conversations (visitor_id) WHERE status = 'open';
+`,
+  },
+  {
+    id: 6,
+    name: 'agents choose away',
+    sql: `
+-- An agent with the inbox open is available unless they chose Away. The old online flag (false
+-- until toggled, so new agents looked offline) is no longer read; it stays so instances of the
+-- previous version keep working during a rolling upgrade.
+ALTER TABLE agents ADD COLUMN away boolean NOT NULL DEFAULT false;
+`,
+  },
+  {
+    id: 7,
+    name: 'agents work on apps',
+    sql: `
+-- agents[].apps from the config; NULL means every app.
+ALTER TABLE agents ADD COLUMN apps text[];
+`,
+  },
 ];
 
 /**
- * Applies pending migrations. An advisory lock makes concurrent instances on one PostgreSQL
- * database take turns instead of racing on CREATE TABLE.
+ * Applies pending migrations (up to `until`, for tests of a migration). An advisory lock makes
+ * concurrent instances on one PostgreSQL database take turns instead of racing on CREATE TABLE.
  */
-export async function migrate(db: Db): Promise<void> {
+export async function migrate(db: Db, until = Infinity): Promise<void> {
   await db.transaction(async (q) => {
     await q.query('SELECT pg_advisory_xact_lock(4242001)');
     await q.query(`CREATE TABLE IF NOT EXISTS convot_migrations (
       id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set((await q.query<{ id: number }>('SELECT id FROM convot_migrations')).map((r) => r.id));
     for (const m of MIGRATIONS) {
-      if (done.has(m.id)) continue;
+      if (done.has(m.id) || m.id > until) continue;
       await q.exec(m.sql);
       await q.query('INSERT INTO convot_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
     }

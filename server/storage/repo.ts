@@ -2,8 +2,20 @@
  * Data access for the chat: every SQL statement the server runs lives here, so routes and
  * sockets speak in domain terms and both stores run the same queries.
  */
-import type { AgentProfile, Appearance, Author, ConversationSummary, TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
+import type {
+  AgentProfile,
+  Appearance,
+  Author,
+  ConversationStatus,
+  ConversationSummary,
+  TimelineEvent,
+  VisitorEvent,
+  VisitorProfile,
+  VisitorUpdate,
+  WireMessage,
+} from '../../src/protocol/index.js';
 import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
+import type { AppScope } from '../tenancy.js';
 import { isUniqueViolation, type Db, type Queryable } from './db.js';
 
 export interface AppRow {
@@ -22,13 +34,35 @@ export interface VisitorSessionRow {
   app_id: string;
 }
 
-export interface AgentRow {
-  id: string;
-  email: string;
-  name: string;
+export interface AgentRow extends AgentProfile {
   password_hash: string;
-  online: boolean;
 }
+
+/** A conversation's routing facts: whose it is, which app, where it stands. */
+export interface ConversationState {
+  id: string;
+  public_id: string;
+  visitor_id: string;
+  app_id: string;
+  status: ConversationStatus;
+  last_seq: number;
+  visitor_read_seq: number;
+}
+
+/** What an agent's change to a conversation came to. */
+export type ConversationChange =
+  | { kind: 'changed'; id: string }
+  /** Already in the asked-for state: nothing to announce. */
+  | { kind: 'unchanged'; id: string }
+  /** No such conversation among the agent's apps. */
+  | { kind: 'not_found' }
+  /** Reopen only: the visitor has this other open conversation. */
+  | { kind: 'conflict'; open_id: string };
+
+export type AgentSend =
+  | { kind: 'stored'; message: WireMessage; created: boolean; conversationId: string }
+  | { kind: 'not_found' }
+  | { kind: 'closed' };
 
 interface MessageRow {
   conversation_public_id: string;
@@ -53,6 +87,27 @@ function toWire(r: MessageRow): WireMessage {
     created_at: iso(r.created_at)!,
   };
 }
+
+/** The most messages one conversation returns at once (history, catch-up). */
+export const MESSAGES_CAP = 10_000;
+
+/** How long an instance's report of open agent sockets counts without a heartbeat. */
+export const PRESENCE_TTL_SECONDS = 60;
+
+const AGENT_COLUMNS = 'a.id::text AS id, a.email, a.name, NOT a.away AS online, a.away, a.apps';
+
+/** An agent visitors can reach: not away, with an inbox open on an instance that reported lately. */
+const AGENT_AVAILABLE = `NOT a.away AND EXISTS (
+  SELECT 1 FROM agent_presence p WHERE p.agent_id = a.id AND p.sockets > 0 AND p.seen_at > now() - interval '${PRESENCE_TTL_SECONDS} seconds')`;
+
+/** A conversation id visible to the agent scope in the given parameter (NULL: every app). */
+const scoped = (param: number, alias = 'c') => `($${param}::text[] IS NULL OR ${alias}.app_id = ANY($${param}::text[]))`;
+
+/** A visitor's current conversation: the open one, else the latest closed one. */
+const CURRENT_CONVERSATION = `SELECT id FROM conversations WHERE visitor_id = $1
+  ORDER BY status = 'open' DESC, created_at DESC, id DESC LIMIT 1`;
+
+const STATE_SELECT = `SELECT id::text AS id, public_id, visitor_id::text AS visitor_id, app_id, status, last_seq, visitor_read_seq FROM conversations`;
 
 const MESSAGE_SELECT = `
   SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, m.body, m.created_at
@@ -79,19 +134,19 @@ export class Repo {
     return rows[0] ?? null;
   }
 
-  /** Inserts the agent or updates name and password hash; returns the agent id. */
-  async upsertAgent(email: string, name: string, passwordHash: string): Promise<string> {
+  /** Inserts the agent or updates name, password hash and apps; returns the agent id. */
+  async upsertAgent(email: string, name: string, passwordHash: string, apps: AppScope = null): Promise<string> {
     const rows = await this.db.query<{ id: string }>(
-      `INSERT INTO agents (email, name, password_hash) VALUES ($1, $2, $3)
-       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash
+      `INSERT INTO agents (email, name, password_hash, apps) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, apps = EXCLUDED.apps
        RETURNING id::text AS id`,
-      [email.toLowerCase(), name, passwordHash],
+      [email.toLowerCase(), name, passwordHash, apps],
     );
     return rows[0]!.id;
   }
 
   async findAgentByEmail(email: string): Promise<AgentRow | null> {
-    const rows = await this.db.query<AgentRow>('SELECT id::text AS id, email, name, password_hash, online FROM agents WHERE email = $1', [email.toLowerCase()]);
+    const rows = await this.db.query<AgentRow>(`SELECT ${AGENT_COLUMNS}, a.password_hash FROM agents a WHERE a.email = $1`, [email.toLowerCase()]);
     return rows[0] ?? null;
   }
 
@@ -107,7 +162,7 @@ export class Repo {
 
   async findAgentBySession(token: string): Promise<AgentProfile | null> {
     const rows = await this.db.query<AgentProfile>(
-      `SELECT a.id::text AS id, a.email, a.name, a.online FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+      `SELECT ${AGENT_COLUMNS} FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
        WHERE s.token_hash = $1 AND s.expires_at > now()`,
       [hashToken(token)],
     );
@@ -119,26 +174,45 @@ export class Repo {
   }
 
   async agentById(id: string): Promise<AgentProfile | null> {
-    const rows = await this.db.query<AgentProfile>('SELECT id::text AS id, email, name, online FROM agents WHERE id = $1', [id]);
+    const rows = await this.db.query<AgentProfile>(`SELECT ${AGENT_COLUMNS} FROM agents a WHERE a.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
-  async setAgentOnline(agentId: string, online: boolean): Promise<void> {
-    await this.db.query('UPDATE agents SET online = $2 WHERE id = $1', [agentId, online]);
+  /** The agent's remembered choice: Away, or Available while an inbox is open. */
+  async setAgentAway(agentId: string, away: boolean): Promise<void> {
+    await this.db.query('UPDATE agents SET away = $2 WHERE id = $1', [agentId, away]);
+  }
+
+  async agentApps(agentId: string): Promise<AppScope> {
+    const rows = await this.db.query<{ apps: string[] | null }>('SELECT apps FROM agents WHERE id = $1', [agentId]);
+    return rows[0]?.apps ?? null;
   }
 
   /**
-   * Agents a visitor can reach: set online in the inbox AND with an inbox open (a socket on
-   * some instance that has reported within PRESENCE_TTL_SECONDS). Closing the inbox, or an
-   * instance dying, takes an agent offline without anyone toggling anything.
+   * Agents a visitor can reach right now who share an app with `scope`: not away AND with an
+   * inbox open (a socket on some instance that has reported within PRESENCE_TTL_SECONDS).
+   * Closing the inbox, or an instance dying, makes an agent unreachable without a toggle.
    */
-  async agentsOnline(): Promise<number> {
+  async agentsAvailable(scope: AppScope): Promise<number> {
     const rows = await this.db.query<{ n: number }>(
-      `SELECT count(DISTINCT a.id)::int AS n FROM agents a JOIN agent_presence p ON p.agent_id = a.id
-       WHERE a.online AND p.sockets > 0 AND p.seen_at > now() - ($1 || ' seconds')::interval`,
-      [String(PRESENCE_TTL_SECONDS)],
+      `SELECT count(*)::int AS n FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $1::text[] IS NULL OR a.apps && $1::text[])`,
+      [scope],
     );
     return rows[0]!.n;
+  }
+
+  /** `website:available` of one app: an agent of that app can be reached. */
+  async appAvailable(appId: string): Promise<boolean> {
+    const rows = await this.db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT 1 FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $1 = ANY(a.apps))) AS ok`, [appId]);
+    return rows[0]!.ok;
+  }
+
+  /** Every app with an agent who can be reached, in one statement (availability broadcasts). */
+  async availableApps(): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT ap.id FROM apps ap WHERE EXISTS (SELECT 1 FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR ap.id = ANY(a.apps)))`,
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /** Counts an agent socket opened (+1) or closed (-1) on this instance. */
@@ -265,52 +339,117 @@ export class Repo {
 
   // ---- conversations and messages ---------------------------------------------------------
 
-  /** The visitor's current conversation: the most recent open one. */
-  async currentConversation(visitorId: string): Promise<{ id: string; public_id: string; visitor_read_seq: number; last_seq: number } | null> {
-    const rows = await this.db.query<{ id: string; public_id: string; visitor_read_seq: number; last_seq: number }>(
-      `SELECT id::text AS id, public_id, visitor_read_seq, last_seq FROM conversations
-       WHERE visitor_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1`,
-      [visitorId],
-    );
+  /** The visitor's current conversation: the open one, else the latest closed one (its history stays shown). */
+  async currentConversation(visitorId: string): Promise<ConversationState | null> {
+    const rows = await this.db.query<ConversationState>(`${STATE_SELECT} WHERE id = (${CURRENT_CONVERSATION})`, [visitorId]);
     return rows[0] ?? null;
   }
 
   /**
-   * Stores a visitor message in the visitor's current conversation (creating it on the first
-   * message). Idempotent on client_id: a retry returns the stored message and `created: false`.
+   * Stores a visitor message in the visitor's open conversation (starting one when there is none,
+   * e.g. after a close). Idempotent on client_id: a retry returns the stored message and
+   * `created: false`.
    */
   async addVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<{ message: WireMessage; created: boolean; conversationId: string }> {
     return this.db.transaction(async (q) => {
-      let [conv] = await q.query<{ id: string }>(
-        `SELECT id::text AS id FROM conversations WHERE visitor_id = $1 AND status = 'open'
-         ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE`,
-        [session.visitor_id],
-      );
-      if (!conv) {
-        [conv] = await q.query<{ id: string }>(
-          'INSERT INTO conversations (public_id, app_id, visitor_id) VALUES ($1, $2, $3) RETURNING id::text AS id',
-          [newPublicId('cnv'), session.app_id, session.visitor_id],
-        );
-      }
-      return { ...(await this.append(q, conv!.id, 'visitor', null, clientId, body)), conversationId: conv!.id };
+      const id = await this.lockOpenConversation(q, session);
+      return { ...(await this.append(q, id, 'visitor', null, clientId, body)), conversationId: id };
     });
   }
 
-  async addAgentMessage(conversationPublicId: string, agentId: string, clientId: string, body: string): Promise<{ message: WireMessage; created: boolean; conversationId: string } | null> {
-    return this.db.transaction(async (q) => {
-      const [conv] = await q.query<{ id: string }>('SELECT id::text AS id FROM conversations WHERE public_id = $1 FOR UPDATE', [conversationPublicId]);
-      if (!conv) return null;
+  /**
+   * Locks the visitor's open conversation, creating it when there is none. FOR UPDATE alone
+   * locks nothing when no row exists, so simultaneous first sends rely on the unique index of
+   * open conversations: a losing INSERT waits for the winner's commit and does nothing, and the
+   * next SELECT (a fresh snapshot under READ COMMITTED) finds and locks the winner's row.
+   */
+  private async lockOpenConversation(q: Queryable, session: VisitorSessionRow): Promise<string> {
+    // A second round is needed only if the conversation we lost to was closed in between.
+    for (let round = 0; round < 3; round++) {
+      const [open] = await q.query<{ id: string }>(`SELECT id::text AS id FROM conversations WHERE visitor_id = $1 AND status = 'open' FOR UPDATE`, [
+        session.visitor_id,
+      ]);
+      if (open) return open.id;
+      const [created] = await q.query<{ id: string }>(
+        `INSERT INTO conversations (public_id, app_id, visitor_id) VALUES ($1, $2, $3)
+         ON CONFLICT (visitor_id) WHERE status = 'open' DO NOTHING RETURNING id::text AS id`,
+        [newPublicId('cnv'), session.app_id, session.visitor_id],
+      );
+      if (created) return created.id;
+    }
+    throw new DuplicateRace();
+  }
+
+  /** Stores an agent reply in a conversation of the agent's apps that is open. */
+  async addAgentMessage(conversationPublicId: string, agentId: string, scope: AppScope, clientId: string, body: string): Promise<AgentSend> {
+    return this.db.transaction(async (q): Promise<AgentSend> => {
+      const [conv] = await q.query<{ id: string; status: ConversationStatus }>(
+        `SELECT c.id::text AS id, c.status FROM conversations c WHERE c.public_id = $1 AND ${scoped(2)} FOR UPDATE`,
+        [conversationPublicId, scope],
+      );
+      if (!conv) return { kind: 'not_found' };
+      const existing = await this.storedMessage(q, conv.id, clientId);
+      // A retry of a reply stored before the close still gets its ack.
+      if (existing) return { kind: 'stored', message: existing, created: false, conversationId: conv.id };
+      if (conv.status !== 'open') return { kind: 'closed' };
       const result = await this.append(q, conv.id, 'agent', agentId, clientId, body);
       // An agent who replies has read everything up to their reply.
       await q.query('UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, $2) WHERE id = $1', [conv.id, result.message.seq]);
-      return { ...result, conversationId: conv.id };
+      return { kind: 'stored', ...result, conversationId: conv.id };
     });
+  }
+
+  /** Closes a conversation of the agent's apps; the visitor's next message starts a new one. */
+  async closeConversation(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
+    const [closed] = await this.db.query<{ id: string }>(
+      `UPDATE conversations c SET status = 'closed', closed_at = now()
+       WHERE c.public_id = $1 AND ${scoped(2)} AND c.status = 'open' RETURNING id::text AS id`,
+      [conversationPublicId, scope],
+    );
+    if (closed) return { kind: 'changed', id: closed.id };
+    return this.unchangedOrMissing(conversationPublicId, scope);
+  }
+
+  /**
+   * Reopens a closed conversation of the agent's apps. Refused (`conflict`) while the visitor has
+   * another open conversation: the unique index decides, so a racing first message cannot
+   * slip a second open conversation in.
+   */
+  async reopenConversation(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
+    try {
+      const [reopened] = await this.db.query<{ id: string }>(
+        `UPDATE conversations c SET status = 'open', closed_at = NULL
+         WHERE c.public_id = $1 AND ${scoped(2)} AND c.status = 'closed' RETURNING id::text AS id`,
+        [conversationPublicId, scope],
+      );
+      if (reopened) return { kind: 'changed', id: reopened.id };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const [open] = await this.db.query<{ public_id: string }>(
+        `SELECT o.public_id FROM conversations o JOIN conversations c ON c.visitor_id = o.visitor_id
+         WHERE c.public_id = $1 AND o.status = 'open'`,
+        [conversationPublicId],
+      );
+      // The other one may have closed since; the agent can simply try again.
+      return { kind: 'conflict', open_id: open?.public_id ?? '' };
+    }
+    return this.unchangedOrMissing(conversationPublicId, scope);
+  }
+
+  private async unchangedOrMissing(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
+    const id = await this.conversationIdForAgent(conversationPublicId, scope);
+    return id ? { kind: 'unchanged', id } : { kind: 'not_found' };
+  }
+
+  private async storedMessage(q: Queryable, conversationId: string, clientId: string): Promise<WireMessage | null> {
+    const rows = await q.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2`, [conversationId, clientId]);
+    return rows[0] ? toWire(rows[0]) : null;
   }
 
   /** Appends inside a transaction that holds the conversation row lock, so seq is gap-free. */
   private async append(q: Queryable, conversationId: string, author: Author, agentId: string | null, clientId: string, body: string) {
-    const existing = await q.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_id = $2`, [conversationId, clientId]);
-    if (existing[0]) return { message: toWire(existing[0]), created: false };
+    const existing = await this.storedMessage(q, conversationId, clientId);
+    if (existing) return { message: existing, created: false };
     const [{ last_seq: seq } = { last_seq: 0 }] = await q.query<{ last_seq: number }>(
       'UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now() WHERE id = $1 RETURNING last_seq',
       [conversationId],
@@ -351,20 +490,21 @@ export class Repo {
     return rows.map(toWire);
   }
 
+  /** Marks the visitor's current conversation (the one their widget shows) read up to seq. */
   async markVisitorRead(visitorId: string, seq: number): Promise<string | null> {
     const rows = await this.db.query<{ id: string }>(
       `UPDATE conversations SET visitor_read_seq = LEAST(GREATEST(visitor_read_seq, $2), last_seq)
-       WHERE id = (SELECT id FROM conversations WHERE visitor_id = $1 AND status = 'open' ORDER BY created_at DESC, id DESC LIMIT 1)
-       RETURNING id::text AS id`,
+       WHERE id = (${CURRENT_CONVERSATION}) RETURNING id::text AS id`,
       [visitorId, seq],
     );
     return rows[0]?.id ?? null;
   }
 
-  async markAgentRead(conversationPublicId: string, seq: number): Promise<string | null> {
+  async markAgentRead(conversationPublicId: string, scope: AppScope, seq: number): Promise<string | null> {
     const rows = await this.db.query<{ id: string }>(
-      `UPDATE conversations SET agent_read_seq = LEAST(GREATEST(agent_read_seq, $2), last_seq) WHERE public_id = $1 RETURNING id::text AS id`,
-      [conversationPublicId, seq],
+      `UPDATE conversations c SET agent_read_seq = LEAST(GREATEST(agent_read_seq, $2), last_seq)
+       WHERE c.public_id = $1 AND ${scoped(3)} RETURNING id::text AS id`,
+      [conversationPublicId, seq, scope],
     );
     return rows[0]?.id ?? null;
   }
@@ -374,16 +514,19 @@ export class Repo {
     return rows[0]?.id ?? null;
   }
 
+  /** The internal id of a conversation an agent of `scope` may see; null otherwise (a 404). */
+  async conversationIdForAgent(publicId: string, scope: AppScope): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>(`SELECT c.id::text AS id FROM conversations c WHERE c.public_id = $1 AND ${scoped(2)}`, [publicId, scope]);
+    return rows[0]?.id ?? null;
+  }
+
   async visitorOfConversationPublicId(publicId: string): Promise<string | null> {
     const rows = await this.db.query<{ visitor_id: string }>('SELECT visitor_id::text AS visitor_id FROM conversations WHERE public_id = $1', [publicId]);
     return rows[0]?.visitor_id ?? null;
   }
 
-  async conversationVisitor(conversationId: string): Promise<{ visitor_id: string; app_id: string; visitor_read_seq: number } | null> {
-    const rows = await this.db.query<{ visitor_id: string; app_id: string; visitor_read_seq: number }>(
-      'SELECT visitor_id::text AS visitor_id, app_id, visitor_read_seq FROM conversations WHERE id = $1',
-      [conversationId],
-    );
+  async conversationState(conversationId: string): Promise<ConversationState | null> {
+    const rows = await this.db.query<ConversationState>(`${STATE_SELECT} WHERE id = $1`, [conversationId]);
     return rows[0] ?? null;
   }
 
@@ -393,9 +536,13 @@ export class Repo {
    * Conversation summaries by latest activity, newest first. `before` (a conversation's public
    * id) pages to the ones after it in that order.
    */
-  async conversationSummaries(where: { id?: string; before?: string; limit?: number } = {}): Promise<ConversationSummary[]> {
+  async conversationSummaries(where: { id?: string; before?: string; limit?: number; apps?: AppScope } = {}): Promise<ConversationSummary[]> {
     const params: unknown[] = [];
     const filters: string[] = [];
+    if (where.apps) {
+      params.push(where.apps);
+      filters.push(`c.app_id = ANY($${params.length}::text[])`);
+    }
     // Activity order with a tiebreaker, so pages never skip or repeat a row.
     const activity = 'COALESCE(c.last_message_at, c.created_at)';
     if (where.id !== undefined) {
@@ -408,7 +555,7 @@ export class Repo {
     }
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
-      `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.last_seq, c.agent_read_seq, c.last_message_at, c.created_at,
+      `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.status, c.closed_at, c.last_seq, c.agent_read_seq, c.last_message_at, c.created_at,
          v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.custom_data, v.session_data, v.segments,
          (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
        FROM conversations c JOIN visitors v ON v.id = c.visitor_id
@@ -428,6 +575,8 @@ export class Repo {
     return rows.map((r) => ({
       id: r.public_id,
       app_id: r.app_id,
+      status: r.status,
+      closed_at: iso(r.closed_at),
       visitor: {
         id: r.visitor_public_id,
         name: r.name,
@@ -459,6 +608,8 @@ interface SummaryRow {
   internal_id: string;
   public_id: string;
   app_id: string;
+  status: ConversationStatus;
+  closed_at: Date | null;
   last_seq: number;
   agent_read_seq: number;
   last_message_at: Date | null;
@@ -476,12 +627,6 @@ interface SummaryRow {
   segments: string[];
   unread_count: number;
 }
-
-/** The most messages one conversation returns at once (history, catch-up). */
-export const MESSAGES_CAP = 10_000;
-
-/** How long an instance's report of open agent sockets counts without a heartbeat. */
-export const PRESENCE_TTL_SECONDS = 60;
 
 /** Two concurrent sends with one client id: the loser retries and finds the winner's row. */
 export class DuplicateRace extends Error {}

@@ -96,42 +96,36 @@ export class ConvotInbox extends LitElement {
       }
       .presence {
         display: inline-flex;
-        align-items: center;
-        gap: 8px;
-        height: 36px;
-        padding: 0 12px 0 8px;
+        gap: 2px;
+        padding: 2px;
         border: 1px solid var(--in-border);
         border-radius: 999px;
         background: var(--in-surface);
+      }
+      .presence button {
+        display: inline-flex;
+        align-items: center;
+        gap: 6px;
+        height: 30px;
+        padding: 0 12px;
+        border: 0;
+        border-radius: 999px;
+        background: transparent;
+        color: var(--in-muted);
         font-weight: 600;
         font-size: 13px;
       }
-      .presence:hover {
+      .presence button:hover {
         background: var(--in-hover);
       }
-      .track {
-        position: relative;
-        width: 32px;
-        height: 18px;
-        border-radius: 9px;
-        background: var(--in-control);
-        transition: background 0.15s;
+      /* The chosen state reads from its check mark and weight, not colour alone. */
+      .presence button[aria-pressed='true'] {
+        background: var(--in-soft);
+        color: var(--in-on-soft);
       }
-      .thumb {
-        position: absolute;
-        top: 2px;
-        left: 2px;
-        width: 14px;
-        height: 14px;
-        border-radius: 50%;
-        background: #fff;
-        transition: transform 0.15s;
-      }
-      .presence[aria-pressed='true'] .track {
-        background: #16a34a;
-      }
-      .presence[aria-pressed='true'] .thumb {
-        transform: translateX(14px);
+      .presence .mark {
+        width: 1em;
+        text-align: center;
       }
       .me {
         display: flex;
@@ -178,12 +172,6 @@ export class ConvotInbox extends LitElement {
         gap: 12px;
         color: var(--in-muted);
         text-align: center;
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .track,
-        .thumb {
-          transition: none;
-        }
       }
     `,
   ];
@@ -538,18 +526,18 @@ export class ConvotInbox extends LitElement {
     }
   }
 
-  private async togglePresence(): Promise<void> {
+  /** Away is remembered by the server; while not away, an open inbox makes this agent available. */
+  private async setAway(away: boolean): Promise<void> {
     const agent = this.agent;
-    if (!agent) return;
-    const online = !agent.online;
-    this.agent = { ...agent, online };
+    if (!agent || agent.away === away) return;
+    this.agent = { ...agent, away, online: !away };
     this.headerError = '';
     try {
-      const res = await inboxApi.setPresence(online);
-      if (this.agent) this.agent = { ...this.agent, online: res.online };
+      const res = await inboxApi.setAway(away);
+      if (this.agent) this.agent = { ...this.agent, away: res.away, online: !res.away };
     } catch (e) {
       if (this.handledAuth(e)) return;
-      if (this.agent) this.agent = { ...this.agent, online: !online };
+      if (this.agent) this.agent = { ...this.agent, away: !away, online: away };
       this.headerError = `Could not change your status: ${errorText(e)}`;
     }
   }
@@ -564,19 +552,20 @@ export class ConvotInbox extends LitElement {
       <!-- Live regions stay rendered (empty) so their changes are announced. -->
       <span role="status">${this.socketStatus === 'reconnecting' ? html`<span class="conn">Reconnecting…</span>` : nothing}</span>
       <span role="alert">${this.headerError ? html`<span class="header-error">${this.headerError}</span>` : nothing}</span>
-      ${online === null ? nothing : html`<span class="online-count">${online} ${online === 1 ? 'agent' : 'agents'} online</span>`}
-      <button
-        class="presence"
-        type="button"
-        aria-pressed=${agent.online ? 'true' : 'false'}
-        title="Visitors see the team as available while an agent is online"
-        @click=${this.togglePresence}
-      >
-        <span class="track" aria-hidden="true"><span class="thumb"></span></span>Online
-      </button>
+      ${online === null ? nothing : html`<span class="online-count">${online} ${online === 1 ? 'agent' : 'agents'} available</span>`}
+      <div class="presence" role="group" aria-label="Your status" title="Visitors can reach you while this inbox is open, unless you choose Away">
+        ${this.renderStatusChoice('Available', false, agent.away)} ${this.renderStatusChoice('Away', true, agent.away)}
+      </div>
       <span class="me"><span class="avatar" aria-hidden="true">${initials(agent.name)}</span><span class="name">${agent.name}</span></span>
       <button class="btn ghost signout" type="button" @click=${this.signOut}>Sign out</button>
     </header>`;
+  }
+
+  private renderStatusChoice(label: string, away: boolean, current: boolean) {
+    const chosen = away === current;
+    return html`<button type="button" aria-pressed=${chosen ? 'true' : 'false'} @click=${() => this.setAway(away)}>
+      <span class="mark" aria-hidden="true">${chosen ? '✓' : ''}</span>${label}
+    </button>`;
   }
 
   protected override render() {

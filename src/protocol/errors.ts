@@ -16,9 +16,14 @@ export const ERRORS = {
   CONVOT_ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: "This page's origin is not in the app's allowed_origins." },
   CONVOT_ERR_UNKNOWN_APP: { status: 404, message: 'No app has this id.' },
   CONVOT_ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
+  CONVOT_ERR_CONVERSATION_CLOSED: { status: 409, message: 'This conversation is closed; reopen it to reply.' },
+  CONVOT_ERR_OPEN_CONVERSATION_EXISTS: { status: 409, message: 'The visitor already has another open conversation; close it before reopening this one.' },
   CONVOT_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The body or frame is too large.' },
   CONVOT_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
   CONVOT_ERR_INTERNAL: { status: 500, message: 'Internal server error.' },
+  // Raised by clients only (status 0: no HTTP answer); the server never sends these.
+  CONVOT_ERR_NETWORK: { status: 0, message: 'Cannot reach the server. Check your connection and try again.' },
+  CONVOT_ERR_TIMEOUT: { status: 0, message: 'The server did not answer in time.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -29,4 +34,19 @@ export interface ErrorBody {
   message: string;
   /** The offending field, for validation errors (e.g. `body`, `client_id`). */
   field?: string;
+}
+
+export const isErrorCode = (v: unknown): v is ErrorCode => typeof v === 'string' && Object.hasOwn(ERRORS, v);
+
+/**
+ * The code for an error response: the server's own when it sent one, else the closest code for
+ * the HTTP status (a proxy's 502 page, an old server).
+ */
+export function errorCodeFor(status: number, body: unknown): ErrorCode {
+  const code = (body as { code?: unknown } | null)?.code;
+  if (isErrorCode(code)) return code;
+  if (status === 404) return 'CONVOT_ERR_NOT_FOUND';
+  if (status === 413) return 'CONVOT_ERR_PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'CONVOT_ERR_RATE_LIMITED';
+  return status >= 500 ? 'CONVOT_ERR_INTERNAL' : 'CONVOT_ERR_BAD_REQUEST';
 }

@@ -75,6 +75,12 @@ export function parseAppearance(data: unknown, where = 'appearance'): Appearance
   return out;
 }
 
+/**
+ * A conversation is open until an agent closes it. A visitor has at most one open conversation;
+ * their next message after a close starts a new one.
+ */
+export type ConversationStatus = 'open' | 'closed';
+
 // ---- visitor socket ----------------------------------------------------------------------
 
 export type VisitorClientFrame =
@@ -87,7 +93,10 @@ export type VisitorServerFrame =
   | {
       type: 'ready';
       session_id: string;
+      /** The visitor's open conversation, else their latest closed one, else null. */
       conversation_id: string | null;
+      /** Status of `conversation_id` (null without a conversation). */
+      conversation_status: ConversationStatus | null;
       /** Messages after the client's last_seq, in seq order. */
       messages: WireMessage[];
       /** Highest agent-message seq the visitor has read. */
@@ -101,6 +110,12 @@ export type VisitorServerFrame =
   | { type: 'availability'; available: boolean }
   /** The visitor read up to this seq (in any tab). */
   | { type: 'read'; read_seq: number }
+  /**
+   * The socket's conversation changed status, or the socket now follows another conversation
+   * (the one the visitor's message started after a close, or one an agent reopened). For
+   * another conversation, its messages follow from seq 1 (seq counts per conversation).
+   */
+  | { type: 'conversation'; conversation_id: string; status: ConversationStatus }
   | { type: 'pong' }
   | ({ type: 'error'; client_id?: string; retry_after?: number } & ErrorBody);
 
@@ -109,6 +124,9 @@ export type VisitorServerFrame =
 export interface ConversationSummary {
   id: string;
   app_id: string;
+  status: ConversationStatus;
+  /** When an agent closed it; null while open. */
+  closed_at: string | null;
   visitor: VisitorProfile;
   last_seq: number;
   /** Highest seq any agent has read; messages after it from the visitor are unread. */
@@ -137,16 +155,26 @@ export interface AgentProfile {
   id: string;
   email: string;
   name: string;
+  /** The agent's choice: true = Available, false = Away (always `!away`; kept for older inboxes). */
   online: boolean;
+  /**
+   * Chosen in the inbox and remembered. An agent is available to visitors while an inbox of
+   * theirs is open and they are not away.
+   */
+  away: boolean;
+  /** The app ids this agent works on (`agents[].apps`); null for every app. */
+  apps: string[] | null;
 }
 
 export type AgentClientFrame =
   | { type: 'message'; conversation_id: string; client_id: string; body: string }
   | { type: 'read'; conversation_id: string; seq: number }
+  /** `online: false` means Away (remembered), `true` means Available. */
   | { type: 'presence'; online: boolean }
   | { type: 'ping' };
 
 export type AgentServerFrame =
+  /** `agents_online`: agents available now (inbox open, not away) who share an app with this one. */
   | { type: 'ready'; agent: AgentProfile; agents_online: number }
   | { type: 'ack'; client_id: string; message: WireMessage }
   | { type: 'message'; conversation: ConversationSummary; message: WireMessage }

@@ -419,36 +419,44 @@ describe('inbox', () => {
     assert.equal(rows.length, 0);
   });
 
-  test('PUT /presence sets availability for visitors while the agent has the inbox open', async () => {
+  test('PUT /presence {away} or {online}: available while the inbox is open and not away', async () => {
     const available = async () => ((await s.app.inject({ method: 'GET', url: visitorPath('/config') })).json() as { available: boolean }).available;
+    const presence = (payload: object) => s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload });
+    const me = async () => ((await s.app.inject({ method: 'GET', url: '/api/v1/agent/me', headers: { cookie } })).json() as { agent: { online: boolean; away: boolean } }).agent;
     const { sock: inbox } = await agentSocket(s.wsBase, cookie);
     try {
-      const on = await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { online: true } });
-      assert.equal(on.statusCode, 200);
-      assert.deepEqual(on.json(), { online: true });
+      assert.equal(await available(), true, 'an open inbox is enough');
+      const away = await presence({ away: true });
+      assert.equal(away.statusCode, 200);
+      assert.deepEqual(away.json(), { online: false, away: true });
+      assert.equal(await available(), false);
+      assert.deepEqual(await me(), { ...(await me()), online: false, away: true });
+      const back = await presence({ online: true });
+      assert.deepEqual(back.json(), { online: true, away: false });
       assert.equal(await available(), true);
-      const me = await s.app.inject({ method: 'GET', url: '/api/v1/agent/me', headers: { cookie } });
-      assert.equal((me.json() as { agent: { online: boolean } }).agent.online, true);
+      assert.equal((await me()).away, false);
+      assert.deepEqual((await presence({ online: false })).json(), { online: false, away: true }, 'online false means Away');
+      await presence({ away: false });
     } finally {
-      const off = await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { online: false } });
-      assert.equal(off.statusCode, 200);
       await inbox.close();
     }
-    assert.equal(await available(), false);
-    const bad = await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { online: 'yes' } });
+    assert.equal(await available(), false, 'closing the inbox makes the agent unreachable');
+    const bad = await presence({ online: 'yes' });
     assert.equal(bad.statusCode, 400);
     assert.equal((bad.json() as ErrBody).field, 'online');
+    const badAway = await presence({ away: 1 });
+    assert.equal(badAway.statusCode, 400);
+    assert.equal((badAway.json() as ErrBody).field, 'away');
   });
 
-  test('an online agent who closes the inbox is no longer available; visitors are told live', async () => {
+  test('an available agent who closes the inbox is no longer available; visitors are told live', async () => {
     const v = await newSession(s.app);
     const { sock: visitor } = await visitorSocket(s.wsBase, v.token);
     const { sock: inbox } = await agentSocket(s.wsBase, cookie);
-    inbox.send({ type: 'presence', online: true });
     assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: true });
     await inbox.close();
     assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: false });
-    // Still "online" by their own toggle: opening the inbox again makes them reachable.
+    // Still Available by their own choice: opening the inbox again makes them reachable.
     const me = await s.app.inject({ method: 'GET', url: '/api/v1/agent/me', headers: { cookie } });
     assert.equal((me.json() as { agent: { online: boolean } }).agent.online, true);
     const { sock: again } = await agentSocket(s.wsBase, cookie);
@@ -460,16 +468,15 @@ describe('inbox', () => {
   });
 
   test("an instance whose presence reports go stale (it died) stops counting at the next heartbeat check", async () => {
+    await s.app.inject({ method: 'PUT', url: '/api/v1/agent/presence', headers: { cookie }, payload: { away: false } });
     const v = await newSession(s.app);
     const { sock: visitor } = await visitorSocket(s.wsBase, v.token);
     const { sock: inbox } = await agentSocket(s.wsBase, cookie);
-    inbox.send({ type: 'presence', online: true });
     assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: true });
     // Another process held this agent's only socket and stopped reporting two minutes ago.
     await s.db.query(`UPDATE agent_presence SET seen_at = now() - interval '2 minutes'`);
     await s.app.convot.hub.checkAvailability();
     assert.deepEqual(await visitor.nextType('availability'), { type: 'availability', available: false });
-    inbox.send({ type: 'presence', online: false });
     await inbox.close();
     await visitor.close();
   });

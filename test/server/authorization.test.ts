@@ -113,7 +113,7 @@ describe('visitor B never reaches visitor A’s conversation (REST)', () => {
     for (const q of ['', `?conversation_id=${conv}`, `?conversation=${conv}&after=0`]) {
       const res = await s.app.inject({ method: 'GET', url: visitorPath(`/messages${q}`), headers: auth(b.token) });
       assert.equal(res.statusCode, 200, res.body);
-      assert.deepEqual(res.json(), { conversation_id: null, messages: [] }, `query ${q}`);
+      assert.deepEqual(res.json(), { conversation_id: null, conversation_status: null, messages: [] }, `query ${q}`);
     }
     const own = await sendMsg(b.token, 'B: hello');
     assert.notEqual(own.conversation_id, conv);
@@ -202,7 +202,7 @@ describe('visitor B never reaches visitor A’s conversation (REST)', () => {
     assert.deepEqual(plain.json(), { verified: false, session: null });
 
     const hist = await s.app.inject({ method: 'GET', url: visitorPath('/messages'), headers: auth(b.token) });
-    assert.deepEqual(hist.json(), { conversation_id: null, messages: [] });
+    assert.deepEqual(hist.json(), { conversation_id: null, conversation_status: null, messages: [] });
     const tok = await s.app.inject({ method: 'POST', url: visitorPath('/identity-token'), headers: auth(b.token), payload: {} });
     assert.deepEqual(tok.json(), { token: null });
 

@@ -112,7 +112,7 @@ describe('GET /messages (history)', () => {
     const { token } = await newSession(s.app);
     const { res, body } = await history(token);
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(body, { conversation_id: null, messages: [] });
+    assert.deepEqual(body, { conversation_id: null, conversation_status: null, messages: [] });
   });
 
   test('after=N returns only later messages, in seq order', async () => {
@@ -214,7 +214,7 @@ describe('bad requests', () => {
 
   test('no bad request stored anything', async () => {
     const { body } = await history(token);
-    assert.deepEqual(body, { conversation_id: null, messages: [] });
+    assert.deepEqual(body, { conversation_id: null, conversation_status: null, messages: [] });
   });
 
   test('non-JSON body with content-type application/json → 400 CONVOT_ERR_INVALID_JSON', async () => {

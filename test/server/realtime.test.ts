@@ -311,29 +311,28 @@ describe('agent and visitor sockets together', () => {
     assert.equal(again.ready.read_seq, 2);
   });
 
-  test('agent presence frames → visitor sockets get availability true, then false', async () => {
+  test('an open inbox makes the app available; presence frames switch Away and back, live', async () => {
     const { sock: agentSock } = await agent();
     const { token } = await newSession(s.app);
-    const { sock } = await visitor(token);
+    const { sock, ready } = await visitor(token);
+    assert.equal(ready.available, true, 'an agent with the inbox open who is not away is available');
     try {
-      agentSock.send({ type: 'presence', online: true });
-      const on = await sock.nextType('availability');
-      assert.deepEqual(on, { type: 'availability', available: true });
-      // Presence frames also announce inbox connections; wait for the one about going online.
-      const p = await agentSock.next((f) => f.type === 'presence' && f.agent.online === true);
-      assert.ok(p.agents_online >= 1);
-
-      const cfg = await s.app.inject({ method: 'GET', url: '/api/v1/apps/app_test/config' });
-      assert.equal((cfg.json() as { available: boolean }).available, true);
-      const late = await visitor((await newSession(s.app)).token);
-      assert.equal(late.ready.available, true, 'a socket opened while an agent is online starts available');
-    } finally {
       agentSock.send({ type: 'presence', online: false });
+      assert.deepEqual(await sock.nextType('availability'), { type: 'availability', available: false });
+      // Presence frames also announce inbox connections; wait for the one about going away.
+      const p = await agentSock.next((f) => f.type === 'presence' && f.agent.away === true);
+      assert.equal(p.agent.online, false);
+      assert.equal(p.agents_online, 0);
+      const cfg = await s.app.inject({ method: 'GET', url: '/api/v1/apps/app_test/config' });
+      assert.equal((cfg.json() as { available: boolean }).available, false);
+      const late = await visitor((await newSession(s.app)).token);
+      assert.equal(late.ready.available, false, 'a socket opened while the only agent is away starts unavailable');
+    } finally {
+      agentSock.send({ type: 'presence', online: true });
     }
-    const off = await sock.nextType('availability');
-    assert.deepEqual(off, { type: 'availability', available: false });
-    const p2 = await agentSock.next((f) => f.type === 'presence' && f.agent.online === false);
-    assert.equal(p2.agents_online, 0);
+    assert.deepEqual(await sock.nextType('availability'), { type: 'availability', available: true });
+    const p2 = await agentSock.next((f) => f.type === 'presence' && f.agent.away === false);
+    assert.equal(p2.agents_online, 1);
   });
 });
 

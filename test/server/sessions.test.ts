@@ -208,6 +208,6 @@ describe('tokens never travel in URLs', () => {
     const { token } = await newSession(s.app);
     const res = await s.app.inject({ method: 'GET', url: visitorPath('/messages'), headers: auth(token) });
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(res.json(), { conversation_id: null, messages: [] });
+    assert.deepEqual(res.json(), { conversation_id: null, conversation_status: null, messages: [] });
   });
 });
