@@ -45,8 +45,9 @@ export async function openTestDb(): Promise<Db> {
   return base ? openPostgres(await freshDatabase(base)) : openPglite();
 }
 
-export async function startServer(opts: { listen?: boolean; config?: ConvotConfig; rateLimiter?: RateLimiter } = {}): Promise<TestServer> {
-  const db = await openTestDb();
+/** Starts an app on a fresh database, or on `db` (a restart over the same data). */
+export async function startServer(opts: { listen?: boolean; config?: ConvotConfig; rateLimiter?: RateLimiter; db?: Db } = {}): Promise<TestServer> {
+  const db = opts.db ?? (await openTestDb());
   const app = await buildApp({ db, config: opts.config ?? testConfig(), root: process.cwd(), rateLimiter: opts.rateLimiter });
   let wsBase = '';
   if (opts.listen) {
@@ -94,9 +95,9 @@ export async function sendVisitor(app: ConvotApp, token: string, body: string, c
   return (res.json() as { message: Msg }).message;
 }
 
-/** Signs the test agent in and returns a `Cookie` header value (`convot_agent=…`). */
-export async function loginAgent(app: ConvotApp, password = AGENT_PASSWORD): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: AGENT_EMAIL, password } });
+/** Signs the test agent (or `email`) in and returns a `Cookie` header value (`convot_agent=…`). */
+export async function loginAgent(app: ConvotApp, password = AGENT_PASSWORD, email = AGENT_EMAIL): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email, password } });
   if (res.statusCode !== 200) throw new Error(`login: ${res.statusCode} ${res.body}`);
   const set = res.headers['set-cookie'];
   const line = Array.isArray(set) ? set[0]! : String(set);
