@@ -3,9 +3,10 @@
  * outbox and the store; knows nothing of Lit or the DOM layout. Elements render from `store`
  * and the global API reads and writes the same store.
  */
+import { checkVisitorFrame } from '../protocol/frames.js';
+import { CloseCode, VISITOR_SOCKET_PATH, routeUrl, visitorApi } from '../protocol/routes.js';
 import {
   MAX_MESSAGE_LENGTH,
-  type AppPublicConfig,
   type SessionResponse,
   type VisitorClientFrame,
   type VisitorEvent,
@@ -18,9 +19,11 @@ import { Emitter, type ConvotEventMap } from './events.js';
 import { takeIdentityLinkToken } from './identity-link.js';
 import { Outbox } from './outbox.js';
 import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type UserField, type UserProfile, type WidgetState } from './state.js';
+import { ReconnectingSocket } from './socket.js';
 import { appStorage, type KeyValue } from './storage.js';
 import { createStore, type Store } from './store.js';
-import { Api, ApiError, backoff } from './transport.js';
+import { ApiError, callRoute, type CallOptions } from './transport.js';
+import type { AnyRoute, RouteResponse } from '../protocol/routes.js';
 
 export interface ChatClientOptions {
   appId: string;
@@ -29,26 +32,20 @@ export interface ChatClientOptions {
   storage?: KeyValue;
 }
 
-const PING_MS = 25_000;
-
 const newClientId = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
 export class ChatClient {
   readonly store: Store<WidgetState> = createStore(initialState());
   readonly events = new Emitter<ConvotEventMap>();
-  readonly api: Api;
+  /** Base URL of the server, ending in `/`. */
+  readonly server: string;
   private readonly storage: KeyValue;
   private readonly outbox: Outbox;
   private token: string | null;
-  private ws: WebSocket | null = null;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly socket: ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
-  private running = false;
   private loadedSession: string | null = null;
-  private readonly onOnline = () => this.reconnectNow();
   /** Visitor-data operations not yet accepted by the server, in call order. */
   private ops: SyncOp[] = [];
   private flushing = false;
@@ -56,7 +53,15 @@ export class ChatClient {
   private configLoaded = false;
 
   constructor(readonly options: ChatClientOptions) {
-    this.api = new Api(options.server, options.appId);
+    this.server = new URL(options.server.endsWith('/') ? options.server : `${options.server}/`).href;
+    this.socket = new ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>({
+      prepare: () => this.prepareConnection(),
+      parse: checkVisitorFrame,
+      opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq }),
+      frame: (frame) => this.handleFrame(frame),
+      closed: (code) => this.socketClosed(code),
+      ping: { type: 'ping' },
+    });
     this.storage = options.storage ?? appStorage(options.appId);
     this.token = this.storage.get<string>('token');
     this.outbox = new Outbox(this.storage);
@@ -67,27 +72,24 @@ export class ChatClient {
     return this.store.get();
   }
 
-  /** Connects (idempotent). Called when the element connects. */
+  /** Connects (idempotent). Called when the first view or API surface binds. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    globalThis.addEventListener?.('online', this.onOnline);
+    if (this.socket.started) return;
     const linkToken = takeIdentityLinkToken(); // before any request
     if (linkToken) this.identifyWithToken(linkToken);
-    void this.connect();
+    this.socket.start();
   }
 
-  /** Disconnects and clears timers and listeners. Called when the element disconnects. */
+  /** Disconnects and clears timers and listeners. */
   stop(): void {
-    this.running = false;
-    globalThis.removeEventListener?.('online', this.onOnline);
-    clearTimeout(this.retryTimer);
+    this.socket.stop();
     clearTimeout(this.resendTimer);
-    clearInterval(this.pingTimer);
-    const ws = this.ws;
-    this.ws = null;
-    ws?.close(1000);
     this.store.set({ connection: 'idle' });
+  }
+
+  /** Calls a route of this app's widget API. */
+  private call<R extends AnyRoute>(route: R, opts: CallOptions<R> = {}): Promise<RouteResponse<R>> {
+    return callRoute(this.server, route, { ...opts, params: { appId: this.options.appId, ...opts.params } as unknown as CallOptions<R>['params'] });
   }
 
   // ---- visitor actions --------------------------------------------------------------------
@@ -211,7 +213,7 @@ export class ChatClient {
     clearTimeout(timer);
     if (timedOut) return null;
     try {
-      const { token } = await this.api.request<{ token: string | null }>('POST', 'identity-token', {}, this.token);
+      const { token } = await this.call(visitorApi.identityToken, { token: this.token });
       return token;
     } catch {
       return null;
@@ -220,7 +222,7 @@ export class ChatClient {
 
   /** Forgets this browser's session and history and starts a fresh anonymous one. */
   reset(): void {
-    const wasRunning = this.running;
+    const wasRunning = this.socket.started;
     this.stop();
     this.forgetSession();
     this.ops = [];
@@ -288,7 +290,7 @@ export class ChatClient {
         try {
           await this.runOp(op, this.token);
         } catch (e) {
-          if (!(e instanceof ApiError) || e.status === 0 || e.status >= 500 || e.status === 429) return; // retried on the next ready
+          if (!(e instanceof ApiError) || e.transient) return; // retried on the next ready
           this.refused(op, e);
         }
         this.ops.shift();
@@ -302,19 +304,17 @@ export class ChatClient {
   private async runOp(op: SyncOp, token: string): Promise<void> {
     switch (op.kind) {
       case 'update':
-        await this.api.request('PUT', 'visitor', op.body, token);
+        await this.call(visitorApi.update, { body: op.body, token });
         return;
       case 'event':
-        await this.api.request('POST', 'events', op.body, token);
+        await this.call(visitorApi.event, { body: op.body, token });
         return;
       case 'identify':
       case 'identity-link': {
-        const r = await this.api.request<{ verified: boolean; session: SessionResponse | null; warning?: string }>(
-          'POST',
-          op.kind === 'identify' ? 'identify' : 'identify/token',
-          op.kind === 'identify' ? op.body : { token: op.token },
-          token,
-        );
+        const r =
+          op.kind === 'identify'
+            ? await this.call(visitorApi.identify, { body: op.body, token })
+            : await this.call(visitorApi.identifyToken, { body: { token: op.token }, token });
         if (r.warning) console.warn(`Convot: ${r.warning}`);
         if (r.session) this.switchSession(r.session);
         return;
@@ -335,11 +335,8 @@ export class ChatClient {
     this.token = session.token;
     this.storage.set('token', session.token);
     this.store.set((s) => ({ sessionId: session.session_id, messages: s.messages.filter((m) => m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null, sessionData: {}, segments: [] }));
-    const ws = this.ws;
-    this.ws = null;
-    ws?.close(1000);
     this.store.set({ connection: 'connecting' });
-    this.openSocket();
+    this.socket.restart();
   }
 
   private applyProfile(v: VisitorProfile): void {
@@ -361,14 +358,18 @@ export class ChatClient {
 
   // ---- connection -------------------------------------------------------------------------
 
-  private async connect(): Promise<void> {
-    if (!this.running) return;
+  /**
+   * Before each socket attempt: the app's public config (once) and the session (resumed from
+   * the stored token, or new). Resolves the socket URL; null stops for good on problems a retry
+   * cannot fix (an unknown app, an origin the app does not allow).
+   */
+  private async prepareConnection(): Promise<string | null> {
     this.store.set({ connection: 'connecting' });
     let session: SessionResponse;
     try {
       const [configResult, sessionResult] = await Promise.allSettled([
-        this.configLoaded ? null : this.api.request<AppPublicConfig>('GET', 'config'),
-        this.api.request<SessionResponse>('POST', 'sessions', {}, this.token),
+        this.configLoaded ? null : this.call(visitorApi.config),
+        this.call(visitorApi.session, { token: this.token }),
       ]);
       // The config GET needs no preflight, so its error (unknown app, origin) is the readable one.
       if (configResult.status === 'rejected') throw configResult.reason;
@@ -380,10 +381,10 @@ export class ChatClient {
         this.store.set({ appearance: config.appearance ?? {} });
       }
     } catch (e) {
-      this.handleConnectError(e);
-      return;
+      if (this.refusedForGood(e)) return null;
+      this.store.set({ connection: 'offline' });
+      throw e;
     }
-    if (!this.running) return;
     if (session.token !== this.token) {
       // A new session: nothing this browser holds belongs to it.
       this.token = session.token;
@@ -391,64 +392,36 @@ export class ChatClient {
       this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending' || m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null }));
     }
     this.store.set({ sessionId: session.session_id, problem: null });
-    this.openSocket();
+    return new URL(routeUrl(VISITOR_SOCKET_PATH, { appId: this.options.appId }).slice(1), this.server).href.replace(/^http/, 'ws');
   }
 
-  private handleConnectError(e: unknown): void {
+  private refusedForGood(e: unknown): boolean {
     if (e instanceof ApiError && e.code === 'CONVOT_ERR_UNKNOWN_APP') {
       console.warn(`Convot: the server has no app with app-id ${JSON.stringify(this.options.appId)}; check the app id in your snippet or element.`);
       this.store.set({ connection: 'offline', problem: 'unknown-app' });
-      return; // retrying cannot help
+      return true;
     }
     if (e instanceof ApiError && e.code === 'CONVOT_ERR_ORIGIN_NOT_ALLOWED') {
       console.warn(`Convot: ${location.origin} is not in allowed_origins of app ${JSON.stringify(this.options.appId)}; add it to the server config.`);
       this.store.set({ connection: 'offline', problem: 'origin' });
-      return;
+      return true;
     }
-    this.store.set({ connection: 'offline' });
-    this.scheduleReconnect();
+    return false;
   }
 
-  private openSocket(): void {
-    let ws: WebSocket;
-    try {
-      ws = new WebSocket(this.api.socketUrl);
-    } catch {
-      this.scheduleReconnect();
-      return;
+  private socketClosed(code: number): void {
+    this.store.set({ connection: 'offline' });
+    if (code === CloseCode.Unauthorized) {
+      // The server no longer knows this token: the next attempt starts a fresh session.
+      this.token = null;
+      this.storage.remove('token');
     }
-    this.ws = ws;
-    ws.onopen = () => {
-      this.sendRaw(ws, { type: 'auth', token: this.token!, last_seq: this.state.lastSeq });
-    };
-    ws.onmessage = (ev: MessageEvent) => {
-      let frame: VisitorServerFrame;
-      try {
-        frame = JSON.parse(String(ev.data)) as VisitorServerFrame;
-      } catch {
-        return;
-      }
-      if (typeof frame === 'object' && frame !== null) this.handleFrame(frame);
-    };
-    ws.onclose = (ev: CloseEvent) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      clearInterval(this.pingTimer);
-      if (!this.running) return;
-      this.store.set({ connection: 'offline' });
-      if (ev.code === 4401) {
-        // The server no longer knows this token: start a fresh session.
-        this.token = null;
-        this.storage.remove('token');
-      }
-      this.scheduleReconnect();
-    };
   }
 
   private handleFrame(frame: VisitorServerFrame): void {
     switch (frame.type) {
       case 'ready': {
-        this.attempt = 0;
+        this.socket.confirmed();
         this.store.set((s) => {
           const messages = mergeMessages(s.messages, frame.messages);
           const lastSeq = Math.max(s.lastSeq, frame.messages.at(-1)?.seq ?? 0);
@@ -458,8 +431,6 @@ export class ChatClient {
         this.setAvailable(frame.available);
         if (frame.visitor) this.applyProfile(frame.visitor);
         void this.flush();
-        clearInterval(this.pingTimer);
-        this.pingTimer = setInterval(() => this.sendFrame({ type: 'ping' }), PING_MS);
         this.resendOutbox();
         if (this.loadedSession !== frame.session_id) {
           this.loadedSession = frame.session_id;
@@ -531,24 +502,7 @@ export class ChatClient {
   }
 
   private sendFrame(frame: VisitorClientFrame): void {
-    if (this.ws && this.state.connection === 'online') this.sendRaw(this.ws, frame);
-  }
-
-  private sendRaw(ws: WebSocket, frame: VisitorClientFrame): void {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
-  }
-
-  private scheduleReconnect(): void {
-    clearTimeout(this.retryTimer);
-    if (!this.running) return;
-    this.retryTimer = setTimeout(() => void this.connect(), backoff(this.attempt++));
-  }
-
-  private reconnectNow(): void {
-    if (!this.running || this.ws) return;
-    this.attempt = 0;
-    clearTimeout(this.retryTimer);
-    void this.connect();
+    if (this.state.connection === 'online') this.socket.send(frame);
   }
 }
 

@@ -1,45 +1,70 @@
-/** HTTP and WebSocket plumbing for one app on one Convot server. */
-import type { ErrorBody } from '../protocol/errors.js';
+/**
+ * HTTP plumbing shared by the widget and the inbox: one fetch wrapper (typed by the route
+ * table in src/protocol/routes.ts, with a timeout), one error type, one reconnect backoff.
+ */
+import { errorCodeFor, type ErrorCode } from '../protocol/errors.js';
+import { routeUrl, type AnyRoute, type RouteBody, type RouteParams, type RouteQuery, type RouteResponse } from '../protocol/routes.js';
 
 export class ApiError extends Error {
   constructor(
+    /** The HTTP status; 0 when no answer came (network down, timeout). */
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+
+  /** The credential (session token, sign-in cookie) is missing or expired. */
+  get signedOut(): boolean {
+    return this.status === 401 && this.code !== 'CONVOT_ERR_BAD_CREDENTIALS';
+  }
+
+  /** Worth retrying later: no answer, the server failed, or a rate limit. */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 429;
+  }
 }
 
-export class Api {
-  readonly base: string;
-  constructor(
-    server: string,
-    readonly appId: string,
-  ) {
-    this.base = new URL(`api/v1/apps/${encodeURIComponent(appId)}/`, server.endsWith('/') ? server : `${server}/`).href;
-  }
+/** A request that hangs this long fails, so nothing stays "sending" forever. */
+export const REQUEST_TIMEOUT_MS = 20_000;
 
-  /** ws(s):// URL of the visitor socket. The token goes in the first frame, never here. */
-  get socketUrl(): string {
-    return new URL('ws', this.base).href.replace(/^http/, 'ws');
-  }
+export interface CallOptions<R extends AnyRoute> {
+  params?: RouteParams<R>;
+  query?: RouteQuery<R>;
+  body?: RouteBody<R>;
+  /** `Authorization: Bearer` (the widget's session token). */
+  token?: string | null;
+  /** `omit` for the widget on other origins; `same-origin` for the inbox's cookie. */
+  credentials?: RequestCredentials;
+}
 
-  async request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, token?: string | null): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (token) headers.Authorization = `Bearer ${token}`;
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, this.base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit' });
-    } catch (e) {
-      throw new ApiError(0, 'NETWORK', (e as Error).message || 'network error');
-    }
-    const data = (await res.json().catch(() => null)) as (T & Partial<ErrorBody>) | null;
-    if (!res.ok) throw new ApiError(res.status, data?.code ?? 'HTTP', data?.message ?? `HTTP ${res.status}`);
-    return data as T;
+/** Calls a route on the server at `base` (an absolute URL or this page's origin). */
+export async function callRoute<R extends AnyRoute>(base: string, route: R, opts: CallOptions<R> = {}): Promise<RouteResponse<R>> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const url = new URL(routeUrl(route.path, opts.params as Record<string, string> | undefined, opts.query as Record<string, string | number | undefined> | undefined).slice(1), base);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: route.method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: opts.credentials ?? 'omit',
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (e) {
+    const timedOut = (e as Error).name === 'TimeoutError';
+    throw new ApiError(0, timedOut ? 'CONVOT_ERR_TIMEOUT' : 'CONVOT_ERR_NETWORK', timedOut ? 'The server did not answer in time.' : 'Cannot reach the server. Check your connection and try again.');
   }
+  const data = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const message = (data as { message?: unknown } | null)?.message;
+    throw new ApiError(res.status, errorCodeFor(res.status, data), typeof message === 'string' ? message : `The server answered ${res.status}.`);
+  }
+  return data as RouteResponse<R>;
 }
 
 /** Reconnect delay: exponential from 500 ms to 30 s, with jitter so a restart is not a stampede. */

@@ -1,3 +1,5 @@
 export * from './errors.js';
 export * from './validate.js';
 export * from './wire.js';
+export * from './routes.js';
+export * from './frames.js';

@@ -1,0 +1,167 @@
+/**
+ * Every REST route, defined once: method, path, how its query and body are parsed, and the type
+ * of its response. The server registers its handlers from these definitions; the widget and the
+ * inbox call through them, so a path, a method or a body shape cannot drift between the sides.
+ */
+import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
+import { bool, clientId, int, obj, str } from './validate.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+export type Query = Record<string, string | undefined>;
+
+/** `/a/:appId/b/:id` → `{ appId: string; id: string }`. */
+export type PathParams<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? { [K in Name]: string } & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? { [K in Name]: string }
+    : Record<never, never>;
+
+export interface Route<P extends string = string, Q = undefined, B = undefined, R = unknown> {
+  readonly method: HttpMethod;
+  /** The full path, with `:name` parameters. */
+  readonly path: P;
+  /** Parses the query string; throws a ProtocolError naming the bad parameter. */
+  readonly query?: (q: Query) => Q;
+  /** Parses the JSON body; throws a ProtocolError naming the bad field. */
+  readonly body?: (data: unknown) => B;
+  /** Phantom field: the response body's type. Never set. */
+  readonly response?: R;
+}
+
+/** Any route (query, body and response are covariant, so `unknown` accepts them all). */
+export type AnyRoute = Route<string, unknown, unknown, unknown>;
+
+export type RouteQuery<T> = T extends Route<string, infer Q, unknown, unknown> ? Q : never;
+export type RouteBody<T> = T extends Route<string, unknown, infer B, unknown> ? B : never;
+export type RouteResponse<T> = T extends Route<string, unknown, unknown, infer R> ? R : never;
+export type RouteParams<T> = T extends Route<infer P, unknown, unknown, unknown> ? PathParams<P> : never;
+
+const route = <R, B = undefined, Q = undefined>() =>
+  <P extends string>(method: HttpMethod, path: P, parsers: { body?: (data: unknown) => B; query?: (q: Query) => Q } = {}): Route<P, Q, B, R> => ({ method, path, ...parsers });
+
+/** Fills a route's `:params` (URI-encoded) and appends the defined query parameters. */
+export function routeUrl(path: string, params: Record<string, string> = {}, query: Record<string, string | number | undefined> = {}): string {
+  const filled = path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`routeUrl: missing parameter ${name} for ${path}`);
+    return encodeURIComponent(v);
+  });
+  const qs = Object.entries(query)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+// ---- parsers for query strings and small bodies -------------------------------------------
+
+/** A non-negative integer query parameter (absent: 0). */
+const queryInt = (q: Query, name: string, fallback: number, min = 0): number =>
+  wrap(() => (q[name] === undefined ? fallback : int({ [name]: q[name] === '' ? NaN : Number(q[name]) }, name, { min })));
+
+export interface SendBody {
+  client_id: string;
+  body: string;
+}
+const parseSend = (data: unknown): SendBody =>
+  wrap(() => {
+    const o = obj(data);
+    return { client_id: clientId(o), body: messageBody(o) };
+  });
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+
+export interface ConversationPageQuery {
+  before?: string;
+  limit: number;
+}
+const parsePageQuery = (q: Query): ConversationPageQuery => {
+  const limit = queryInt(q, 'limit', DEFAULT_PAGE_SIZE, 1);
+  if (limit > MAX_PAGE_SIZE) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', `limit must be at most ${MAX_PAGE_SIZE}`, 'limit');
+  const before = q.before === undefined ? undefined : wrap(() => str({ before: q.before }, 'before', { min: 1, max: 64 }));
+  return { before, limit };
+};
+
+const afterQuery = (q: Query): { after: number } => ({ after: queryInt(q, 'after', 0) });
+
+// ---- the widget's API ----------------------------------------------------------------------
+
+const APP = '/api/v1/apps/:appId';
+
+export const visitorApi = {
+  /** The app's public settings. Needs no preflight, so its refusal (origin, unknown app) is readable. */
+  config: route<AppPublicConfig>()('GET', `${APP}/config`),
+  /** Resumes the session of an `Authorization: Bearer` token, or starts a new anonymous one. */
+  session: route<SessionResponse>()('POST', `${APP}/sessions`),
+  history: route<{ conversation_id: string | null; messages: WireMessage[] }, undefined, { after: number }>()('GET', `${APP}/messages`, { query: afterQuery }),
+  send: route<{ message: WireMessage }, SendBody>()('POST', `${APP}/messages`, { body: parseSend }),
+  /** `set user:*`, session data and segments. */
+  update: route<{ ok: true }, VisitorUpdate>()('PUT', `${APP}/visitor`, { body: parseVisitorUpdate }),
+  /** A response with `session` means: switch to this new session (a different person). */
+  identify: route<{ verified: boolean; session: SessionResponse | null; warning?: string }, VisitorUpdate>()('POST', `${APP}/identify`, { body: parseVisitorUpdate }),
+  /** The `?convot_identity=` hand-off. */
+  identifyToken: route<{ verified: boolean; session: SessionResponse | null; warning?: string }, { token: string }>()('POST', `${APP}/identify/token`, {
+    body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })),
+  }),
+  /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
+  identityToken: route<{ token: string | null }>()('POST', `${APP}/identity-token`),
+  event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`, { body: parseVisitorEvent }),
+} as const;
+
+/** The visitor socket (first frame `{"type":"auth", …}`). */
+export const VISITOR_SOCKET_PATH = `${APP}/ws`;
+
+// ---- the inbox's API -----------------------------------------------------------------------
+
+const AGENT = '/api/v1/agent';
+
+export interface History {
+  conversation: ConversationSummary;
+  messages: WireMessage[];
+  events: TimelineEvent[];
+}
+
+export const agentApi = {
+  login: route<{ agent: AgentProfile }, { email: string; password: string }>()('POST', `${AGENT}/login`, {
+    body: (data) =>
+      wrap(() => {
+        const o = obj(data);
+        return { email: str(o, 'email', { min: 1, max: 254, trim: true }), password: str(o, 'password', { min: 1, max: 1000 }) };
+      }),
+  }),
+  logout: route<{ ok: true }>()('POST', `${AGENT}/logout`),
+  /** Who is signed in: `agent` is null when nobody is (a question, not an error). */
+  me: route<{ agent: AgentProfile | null; agents_online: number }>()('GET', `${AGENT}/me`),
+  /** Newest activity first, a page at a time. */
+  conversations: route<{ conversations: ConversationSummary[]; has_more: boolean }, undefined, ConversationPageQuery>()('GET', `${AGENT}/conversations`, { query: parsePageQuery }),
+  /** Messages after `after` (all when 0) plus the visitor's timeline. */
+  history: route<History, undefined, { after: number }>()('GET', `${AGENT}/conversations/:id/messages`, { query: afterQuery }),
+  /** Idempotent per client_id, so a retry after a lost response cannot post twice. */
+  reply: route<{ message: WireMessage }, SendBody>()('POST', `${AGENT}/conversations/:id/messages`, { body: parseSend }),
+  read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`, { body: (data) => wrap(() => ({ seq: int(obj(data), 'seq', { min: 0 }) })) }),
+  close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
+  reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
+  /** The remembered Available/Away choice: `{away}`, or the older `{online}` where false means Away. */
+  presence: route<{ online: boolean; away: boolean }, { away: boolean }>()('PUT', `${AGENT}/presence`, {
+    body: (data) =>
+      wrap(() => {
+        const o = obj(data);
+        return { away: o.away !== undefined ? bool(o, 'away') : !bool(o, 'online') };
+      }),
+  }),
+} as const;
+
+export const AGENT_SOCKET_PATH = `${AGENT}/ws`;
+
+// ---- socket close codes --------------------------------------------------------------------
+
+/** WebSocket close codes both sides use; 4000–4999 are ours. */
+export const CloseCode = {
+  /** A deliberate close (page leaving, client stopping, server shutting down). */
+  Normal: 1000,
+  /** The token is unknown or expired, or the sign-in ended: start a new session / sign in again. */
+  Unauthorized: 4401,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
