@@ -8,9 +8,9 @@ import type { Db } from '../storage/db.js';
 export type FanoutEvent =
   /** A message was committed: conversation (internal id) and its seq. */
   | { k: 'message'; c: string; s: number }
-  /** Conversation metadata changed (read marks). */
+  /** Conversation metadata changed: read marks, status (close/reopen), the visitor's profile. */
   | { k: 'conversation'; c: string }
-  /** An agent went online or offline. */
+  /** An agent's availability may have changed: Away switched, an inbox opened or closed. */
   | { k: 'presence'; a: string }
   /** An agent session ended (sign-out): its sockets close, on every instance. */
   | { k: 'signout'; h: string };

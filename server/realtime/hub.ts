@@ -129,10 +129,11 @@ export class Hub {
             if (current) await this.updateVisitor(peer, current, { read: true, move: true });
           }
         }
-        if (this.agents.size) {
-          for (const summary of await this.repo.conversationSummaries()) {
-            const peers = [...this.agents].filter((peer) => inScope(peer.apps, summary.app_id));
-            if (!peers.length) continue;
+        // Inboxes with the same apps share one read of their newest conversations.
+        const groups = new Map<string, AgentPeer[]>();
+        for (const peer of this.agents) groups.set(scopeKey(peer.apps), [...(groups.get(scopeKey(peer.apps)) ?? []), peer]);
+        for (const peers of groups.values()) {
+          for (const summary of await this.repo.conversationSummaries({ apps: peers[0]!.apps })) {
             const internal = await this.repo.conversationIdByPublicId(summary.id);
             for (const peer of peers) {
               // Conversations that started while we were deaf are sent from their first message.
