@@ -6,7 +6,7 @@
 // every other bare import left external (a bundler dedupes them), not minified.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 
 // package.json "sideEffects" describes the published dist/npm/ files; this build reads src/, so
@@ -17,6 +17,40 @@ const plugins = () => [
   terser({ ecma: 2022, format: { comments: false } }),
 ];
 
+/**
+ * Writes dist/preload.json: the chunks embed.js needs before the launcher can paint (its static
+ * imports, transitively) and, per locale, the chunk of its strings. The loader preloads them in
+ * parallel with embed.js, so the launcher is one request level from the page, not three.
+ */
+function preloadManifest() {
+  return {
+    name: 'convot-preload-manifest',
+    generateBundle(_options, bundle) {
+      const chunks = new Map(Object.values(bundle).filter((c) => c.type === 'chunk').map((c) => [c.fileName, c]));
+      const deps = (file, seen = new Set()) => {
+        for (const dep of chunks.get(file)?.imports ?? []) if (!seen.has(dep)) deps(dep, seen.add(dep));
+        return seen;
+      };
+      const base = [...deps('embed.js')];
+      const locales = {};
+      for (const chunk of chunks.values()) {
+        const locale = chunk.facadeModuleId?.match(/i18n[\\/]locales[\\/](\w+)\.ts$/)?.[1];
+        if (locale) locales[locale] = [chunk.fileName, ...[...deps(chunk.fileName)].filter((f) => !base.includes(f) && f !== 'embed.js')];
+      }
+      this.emitFile({ type: 'asset', fileName: 'preload.json', source: JSON.stringify({ base, locales }) });
+    },
+  };
+}
+
+/** Puts dist/preload.json into the loader where it says __CONVOT_PRELOAD__ (built after the modules). */
+const inlinePreload = () => ({
+  name: 'convot-inline-preload',
+  transform(code, id) {
+    if (!id.endsWith('loader.ts')) return null;
+    return { code: code.replace(/(?<!declare const )__CONVOT_PRELOAD__/g, readFileSync('dist/preload.json', 'utf8')), map: null };
+  },
+});
+
 /** The package's entries (package.json "exports"): source → dist/npm/<same path>.js */
 const npmEntries = ['src/index.ts', 'src/convot.ts', 'src/define/convot-widget.ts', 'src/define/convot-inline.ts'].filter((file) => {
   if (existsSync(file)) return true;
@@ -24,12 +58,8 @@ const npmEntries = ['src/index.ts', 'src/convot.ts', 'src/define/convot-widget.t
   return false;
 });
 
+// Rollup builds these in order: the modules first, so the loader can read their preload list.
 export default [
-  {
-    input: 'src/api/loader.ts',
-    output: { file: 'dist/widget-loader.js', format: 'iife' },
-    plugins: plugins(),
-  },
   {
     input: {
       embed: 'src/api/embed.ts',
@@ -39,7 +69,12 @@ export default [
       inbox: 'src/inbox/main.ts',
     },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
-    plugins: plugins(),
+    plugins: [...plugins(), preloadManifest()],
+  },
+  {
+    input: 'src/api/loader.ts',
+    output: { file: 'dist/widget-loader.js', format: 'iife' },
+    plugins: [inlinePreload(), ...plugins()],
   },
   {
     input: npmEntries,

@@ -24,7 +24,11 @@ function reachable(entry, { dynamic = true } = {}) {
 }
 
 const loader = gz('widget-loader.js');
-const files = reachable('embed.js');
+// A page loads one locale's strings at most: count the largest, not all of them.
+const { locales } = JSON.parse(readFileSync(join('dist', 'preload.json'), 'utf8'));
+const localeFiles = new Set(Object.values(locales).flat());
+const largestLocale = Object.values(locales).sort((a, b) => b.reduce((n, f) => n + gz(f), 0) - a.reduce((n, f) => n + gz(f), 0))[0] ?? [];
+const files = reachable('embed.js').filter((f) => !localeFiles.has(f) || largestLocale.includes(f));
 // What paints the launcher: the static graph of embed.js. The panel must not be in it.
 const launcherPath = reachable('embed.js', { dynamic: false });
 const launcherBytes = loader + launcherPath.reduce((sum, f) => sum + gz(f), 0);

@@ -5,6 +5,9 @@
  */
 type Stub = Record<string, unknown> & { _q?: unknown[]; __convot?: number };
 
+/** Filled in by the build (rollup.config.mjs): what the launcher needs, and each locale's strings. */
+declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, string[]> };
+
 ((w: Window & { Convot?: Stub }, d: Document) => {
   const c: Stub = (w.Convot ??= {});
   if (c.__convot) return; // the snippet ran twice: the first copy is in charge
@@ -35,9 +38,34 @@ type Stub = Record<string, unknown> & { _q?: unknown[]; __convot?: number };
   }
 
   const me = (d.currentScript as HTMLScriptElement | null) ?? d.querySelector<HTMLScriptElement>('script[src*="widget-loader.js"]');
+  const dist = new URL('dist/', me?.src || location.href);
+  // The page's nonce (strict CSP) goes on everything the loader adds.
+  const add = (el: HTMLScriptElement | HTMLLinkElement) => {
+    if (me?.nonce) el.nonce = me.nonce;
+    (d.head || d.documentElement).appendChild(el);
+  };
+  // Everything the launcher needs is fetched side by side with embed.js, not discovered after it.
+  const preload = (file: string) => {
+    const l = d.createElement('link');
+    l.rel = 'modulepreload';
+    l.href = new URL(file, dist).href;
+    add(l);
+  };
+  const P = __CONVOT_PRELOAD__;
+  P.base.forEach(preload);
+  // Only this page's language: a queued ["config", "locale", …] wins over the browser's.
+  let langs = [...(navigator.languages ?? [navigator.language])];
+  for (const cmd of q) if (Array.isArray(cmd) && cmd[0] === 'config' && cmd[1] === 'locale' && typeof cmd[2] === 'string') langs = [cmd[2]];
+  for (const tag of langs) {
+    const lang = String(tag).toLowerCase().split(/[-_]/)[0]!;
+    if (lang === 'en' || P.locales[lang]) {
+      (P.locales[lang] ?? []).forEach(preload);
+      break;
+    }
+  }
   const s = d.createElement('script');
   s.type = 'module';
-  s.src = new URL('dist/embed.js', me?.src || location.href).href;
+  s.src = new URL('embed.js', dist).href;
   s.onerror = () => console.warn(`Convot: could not load ${s.src}; is the Convot server reachable?`);
-  (d.head || d.documentElement).appendChild(s);
+  add(s);
 })(window, document);

@@ -80,6 +80,11 @@ export class ChatClient {
     this.socket.start();
   }
 
+  /** Whether the client is connected or trying to be. */
+  get running(): boolean {
+    return this.socket.started;
+  }
+
   /** Disconnects and clears timers and listeners. */
   stop(): void {
     this.socket.stop();

@@ -1,8 +1,10 @@
 /** English UI strings: the reference catalog every other locale must match key for key. */
+import { plural } from './plural.js';
+
 export const en = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
-  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  unread: plural('en', { one: '# unread message', other: '# unread messages' }),
   title: 'Chat with us',
   online: 'We are online',
   away: 'We will reply as soon as we can',

@@ -12,6 +12,7 @@ import { ChatClient } from '../client/chat-client.js';
 import { parseHexColor } from '../client/color.js';
 import { appStorage, type AppStorage, type StorageMode } from '../client/storage.js';
 import type { ConnectionState, UserField, UserProfile, WidgetSettings, WidgetState } from '../client/state.js';
+import { afterPaintAndIdle } from '../client/idle.js';
 import { playChime } from '../client/sound.js';
 import { SUPPORTED_LOCALES, matchLocale } from '../i18n/index.js';
 import { describe, isContent, isPlainObject, show, warn } from './describe.js';
@@ -44,6 +45,8 @@ export class ConvotRuntime {
   private loaded = true;
   private disposed = false;
   private readonly cleanup: (() => void)[] = [];
+  /** Cancels a connection waiting for the page to paint and go idle. */
+  private cancelStart?: () => void;
 
   constructor(
     readonly key: string,
@@ -77,7 +80,7 @@ export class ConvotRuntime {
    */
   retain(owner: object): () => void {
     this.owners.add(owner);
-    if (this.loaded) this.client.start();
+    this.startSoon();
     let released = false;
     return () => {
       if (released) return;
@@ -126,7 +129,7 @@ export class ConvotRuntime {
       widget.setAttribute('server', this.server);
       document.body.appendChild(widget);
     }
-    if (this.owners.size) this.client.start();
+    this.startSoon();
     if (options.open) this.openChat();
   }
 
@@ -135,6 +138,7 @@ export class ConvotRuntime {
     if (!this.loaded) return;
     this.loaded = false; // first, so the views letting go do not end the runtime
     this.setOpen(false);
+    this.cancelPendingStart();
     for (const el of [...this.views.keys()]) {
       if (!el.parentNode) continue;
       this.removed.push({ el, parent: el.parentNode, next: el.nextSibling });
@@ -146,9 +150,30 @@ export class ConvotRuntime {
   /** Nothing holds this runtime any more: close the socket and forget it. */
   private dispose(): void {
     this.disposed = true;
+    this.cancelPendingStart();
     this.client.stop();
     for (const fn of this.cleanup.splice(0)) fn();
     if (runtimes.get(this.key) === this) runtimes.delete(this.key);
+  }
+
+  /**
+   * Connects once the launcher has painted and the page is idle: a visitor who never chats
+   * costs the host page nothing before its first render. Opening the chat or sending connects
+   * at once.
+   */
+  private startSoon(): void {
+    if (!this.loaded || !this.owners.size || this.cancelStart || this.client.running) return;
+    this.cancelStart = afterPaintAndIdle(() => this.startNow());
+  }
+
+  private startNow(): void {
+    this.cancelPendingStart();
+    if (this.loaded && this.owners.size && !this.disposed) this.client.start();
+  }
+
+  private cancelPendingStart(): void {
+    this.cancelStart?.();
+    this.cancelStart = undefined;
   }
 
   /** Marks arriving messages read while the open panel or an inline view shows them. */
@@ -158,6 +183,7 @@ export class ConvotRuntime {
 
   private setOpen(open: boolean): void {
     if (this.state.open === open) return;
+    if (open) this.startNow();
     this.client.setShown((open && this.hasView('floating')) || this.hasView('inline'));
     this.client.setOpen(open);
   }
@@ -201,6 +227,7 @@ export class ConvotRuntime {
       console.error(`Convot: sendMessage accepts a string or { content: "..." }, got ${describe(message)}.`);
       return false;
     }
+    this.startNow();
     if (!this.client.send(text)) {
       warn(`sendMessage ignored an empty or over-long message (${text.length} characters).`);
       return false;

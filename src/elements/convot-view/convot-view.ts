@@ -5,7 +5,7 @@ import type { ChatClient } from '../../client/chat-client.js';
 import { parseHexColor, textOn } from '../../client/color.js';
 import { moduleServer } from '../../client/server-url.js';
 import type { UserField, UserProfile, WidgetSettings, WidgetState } from '../../client/state.js';
-import { browserLocale, catalogFor, directionOf, matchLocale, type Catalog } from '../../i18n/index.js';
+import { browserLocale, catalogFor, directionOf, loadCatalog, matchLocale, type Catalog } from '../../i18n/index.js';
 import type { ConvotRuntime, ViewKind } from '../../runtime/runtime.js';
 import { RuntimeController } from '../shared/runtime-controller.js';
 
@@ -270,6 +270,12 @@ export abstract class ConvotView extends LitElement {
 
   protected get direction(): 'ltr' | 'rtl' {
     return directionOf(this.resolvedLocale);
+  }
+
+  /** Renders only once the locale's strings have arrived (other languages load on demand). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const catalog = loadCatalog(this.resolvedLocale);
+    return catalog ? catalog.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

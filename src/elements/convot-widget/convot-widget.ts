@@ -8,7 +8,7 @@ import { widgetStyles } from './convot-widget.styles.js';
 const MOBILE_UA = /Mobi|Android|iPhone|iPad|iPod/i;
 
 let panelModule: Promise<unknown> | undefined;
-/** The panel's code is a separate chunk: fetched on first open or when the browser is idle. */
+/** The panel's code is a separate chunk: fetched when the visitor shows intent (hover, focus, touch) or opens. */
 const loadPanel = (): Promise<unknown> => (panelModule ??= import('../../define/convot-chat-panel.js').catch((e: unknown) => {
   panelModule = undefined; // a failed load can be retried
   throw e;
@@ -65,7 +65,6 @@ export class ConvotWidget extends ConvotView {
 
   @query('.launcher') private launcher?: HTMLButtonElement;
 
-  private idleHandle?: number;
   /** Set by a visitor's click on the launcher: only then does opening move focus. */
   private focusOnOpen = false;
   /** `open` set before the element bound to its runtime. */
@@ -82,6 +81,8 @@ export class ConvotWidget extends ConvotView {
     this.launcher?.focus();
   };
   private readonly onReceived = () => this.showPreview();
+  /** Hover, focus or touch on the launcher: fetch the panel before the click lands. */
+  private readonly warmPanel = { handleEvent: () => void this.ensurePanel(), passive: true };
 
   protected get viewKind() {
     return 'floating' as const;
@@ -132,9 +133,6 @@ export class ConvotWidget extends ConvotView {
     this.addEventListener('keydown', this.onKeydown);
     this.addEventListener('convot-panel-close', this.onPanelClose);
     this.addEventListener('convot-message-received', this.onReceived);
-    // Warm the panel chunk once the page is idle, so the first open is instant.
-    const ric = globalThis.requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 2000));
-    this.idleHandle = ric(() => void this.ensurePanel()) as number;
   }
 
   override disconnectedCallback(): void {
@@ -142,7 +140,6 @@ export class ConvotWidget extends ConvotView {
     this.removeEventListener('keydown', this.onKeydown);
     this.removeEventListener('convot-panel-close', this.onPanelClose);
     this.removeEventListener('convot-message-received', this.onReceived);
-    (globalThis.cancelIdleCallback ?? clearTimeout)(this.idleHandle as number);
   }
 
   /** Opens the chat panel. Focus stays where it is (only the visitor's click moves it). */
@@ -226,6 +223,7 @@ export class ConvotWidget extends ConvotView {
     if (!last) return;
     const wasShown = this.preview !== null;
     this.preview = last;
+    void this.ensurePanel(); // a reply to read is intent enough
     if (!wasShown) this.runtime?.events.emit('preview:shown', undefined);
   }
 
@@ -282,7 +280,7 @@ export class ConvotWidget extends ConvotView {
             <button class="preview-dismiss" type="button" aria-label=${s.dismiss} @click=${this.hidePreview}>×</button>
           </div>`
         : nothing}
-      <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.onLauncherClick}>
+      <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.onLauncherClick} @pointerenter=${this.warmPanel} @focus=${this.warmPanel} @touchstart=${this.warmPanel}>
         ${this.open
           ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>`
           : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>${launcherText

@@ -1,0 +1,27 @@
+import type { Catalog } from '../en.js';
+import { plural } from '../plural.js';
+
+const es: Catalog = {
+  openChat: 'Abrir chat',
+  closeChat: 'Cerrar chat',
+  unread: plural('es', { one: '# mensaje sin leer', other: '# mensajes sin leer' }),
+  title: 'Chatea con nosotros',
+  online: 'Estamos en línea',
+  away: 'Te responderemos lo antes posible',
+  reconnecting: 'Reconectando…',
+  messages: 'Conversación',
+  empty: 'Pregúntanos lo que quieras. Solemos responder en pocos minutos.',
+  composerLabel: 'Mensaje',
+  placeholder: 'Escribe un mensaje…',
+  send: 'Enviar',
+  sending: 'Enviando…',
+  sent: 'Enviado',
+  notSent: 'No enviado',
+  you: 'Tú',
+  team: 'Equipo',
+  unknownApp: 'Este chat no está bien configurado (id de app desconocido).',
+  badOrigin: 'Este chat no está habilitado en este sitio.',
+  dismiss: 'Descartar',
+};
+
+export default es;
