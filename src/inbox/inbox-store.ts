@@ -1,0 +1,526 @@
+/**
+ * The inbox's data and its rules, without the DOM: one `InboxState` in a store (immutable
+ * snapshots + subscribe, the widget's `createStore`), pure reducers that turn an event into a
+ * patch of that state, and `InboxController`, which performs the effects (REST, the agent
+ * socket, timers) and dispatches their results to the reducers.
+ *
+ * Data flow: REST loads snapshots; the socket streams changes. After every socket `ready`
+ * (first connect and each reconnect) the list and the open conversation are refetched, so
+ * nothing that happened while the socket was down, or before it subscribed, is missed.
+ * Replies go over REST: each request gets its own success or error, and the client_id makes
+ * retries idempotent. The live echo of the same message is deduplicated by seq and client_id.
+ *
+ * What only a page knows (the address, whether it is visible, the clock, focus) stays in
+ * <convot-inbox>, which passes it in: `linkedConversation` and `markReadIfSeen(visible)`.
+ */
+import { createStore, type Store } from '../client/store.js';
+import type { AgentProfile, AgentServerFrame, ConversationSummary, TimelineEvent, WireMessage } from '../protocol/wire.js';
+import { ApiError, inboxApi, type History } from './inbox-api.js';
+import { InboxSocket, type SocketHandlers, type SocketStatus } from './inbox-socket.js';
+import { mergeMessages, mergeSummaries, newClientId, upsertSummary, type PendingReply } from './inbox-state.js';
+
+export type Phase = 'loading' | 'signed-out' | 'ready' | 'error';
+
+/** Everything the inbox shows. Snapshots are frozen and their arrays never mutated. */
+export interface InboxState {
+  phase: Phase;
+  bootError: string;
+  agent: AgentProfile | null;
+  /** Null until the server has told us (from /me or the socket's ready frame). */
+  agentsOnline: number | null;
+  /** Newest activity first. */
+  conversations: ConversationSummary[];
+  listLoaded: boolean;
+  /** The server has conversations older than the oldest in the list. */
+  hasMore: boolean;
+  loadingOlder: boolean;
+  selectedId: string | null;
+  /** Stored messages of the open conversation, in seq order. */
+  messages: WireMessage[];
+  /** The open conversation's visitor timeline. */
+  events: TimelineEvent[];
+  threadLoading: boolean;
+  threadError: string;
+  /** Replies not yet stored, across conversations. */
+  pending: PendingReply[];
+  socketStatus: SocketStatus;
+  loginBusy: boolean;
+  loginError: string;
+  loginNotice: string;
+  headerError: string;
+  /** Highest seq already marked read per conversation, so each read mark is sent once. */
+  readSent: ReadonlyMap<string, number>;
+}
+
+export type InboxStore = Store<InboxState>;
+export type Patch = Partial<InboxState>;
+
+export const initialInboxState = (): InboxState => ({
+  phase: 'loading',
+  bootError: '',
+  agent: null,
+  agentsOnline: null,
+  conversations: [],
+  listLoaded: false,
+  hasMore: false,
+  loadingOlder: false,
+  selectedId: null,
+  messages: [],
+  events: [],
+  threadLoading: false,
+  threadError: '',
+  pending: [],
+  socketStatus: 'closed',
+  loginBusy: false,
+  loginError: '',
+  loginNotice: '',
+  headerError: '',
+  readSent: new Map(),
+});
+
+export const SESSION_ENDED = 'Your session has ended. Sign in again to continue.';
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : 'Something went wrong.';
+}
+
+// ---- reducers: (state, event) → patch; pure, no I/O ----------------------------------------
+
+/** Applies `b` to the state left by `a`, for reducers built from other reducers. */
+function chain(s: InboxState, a: Patch, b: (s: InboxState) => Patch): Patch {
+  return { ...a, ...b({ ...s, ...a }) };
+}
+
+/**
+ * A snapshot taken before our read mark reached the server still counts those messages
+ * unread; apply the read locally so the row does not flip back to unread.
+ */
+export function withReads(s: Pick<InboxState, 'readSent'>, c: ConversationSummary): ConversationSummary {
+  const read = s.readSent.get(c.id) ?? -1;
+  return read >= c.last_seq && c.unread_count > 0 ? { ...c, unread_count: 0, agent_read_seq: read } : c;
+}
+
+/** An agent is signed in (from /me, or a successful sign-in). */
+export function entered(agent: AgentProfile, agentsOnline: number | null): Patch {
+  return { agent, agentsOnline, loginError: '', loginNotice: '', phase: 'ready' };
+}
+
+/** Signed out, by choice or because the session ended (`notice` says which). */
+export function signedOut(notice: string): Patch {
+  return {
+    phase: 'signed-out',
+    loginNotice: notice,
+    agent: null,
+    agentsOnline: null,
+    conversations: [],
+    listLoaded: false,
+    selectedId: null,
+    messages: [],
+    events: [],
+    pending: [],
+    readSent: new Map(),
+    headerError: '',
+  };
+}
+
+/** A summary changed (socket frame, fetched thread, close/reopen): upserted unless older. */
+export function summaryChanged(s: InboxState, c: ConversationSummary): Patch {
+  const conversations = upsertSummary(s.conversations, withReads(s, c));
+  return conversations === s.conversations ? {} : { conversations };
+}
+
+/** The newest page arrived; older pages already loaded stay (socket frames keep them fresh). */
+export function newestPageLoaded(s: InboxState, page: ConversationSummary[], hasMore: boolean): Patch {
+  if (s.phase !== 'ready') return {};
+  const olderLoaded = s.conversations.length > page.length;
+  const conversations = mergeSummaries(s.conversations, page.map((c) => withReads(s, c)), hasMore);
+  return olderLoaded ? { conversations, listLoaded: true } : { conversations, hasMore, listLoaded: true };
+}
+
+/** The page after the oldest conversation in the list arrived. */
+export function olderPageLoaded(s: InboxState, page: ConversationSummary[], hasMore: boolean): Patch {
+  // A page requested before a sign-out must not land in the next agent's list.
+  if (s.phase !== 'ready') return { loadingOlder: false };
+  return { conversations: mergeSummaries(s.conversations, page.map((c) => withReads(s, c)), true), hasMore, loadingOlder: false };
+}
+
+/** Opens a conversation: its messages and timeline are fetched next. */
+export function selected(s: InboxState, id: string): Patch {
+  if (id === s.selectedId) return {};
+  return { selectedId: id, messages: [], events: [], threadError: '' };
+}
+
+/** Stored messages replace the pending replies they came from. */
+export function settlePending(pending: PendingReply[], stored: WireMessage[]): PendingReply[] {
+  const ids = new Set(stored.map((m) => m.client_id).filter((x): x is string => !!x));
+  return ids.size && pending.some((p) => ids.has(p.client_id)) ? pending.filter((p) => !ids.has(p.client_id)) : pending;
+}
+
+/** A message was stored (a live frame, an ack, or the answer to a reply request). */
+export function messageStored(s: InboxState, message: WireMessage): Patch {
+  const patch: Patch = {};
+  if (message.conversation_id === s.selectedId) patch.messages = mergeMessages(s.messages, [message]);
+  const pending = settlePending(s.pending, [message]);
+  if (pending !== s.pending) patch.pending = pending;
+  // Keep the row's preview current even if the socket is down; its frame will supersede this.
+  const c = s.conversations.find((x) => x.id === message.conversation_id);
+  if (c && message.seq > c.last_seq) {
+    patch.conversations = upsertSummary(s.conversations, { ...c, last_seq: message.seq, last_message: message, last_message_at: message.created_at });
+  }
+  return patch;
+}
+
+/** The open conversation's messages after the ones held, and its timeline, arrived. */
+export function threadLoaded(s: InboxState, id: string, h: History): Patch {
+  if (id !== s.selectedId) return {};
+  return {
+    messages: mergeMessages(s.messages, h.messages),
+    events: h.events,
+    threadError: '',
+    threadLoading: false,
+    conversations: upsertSummary(s.conversations, withReads(s, h.conversation)),
+    pending: settlePending(s.pending, h.messages),
+  };
+}
+
+/** Fetching the open conversation failed; `notFound` (a stale link, a deleted one) closes it quietly. */
+export function threadFailed(s: InboxState, id: string, error: string, notFound: boolean): Patch {
+  if (id !== s.selectedId) return {};
+  if (notFound) return { selectedId: null, threadLoading: false, conversations: s.conversations.filter((c) => c.id !== id) };
+  return { threadError: error, threadLoading: false };
+}
+
+/** What a socket frame changes in the data; effects (refetches, sign-out) are the controller's. */
+export function frameApplied(s: InboxState, f: AgentServerFrame): Patch {
+  switch (f.type) {
+    case 'ready':
+      return { agent: f.agent, agentsOnline: f.agents_online, headerError: '' };
+    case 'message':
+      return chain(s, summaryChanged(s, f.conversation), (t) => messageStored(t, f.message));
+    case 'ack':
+      return messageStored(s, f.message);
+    case 'conversation':
+      return summaryChanged(s, f.conversation);
+    case 'presence':
+      return s.agent && f.agent.id === s.agent.id ? { agentsOnline: f.agents_online, agent: f.agent } : { agentsOnline: f.agents_online };
+    case 'error':
+    case 'pong':
+      return {};
+  }
+}
+
+/** The read mark due for the open conversation, if its messages are on a visible screen. */
+export function readMarkDue(s: InboxState, visible: boolean): { id: string; seq: number } | null {
+  const id = s.selectedId;
+  if (s.phase !== 'ready' || !id || s.threadLoading || s.threadError || !visible) return null;
+  const c = s.conversations.find((x) => x.id === id);
+  if (!c || c.unread_count === 0) return null;
+  const seq = Math.max(c.last_seq, s.messages.at(-1)?.seq ?? 0);
+  if ((s.readSent.get(id) ?? -1) >= seq) return null;
+  return { id, seq };
+}
+
+/** A read mark is on its way: the row shows read now, and the mark is not sent twice. */
+export function readMarked(s: InboxState, id: string, seq: number): Patch {
+  return {
+    readSent: new Map(s.readSent).set(id, seq),
+    conversations: s.conversations.map((x) => (x.id === id ? { ...x, unread_count: 0, agent_read_seq: seq } : x)),
+  };
+}
+
+/** The read mark did not reach the server: it may be sent again. */
+export function readMarkFailed(s: InboxState, id: string): Patch {
+  if (!s.readSent.has(id)) return {};
+  const readSent = new Map(s.readSent);
+  readSent.delete(id);
+  return { readSent };
+}
+
+export function replyQueued(s: InboxState, p: PendingReply): Patch {
+  return { pending: [...s.pending, p] };
+}
+
+/** A failed reply goes out again with the same client_id. */
+export function replyRetried(s: InboxState, clientId: string): Patch {
+  return { pending: s.pending.map((x) => (x.client_id === clientId ? { ...x, status: 'sending', error: undefined } : x)) };
+}
+
+export function replyFailed(s: InboxState, p: PendingReply, error: string): Patch {
+  if (!s.pending.some((x) => x.client_id === p.client_id)) return {};
+  const failed: PendingReply = { ...p, status: 'failed', error: error.replace(/\.$/, '') };
+  return { pending: s.pending.map((x) => (x.client_id === p.client_id ? failed : x)) };
+}
+
+/** The agent chose Available or Away: shown at once, confirmed or undone by the server's answer. */
+export function awayChosen(s: InboxState, away: boolean): Patch {
+  if (!s.agent || s.agent.away === away) return {};
+  return { agent: { ...s.agent, away, online: !away }, headerError: '' };
+}
+
+export function awaySaved(s: InboxState, away: boolean): Patch {
+  return s.agent ? { agent: { ...s.agent, away, online: !away } } : {};
+}
+
+export function awayFailed(s: InboxState, away: boolean, error: string): Patch {
+  const undone: Patch = s.agent ? { agent: { ...s.agent, away: !away, online: away } } : {};
+  return { ...undone, headerError: `Could not change your status: ${error}` };
+}
+
+// ---- the controller: effects, dispatching to the reducers ----------------------------------
+
+export type InboxApi = Pick<typeof inboxApi, 'me' | 'login' | 'logout' | 'conversations' | 'history' | 'send' | 'markRead' | 'setAway'>;
+
+/** What the controller needs of the agent socket (InboxSocket, or a fake in tests). */
+export interface AgentSocket {
+  start(): void;
+  stop(): void;
+  send: InboxSocket['send'];
+}
+
+export interface InboxControllerOptions {
+  api?: InboxApi;
+  socket?: (handlers: SocketHandlers) => AgentSocket;
+  /** The conversation the page's address names; opened after sign-in, so a reload keeps it. */
+  linkedConversation?: () => string | null;
+  /** Coalescing delay for refetching the open conversation after `conversation` frames. */
+  refreshDelayMs?: number;
+}
+
+export class InboxController {
+  readonly store: InboxStore = createStore(initialInboxState());
+  private readonly api: InboxApi;
+  private readonly socket: AgentSocket;
+  private readonly linkedConversation: () => string | null;
+  private readonly refreshDelayMs: number;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(options: InboxControllerOptions = {}) {
+    this.api = options.api ?? inboxApi;
+    this.linkedConversation = options.linkedConversation ?? (() => null);
+    this.refreshDelayMs = options.refreshDelayMs ?? 250;
+    const handlers: SocketHandlers = {
+      frame: (f) => this.onFrame(f),
+      status: (socketStatus) => this.store.set({ socketStatus }),
+      rejected: () => void this.checkSession(),
+    };
+    this.socket = options.socket ? options.socket(handlers) : new InboxSocket(handlers);
+  }
+
+  get state(): InboxState {
+    return this.store.get();
+  }
+
+  private apply(reducer: (s: InboxState) => Patch): void {
+    this.store.set(reducer);
+  }
+
+  /** The app appeared: boots on first use, else reopens the socket of a signed-in inbox. */
+  connect(): void {
+    if (this.state.phase === 'loading') void this.boot();
+    else if (this.state.phase === 'ready') this.socket.start();
+  }
+
+  /** The app went away: the socket closes and timers stop; the data stays for a return. */
+  disconnect(): void {
+    clearTimeout(this.refreshTimer);
+    this.socket.stop();
+  }
+
+  // ---- session --------------------------------------------------------------------------
+
+  async boot(): Promise<void> {
+    this.store.set({ phase: 'loading', bootError: '' });
+    try {
+      const me = await this.api.me();
+      if (me.agent) this.enter(me.agent, me.agents_online);
+      else this.store.set({ phase: 'signed-out' });
+    } catch (e) {
+      if (e instanceof ApiError && e.signedOut) this.store.set({ phase: 'signed-out' });
+      else this.store.set({ bootError: errorText(e), phase: 'error' });
+    }
+  }
+
+  private enter(agent: AgentProfile, agentsOnline: number | null): void {
+    this.store.set(entered(agent, agentsOnline));
+    this.socket.start();
+    void this.loadConversations();
+    const linked = this.linkedConversation();
+    if (linked && !this.state.selectedId) this.select(linked);
+  }
+
+  async login(email: string, password: string): Promise<void> {
+    this.store.set({ loginBusy: true, loginError: '' });
+    try {
+      const { agent } = await this.api.login(email, password);
+      this.enter(agent, null);
+    } catch (err) {
+      this.store.set({ loginError: errorText(err) });
+    } finally {
+      this.store.set({ loginBusy: false });
+    }
+  }
+
+  async signOut(): Promise<void> {
+    this.socket.stop();
+    try {
+      await this.api.logout();
+    } catch {
+      // The cookie is cleared server-side only; a failed call still leaves this page signed out.
+    }
+    this.store.set(signedOut(''));
+  }
+
+  /** Any call answered 401: the session expired or was revoked. */
+  private sessionEnded(): void {
+    this.socket.stop();
+    this.store.set(signedOut(SESSION_ENDED));
+  }
+
+  /** Returns true when the error meant "signed out" and was handled. */
+  private handledAuth(e: unknown): boolean {
+    if (e instanceof ApiError && e.signedOut) {
+      this.sessionEnded();
+      return true;
+    }
+    return false;
+  }
+
+  /** The socket closed before opening: find out whether the cause is an expired session. */
+  private async checkSession(): Promise<void> {
+    try {
+      if (!(await this.api.me()).agent) this.sessionEnded();
+    } catch (e) {
+      this.handledAuth(e);
+    }
+  }
+
+  // ---- data -----------------------------------------------------------------------------
+
+  async loadConversations(): Promise<void> {
+    try {
+      const { conversations, has_more } = await this.api.conversations();
+      this.apply((s) => newestPageLoaded(s, conversations, has_more));
+    } catch (e) {
+      if (!this.handledAuth(e)) this.store.set({ headerError: `Could not load conversations: ${errorText(e)}` });
+    }
+  }
+
+  /** The next page after the oldest conversation in the list. */
+  async loadOlder(): Promise<void> {
+    const oldest = this.state.conversations.at(-1);
+    if (!oldest || this.state.loadingOlder) return;
+    this.store.set({ loadingOlder: true });
+    try {
+      const { conversations, has_more } = await this.api.conversations(oldest.id);
+      this.apply((s) => olderPageLoaded(s, conversations, has_more));
+    } catch (e) {
+      if (!this.handledAuth(e)) this.store.set({ headerError: `Could not load older conversations: ${errorText(e)}` });
+    } finally {
+      this.store.set({ loadingOlder: false });
+    }
+  }
+
+  select(id: string): void {
+    if (id === this.state.selectedId) return;
+    this.apply((s) => selected(s, id));
+    void this.loadThread();
+  }
+
+  /** Fetches the open conversation's messages (only newer ones once loaded) and timeline. */
+  async loadThread(): Promise<void> {
+    const id = this.state.selectedId;
+    if (!id) return;
+    const after = this.state.messages.at(-1)?.seq ?? 0;
+    this.store.set({ threadLoading: true });
+    try {
+      const h = await this.api.history(id, after);
+      this.apply((s) => threadLoaded(s, id, h));
+    } catch (e) {
+      if (id !== this.state.selectedId || this.handledAuth(e)) return;
+      const notFound = e instanceof ApiError && e.status === 404;
+      this.apply((s) => threadFailed(s, id, errorText(e), notFound));
+    }
+  }
+
+  /** Coalesces refreshes of the open conversation (several `conversation` frames in a row). */
+  private refreshThreadSoon(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.loadThread(), this.refreshDelayMs);
+  }
+
+  onFrame(f: AgentServerFrame): void {
+    this.apply((s) => frameApplied(s, f));
+    switch (f.type) {
+      case 'ready':
+        void this.loadConversations();
+        if (this.state.selectedId) void this.loadThread();
+        return;
+      case 'conversation':
+        // Profile and timeline changes arrive as bare summaries; the timeline needs a refetch.
+        if (f.conversation.id === this.state.selectedId) this.refreshThreadSoon();
+        return;
+      case 'error':
+        if (f.code === 'CONVOT_ERR_AGENT_AUTH_REQUIRED') this.sessionEnded();
+        else console.warn('convot inbox:', f.code, f.message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Marks the open conversation read if it is due; `visible`: the page is on screen. */
+  markReadIfSeen(visible: boolean): void {
+    const due = readMarkDue(this.state, visible);
+    if (!due) return;
+    const { id, seq } = due;
+    this.apply((s) => readMarked(s, id, seq));
+    if (!this.socket.send({ type: 'read', conversation_id: id, seq })) {
+      this.api.markRead(id, seq).catch((e: unknown) => {
+        this.apply((s) => readMarkFailed(s, id));
+        this.handledAuth(e);
+      });
+    }
+  }
+
+  // ---- replies and presence -------------------------------------------------------------
+
+  /** Sends a reply in the open conversation; it shows as pending until stored. */
+  send(body: string): void {
+    const id = this.state.selectedId;
+    if (!id) return;
+    const p: PendingReply = { client_id: newClientId(), conversation_id: id, body, created_at: new Date().toISOString(), status: 'sending' };
+    this.apply((s) => replyQueued(s, p));
+    void this.deliver(p);
+  }
+
+  retry(clientId: string): void {
+    if (!this.state.pending.some((x) => x.client_id === clientId)) return;
+    this.apply((s) => replyRetried(s, clientId));
+    const again = this.state.pending.find((x) => x.client_id === clientId)!;
+    void this.deliver(again);
+  }
+
+  private async deliver(p: PendingReply): Promise<void> {
+    try {
+      const { message } = await this.api.send(p.conversation_id, p.client_id, p.body);
+      this.apply((s) => messageStored(s, message));
+    } catch (e) {
+      if (this.handledAuth(e)) return;
+      this.apply((s) => replyFailed(s, p, errorText(e)));
+    }
+  }
+
+  /** Away is remembered by the server; while not away, an open inbox makes this agent available. */
+  async setAway(away: boolean): Promise<void> {
+    const agent = this.state.agent;
+    if (!agent || agent.away === away) return;
+    this.apply((s) => awayChosen(s, away));
+    try {
+      const res = await this.api.setAway(away);
+      this.apply((s) => awaySaved(s, res.away));
+    } catch (e) {
+      if (this.handledAuth(e)) return;
+      this.apply((s) => awayFailed(s, away, errorText(e)));
+    }
+  }
+}
