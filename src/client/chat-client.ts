@@ -7,6 +7,7 @@ import { checkVisitorFrame } from '../protocol/frames.js';
 import { CloseCode, VISITOR_SOCKET_PATH, routeUrl, visitorApi } from '../protocol/routes.js';
 import {
   MAX_MESSAGE_LENGTH,
+  type ConversationStatus,
   type SessionResponse,
   type VisitorClientFrame,
   type VisitorEvent,
@@ -339,7 +340,7 @@ export class ChatClient {
     this.forgetSession();
     this.token = session.token;
     this.storage.set('token', session.token);
-    this.store.set((s) => ({ sessionId: session.session_id, messages: s.messages.filter((m) => m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null, sessionData: {}, segments: [] }));
+    this.store.set((s) => ({ sessionId: session.session_id, messages: s.messages.filter((m) => m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null, conversationStatus: null, sessionData: {}, segments: [] }));
     this.store.set({ connection: 'connecting' });
     this.socket.restart();
   }
@@ -394,7 +395,7 @@ export class ChatClient {
       // A new session: nothing this browser holds belongs to it.
       this.token = session.token;
       this.storage.set('token', session.token);
-      this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending' || m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null }));
+      this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending' || m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null, conversationStatus: null }));
     }
     this.store.set({ sessionId: session.session_id, problem: null });
     return new URL(routeUrl(VISITOR_SOCKET_PATH, { appId: this.options.appId }).slice(1), this.server).href.replace(/^http/, 'ws');
@@ -431,7 +432,15 @@ export class ChatClient {
           const messages = mergeMessages(s.messages, frame.messages);
           const lastSeq = Math.max(s.lastSeq, frame.messages.at(-1)?.seq ?? 0);
           const readSeq = Math.max(s.readSeq, frame.read_seq);
-          return { connection: 'online', conversationId: frame.conversation_id, messages, lastSeq, readSeq, unread: countUnread(messages, readSeq) };
+          return {
+            connection: 'online',
+            conversationId: frame.conversation_id,
+            conversationStatus: frame.conversation_status ?? null,
+            messages,
+            lastSeq,
+            readSeq,
+            unread: countUnread(messages, readSeq),
+          };
         });
         this.setAvailable(frame.available);
         if (frame.visitor) this.applyProfile(frame.visitor);
@@ -454,6 +463,9 @@ export class ChatClient {
         return;
       case 'availability':
         this.setAvailable(frame.available);
+        return;
+      case 'conversation':
+        this.followConversation(frame.conversation_id, frame.status);
         return;
       case 'read':
         // Read in another tab: this tab's badge clears too.
@@ -484,13 +496,34 @@ export class ChatClient {
     this.store.set((s) => ({ messages: s.messages.map((m) => (m.clientId === clientId && m.status === 'pending' ? { ...m, status: 'failed' } : m)) }));
   }
 
+  /**
+   * The server's word on the socket's conversation. Another id means the socket follows another
+   * conversation now (one the visitor's message started after a close, or one reopened): its
+   * messages count from seq 1, so this view starts over, keeping what is not sent yet.
+   */
+  private followConversation(id: string, status: ConversationStatus): void {
+    if (id === this.state.conversationId || this.state.conversationId === null) {
+      this.store.set({ conversationId: id, conversationStatus: status });
+      return;
+    }
+    this.store.set((s) => ({
+      conversationId: id,
+      conversationStatus: status,
+      messages: s.messages.filter((m) => m.status === 'pending' || m.local),
+      lastSeq: 0,
+      readSeq: 0,
+      unread: 0,
+    }));
+  }
+
   private receive(message: WireMessage): void {
+    // An ack or message can come before the `conversation` frame that announces the switch.
+    if (message.conversation_id !== this.state.conversationId) this.followConversation(message.conversation_id, 'open');
     const known = this.state.messages.some((m) => m.seq === message.seq && m.key === (message.client_id ?? `seq:${message.seq}`));
     this.store.set((s) => {
       const messages = mergeMessages(s.messages, [message]);
       return {
         messages,
-        conversationId: message.conversation_id,
         lastSeq: Math.max(s.lastSeq, message.seq),
         unread: countUnread(messages, s.readSeq),
       };

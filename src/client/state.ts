@@ -1,4 +1,4 @@
-import type { Appearance, Author, WireMessage } from '../protocol/wire.js';
+import type { Appearance, Author, ConversationStatus, WireMessage } from '../protocol/wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 export type MessageStatus = 'pending' | 'sent' | 'failed';
@@ -61,6 +61,8 @@ export interface WidgetState {
   connection: ConnectionState;
   sessionId: string | null;
   conversationId: string | null;
+  /** Open until the team closes it; the visitor's next message then starts a new one. */
+  conversationStatus: ConversationStatus | null;
   messages: readonly ChatMessage[];
   /** Highest seq received from the server. */
   lastSeq: number;
@@ -89,6 +91,7 @@ export const initialState = (): WidgetState => ({
   connection: 'idle',
   sessionId: null,
   conversationId: null,
+  conversationStatus: null,
   messages: [],
   lastSeq: 0,
   readSeq: 0,

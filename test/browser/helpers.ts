@@ -66,3 +66,6 @@ export async function captureConsole(fn: () => unknown | Promise<unknown>): Prom
   }
   return out;
 }
+
+/** Closes a conversation as an agent would from the inbox; resolves with the HTTP status. */
+export const agentClose = (conversationId: string) => executeServerCommand<number, { conversationId: string }>('convot-agent-close', { conversationId });

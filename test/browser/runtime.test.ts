@@ -105,6 +105,7 @@ describe('runtime: one per app beneath every view', () => {
     const host = await fixture<HTMLDivElement>(html`<div></div>`);
     host.appendChild(el);
     await sent;
+    await el.updateComplete; // attributes reflect on update, which waits for the French strings
     expect(el.open).to.equal(true);
     expect(el.hasAttribute('open')).to.equal(true);
     expect(el.locale).to.equal('fr');
