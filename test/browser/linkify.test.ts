@@ -33,3 +33,27 @@ describe('linkify', () => {
     expect(linkify('')).to.deep.equal([]);
   });
 });
+
+describe('linkify on long messages', () => {
+  // The old pattern restarted an email match at every position of a long run of word
+  // characters: quadratic, about 5 s per keystroke for 60 long messages in the inbox. Linear
+  // work on 200,000 characters takes milliseconds; quadratic work would take minutes, so this
+  // generous bound cannot flake and still fails for the old code.
+  it('stays linear on runs without "@", long trailing punctuation and many links', () => {
+    const inputs = ['a'.repeat(200_000), `https://x.io/${'.'.repeat(100_000)}a${'.'.repeat(100_000)}`, 'see www.a.io, '.repeat(15_000), `${'a.'.repeat(100_000)}@`];
+    for (const text of inputs) {
+      const t0 = performance.now();
+      const parts = linkify(text);
+      expect(performance.now() - t0, `linkify of ${text.slice(0, 20)}…`).to.be.below(1000);
+      expect(parts.map((p) => p.text).join('')).to.equal(text);
+    }
+  });
+
+  it('still finds emails at the start of a run, not inside one', () => {
+    expect(linkify('write to jo.e+x@acme.io now')).to.deep.equal([
+      { text: 'write to ' },
+      { text: 'jo.e+x@acme.io', href: 'mailto:jo.e+x@acme.io' },
+      { text: ' now' },
+    ]);
+  });
+});
