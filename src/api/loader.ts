@@ -3,6 +3,8 @@
  * `window.Convot` into a queue with the documented methods, then loads the widget module from
  * the same server, which replays the queue and swaps in the real API.
  */
+import { paintLauncherShell } from './launcher-shell.js';
+
 type Stub = Record<string, unknown> & { _q?: unknown[]; __convot?: number };
 
 /** Filled in by the build (rollup.config.mjs): what the launcher needs, and each locale's strings. */
@@ -63,6 +65,16 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
       break;
     }
   }
+  // The launcher shows now, drawn by this script; the widget takes it over when it arrives.
+  const queued = (verb: string, key: string, value?: unknown) => q.some((cmd) => Array.isArray(cmd) && cmd[0] === verb && cmd[1] === key && (value === undefined || cmd[2] === value));
+  const shell = () =>
+    typeof c.app_id === 'string' &&
+    c.app_id &&
+    !queued('do', 'chat:hide') &&
+    !queued('config', 'hide:on:mobile', true) &&
+    paintLauncherShell(d, { appId: c.app_id, server: new URL('../', dist).href, left: queued('config', 'position:reverse', true), onClick: () => q.push(['do', 'chat:open']) });
+  if (d.body) shell();
+  else d.addEventListener('DOMContentLoaded', shell, { once: true });
   const s = d.createElement('script');
   s.type = 'module';
   s.src = new URL('embed.js', dist).href;

@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
 import { ConvotView } from '../convot-view/convot-view.js';
+import { CHAT_ICON, CLOSE_ICON } from '../shared/icons.js';
 import { srOnly, themeStyles } from '../shared/theme.styles.js';
 import { widgetStyles } from './convot-widget.styles.js';
 
@@ -65,6 +66,7 @@ export class ConvotWidget extends ConvotView {
 
   @query('.launcher') private launcher?: HTMLButtonElement;
 
+  private shellSheets: readonly CSSStyleSheet[] = [];
   /** Set by a visitor's click on the launcher: only then does opening move focus. */
   private focusOnOpen = false;
   /** `open` set before the element bound to its runtime. */
@@ -180,6 +182,7 @@ export class ConvotWidget extends ConvotView {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    if (!this.hasUpdated) this.dropShell();
     if (changed.has('open') && this.open) {
       void this.ensurePanel();
       this.hidePreview();
@@ -188,6 +191,26 @@ export class ConvotWidget extends ConvotView {
       if (this.zIndex === undefined) this.style.removeProperty('--convot-z-index');
       else this.style.setProperty('--convot-z-index', String(this.zIndex));
     }
+  }
+
+  /**
+   * The loader may have painted a stand-in launcher in this shadow root (launcher-shell.ts).
+   * It stays, styled, until the first render, which may wait for the page's strings; the real
+   * launcher is rendered after it and replaces it in the same frame.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    this.shellSheets = [...(this.shadowRoot?.adoptedStyleSheets ?? [])]; // a copy: the property is a live array
+    const root = super.createRenderRoot() as ShadowRoot;
+    this.renderOptions.renderBefore = null;
+    if (this.shellSheets.length) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ...this.shellSheets];
+    return root;
+  }
+
+  private dropShell(): void {
+    const root = this.renderRoot as ShadowRoot;
+    for (const node of [...root.childNodes]) node.remove();
+    if (this.shellSheets.length) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => !this.shellSheets.includes(s));
+    this.shellSheets = [];
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -282,8 +305,8 @@ export class ConvotWidget extends ConvotView {
         : nothing}
       <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.onLauncherClick} @pointerenter=${this.warmPanel} @focus=${this.warmPanel} @touchstart=${this.warmPanel}>
         ${this.open
-          ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>`
-          : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z" /></svg>${launcherText
+          ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d=${CLOSE_ICON} /></svg>`
+          : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d=${CHAT_ICON} /></svg>${launcherText
                 ? html`<span class="launcher-text" aria-hidden="true">${launcherText}</span>`
                 : nothing}`}
         ${unread && !this.open ? html`<span part="badge" class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>` : nothing}
