@@ -3,7 +3,7 @@
  * of its response. The server registers its handlers from these definitions; the widget and the
  * inbox call through them, so a path, a method or a body shape cannot drift between the sides.
  */
-import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
+import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
@@ -90,19 +90,38 @@ const afterQuery = (q: Query): { after: number } => ({ after: queryInt(q, 'after
 
 const APP = '/api/v1/apps/:appId';
 
+/** Every visitor route and the visitor socket live under this path (CORS preflights answer for all of it). */
+export const VISITOR_API_PREFIX = APP;
+
+/** What a visitor's widget shows: their current conversation (the open one, else the latest closed one). */
+export interface VisitorHistory {
+  conversation_id: string | null;
+  /** Status of `conversation_id` (null without a conversation). */
+  conversation_status: ConversationStatus | null;
+  messages: WireMessage[];
+}
+
+export interface IdentifyResponse {
+  verified: boolean;
+  /** Set when the server started a fresh session (a different person): switch to it. */
+  session: SessionResponse | null;
+  /** Why a given user_hash was not used (identify went ahead unverified). */
+  warning?: string;
+}
+
 export const visitorApi = {
   /** The app's public settings. Needs no preflight, so its refusal (origin, unknown app) is readable. */
   config: route<AppPublicConfig>()('GET', `${APP}/config`),
   /** Resumes the session of an `Authorization: Bearer` token, or starts a new anonymous one. */
   session: route<SessionResponse>()('POST', `${APP}/sessions`),
-  history: route<{ conversation_id: string | null; messages: WireMessage[] }, undefined, { after: number }>()('GET', `${APP}/messages`, { query: afterQuery }),
+  history: route<VisitorHistory, undefined, { after: number }>()('GET', `${APP}/messages`, { query: afterQuery }),
   send: route<{ message: WireMessage }, SendBody>()('POST', `${APP}/messages`, { body: parseSend }),
   /** `set user:*`, session data and segments. */
   update: route<{ ok: true }, VisitorUpdate>()('PUT', `${APP}/visitor`, { body: parseVisitorUpdate }),
   /** A response with `session` means: switch to this new session (a different person). */
-  identify: route<{ verified: boolean; session: SessionResponse | null; warning?: string }, VisitorUpdate>()('POST', `${APP}/identify`, { body: parseVisitorUpdate }),
+  identify: route<IdentifyResponse, VisitorUpdate>()('POST', `${APP}/identify`, { body: parseVisitorUpdate }),
   /** The `?convot_identity=` hand-off. */
-  identifyToken: route<{ verified: boolean; session: SessionResponse | null; warning?: string }, { token: string }>()('POST', `${APP}/identify/token`, {
+  identifyToken: route<IdentifyResponse, { token: string }>()('POST', `${APP}/identify/token`, {
     body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })),
   }),
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
@@ -157,11 +176,19 @@ export const AGENT_SOCKET_PATH = `${AGENT}/ws`;
 
 // ---- socket close codes --------------------------------------------------------------------
 
-/** WebSocket close codes both sides use; 4000–4999 are ours. */
+/**
+ * WebSocket close codes both sides use; 4000–4999 are ours. The server's refusals all share
+ * 4401 because the client's answer is the same (drop the token: start a new session, or sign
+ * in again); the close reason says which one it was.
+ */
 export const CloseCode = {
   /** A deliberate close (page leaving, client stopping, server shutting down). */
   Normal: 1000,
   /** The token is unknown or expired, or the sign-in ended: start a new session / sign in again. */
   Unauthorized: 4401,
+  /** A visitor socket sent no auth frame within 10 s of opening (reason `auth timeout`). */
+  AuthTimeout: 4401,
+  /** The agent's sign-in session ended (signed out on any instance; reason `signed out`). */
+  SignedOut: 4401,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
