@@ -8,7 +8,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ConversationSummary } from '../protocol/wire.js';
 import { fullTime, shortTime, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
-import { avatar, verifiedMark } from './visuals.js';
+import { avatar, isolate, verifiedMark } from './visuals.js';
 
 export class InboxConversationList extends LitElement {
   static override styles = [
@@ -212,11 +212,11 @@ export class InboxConversationList extends LitElement {
         ${avatar(c.visitor)}
         <span class="main">
           <span class="top">
-            <span class="name">${visitorName(c.visitor)}</span>${verifiedMark(c.visitor)}
+            <span class="name">${isolate(visitorName(c.visitor))}</span>${verifiedMark(c.visitor)}
             <time datetime=${when} title=${fullTime(when)}>${shortTime(when, this.now)}</time>
           </span>
           <span class="bottom">
-            <span class="preview">${this.preview(c)}</span>
+            <span class="preview">${isolate(this.preview(c))}</span>
             ${unread ? html`<span class="badge">${c.unread_count}<span class="sr-only"> unread</span></span>` : nothing}
           </span>
         </span>

@@ -12,7 +12,7 @@ import { MAX_MESSAGE_LENGTH, type ConversationSummary, type WireMessage } from '
 import { clockTime, dayLabel, fullTime, sameDay, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
 import type { PendingReply } from './inbox-state.js';
-import { avatar, verifiedMark } from './visuals.js';
+import { avatar, isolate, verifiedMark } from './visuals.js';
 import { messageText } from '../elements/shared/message-text.js';
 
 /** A stored message, or a reply not yet acknowledged (no seq). */
@@ -322,7 +322,7 @@ export class InboxConversationView extends LitElement {
           >
             ${r.first && r.author !== 'system'
               ? html`<div class="meta">
-                  <span class="author">${r.label}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
+                  <span class="author">${isolate(r.label)}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
                 </div>`
               : nothing}
             <div class="bubble">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>
@@ -354,8 +354,8 @@ export class InboxConversationView extends LitElement {
     return html`<header>
         ${avatar(c.visitor)}
         <div class="titles">
-          <h2><span class="text">${name}</span>${verifiedMark(c.visitor)}</h2>
-          ${sub ? html`<p class="sub">${sub}</p>` : nothing}
+          <h2><span class="text">${isolate(name)}</span>${verifiedMark(c.visitor)}</h2>
+          ${sub ? html`<p class="sub">${isolate(sub)}</p>` : nothing}
         </div>
       </header>
       ${this.renderLog(c)}

@@ -14,11 +14,6 @@ export function initials(name: string): string {
   return (first + last).toUpperCase();
 }
 
-/** Only http(s) URLs become <img src>; anything else (data:, javascript:) is ignored. */
-export function isHttpUrl(url: string | null): url is string {
-  return !!url && /^https?:\/\/[^\s]+$/i.test(url);
-}
-
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const weekdayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
 const monthDayFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });

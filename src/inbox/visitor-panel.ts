@@ -7,7 +7,7 @@ import { property, state } from 'lit/decorators.js';
 import type { TimelineEvent, VisitorProfile } from '../protocol/wire.js';
 import { compactValue, fullTime, shortTime, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
-import { avatar, verifiedMark } from './visuals.js';
+import { avatar, isolate, mailtoHref, verifiedMark } from './visuals.js';
 
 /** Events shown before "Show all"; the server sends at most the latest 200. */
 const EVENTS_SHOWN = 20;
@@ -167,7 +167,7 @@ export class InboxVisitorPanel extends LitElement {
       <h3>${title}</h3>
       ${entries.length
         ? html`<dl>
-            ${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${compactValue(v)}</dd>`)}
+            ${entries.map(([k, v]) => html`<dt>${isolate(k)}</dt><dd>${isolate(compactValue(v))}</dd>`)}
           </dl>`
         : html`<p class="none">None</p>`}
     </section>`;
@@ -183,7 +183,7 @@ export class InboxVisitorPanel extends LitElement {
             ${shown.map(
               (e) => html`<li class="event">
                 <div class="event-head">
-                  <strong>${e.name}</strong>
+                  <strong>${isolate(e.name)}</strong>
                   <time datetime=${e.created_at} title=${fullTime(e.created_at)}>${shortTime(e.created_at, this.now)}</time>
                 </div>
                 ${Object.keys(e.data).length ? html`<code>${JSON.stringify(e.data)}</code>` : nothing}
@@ -203,16 +203,16 @@ export class InboxVisitorPanel extends LitElement {
     const v = this.visitor;
     if (!v) return nothing;
     const contact: [string, unknown][] = [
-      ['Email', v.email ? html`<a href=${'mailto:' + v.email}>${v.email}</a>` : null],
+      ['Email', v.email ? (mailtoHref(v.email) ? html`<a href=${mailtoHref(v.email)!}>${isolate(v.email)}</a>` : isolate(v.email)) : null],
       ['Phone', v.phone ? html`<a href=${'tel:' + v.phone.replace(/[^\d+]/g, '')}>${v.phone}</a>` : null],
-      ['Company', v.company],
-      ['External ID', v.external_id],
+      ['Company', v.company ? isolate(v.company) : null],
+      ['External ID', v.external_id ? isolate(v.external_id) : null],
       ['Visitor ID', v.id],
     ];
     return html`<aside aria-label="Visitor details">
       <div class="who">
         ${avatar(v, 'large')}
-        <h2>${visitorName(v)}${verifiedMark(v)}</h2>
+        <h2>${isolate(visitorName(v))}${verifiedMark(v)}</h2>
         ${v.verified ? html`<span class="chip ok">Verified identity</span>` : nothing}
       </div>
       <section>
@@ -225,7 +225,7 @@ export class InboxVisitorPanel extends LitElement {
         <h3>Segments</h3>
         ${v.segments.length
           ? html`<ul class="chips">
-              ${v.segments.map((s) => html`<li class="chip">${s}</li>`)}
+              ${v.segments.map((s) => html`<li class="chip">${isolate(s)}</li>`)}
             </ul>`
           : html`<p class="none">None</p>`}
       </section>
