@@ -6,21 +6,22 @@ import websocket from '@fastify/websocket';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ProtocolError } from '../src/protocol/index.js';
-import { Chat } from './chat.js';
 import { applyConfig, type ConvotConfig } from './config.js';
 import { statusOf } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
-import { Identity } from './identity/identify.js';
 import { RateLimited, RateLimiter } from './rate-limit.js';
 import { dbFanout } from './realtime/fanout.js';
 import { Hub } from './realtime/hub.js';
 import { agentRoutes } from './routes/agent.js';
 import { staticRoutes } from './routes/static.js';
 import { visitorRoutes } from './routes/visitor.js';
+import { AgentService } from './services/agent-service.js';
+import { Chat } from './services/chat.js';
+import { Identity } from './services/identity.js';
+import { VisitorService } from './services/visitor-service.js';
 import type { Db } from './storage/db.js';
 import { migrate } from './storage/migrations.js';
-import { Repo } from './storage/repo.js';
-
+import { repositories, type Repositories } from './storage/repositories.js';
 
 /** How often this process confirms its open inbox sockets (well inside PRESENCE_TTL_SECONDS). */
 const PRESENCE_HEARTBEAT_MS = 20_000;
@@ -37,32 +38,58 @@ export interface AppOptions {
   rateLimiter?: RateLimiter;
 }
 
+/** The calls web-test-runner.config.mjs makes under their old names; remove once it uses `repos`. */
+export interface LegacyRepo {
+  findAgentByEmail: Repositories['agents']['findByEmail'];
+  conversationSummaries: Repositories['conversations']['summaries'];
+  visitorOfConversationPublicId: Repositories['conversations']['visitorOf'];
+  visitorEvents: Repositories['visitors']['events'];
+}
+
 export interface ConvotApp extends FastifyInstance {
-  convot: { repo: Repo; chat: Chat; hub: Hub; identity: Identity; limiter: RateLimiter };
+  convot: {
+    repos: Repositories;
+    chat: Chat;
+    identity: Identity;
+    visitors: VisitorService;
+    agents: AgentService;
+    hub: Hub;
+    limiter: RateLimiter;
+    /** @deprecated Use `repos`. */
+    repo: LegacyRepo;
+  };
 }
 
 export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
-  const repo = new Repo(opts.db);
-  if (opts.config) await applyConfig(repo, opts.config);
+  const repos = repositories(opts.db);
+  if (opts.config) await applyConfig(repos, opts.config);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
   const fanout = dbFanout(opts.db);
-  const hub = new Hub(repo, app.log);
+  const hub = new Hub(repos, app.log);
   await hub.init();
-  const chat = new Chat(repo, fanout);
-  const identity = new Identity(chat);
+  const chat = new Chat(repos, fanout);
+  const identity = new Identity(repos.visitors, chat);
   const limiter = opts.rateLimiter ?? new RateLimiter();
+  // Agent presence is counted per process: a heartbeat keeps it fresh, a crash lets it expire.
+  const instanceId = randomUUID();
+  const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
+  const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
   );
 
-  app.decorate('convot', { repo, chat, hub, identity, limiter });
-  // Agent presence is counted per process: a heartbeat keeps it fresh, a crash lets it expire.
-  const instanceId = randomUUID();
+  const repo: LegacyRepo = {
+    findAgentByEmail: (email) => repos.agents.findByEmail(email),
+    conversationSummaries: (where) => repos.conversations.summaries(where),
+    visitorOfConversationPublicId: (id) => repos.conversations.visitorOf(id),
+    visitorEvents: (id, limit) => repos.visitors.events(id, limit),
+  };
+  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter, repo });
   const heartbeat = setInterval(() => {
-    void repo
-      .presenceHeartbeat(instanceId)
+    void repos.agents
+      .heartbeat(instanceId)
       .then(() => hub.checkAvailability())
       .catch((e: unknown) => app.log.error(e));
   }, PRESENCE_HEARTBEAT_MS);
@@ -94,8 +121,9 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // Oversized frames get a CONVOT_ERR_PAYLOAD_TOO_LARGE error frame from the route (which
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(visitorRoutes, { prefix: '/api/v1/apps/:appId', repo, chat, hub, identity, limiter });
-  await app.register(agentRoutes, { prefix: '/api/v1/agent', repo, chat, hub, limiter, instanceId });
+  // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
+  await app.register(visitorRoutes, { visitors });
+  await app.register(agentRoutes, { agents });
   await app.register(staticRoutes, { root: opts.root });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);

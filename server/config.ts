@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/validate.js';
 import { parseAppearance } from '../src/protocol/wire.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
-import type { AppRow, Repo } from './storage/repo.js';
+import type { AppRow } from './storage/apps-repo.js';
+import type { Repositories } from './storage/repositories.js';
 
 /** An app as declared in the config file: exactly the stored row. */
 export type AppConfig = AppRow;
@@ -150,11 +151,12 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
 }
 
 /** Writes apps and agents to the database. Running it twice changes nothing. */
-export async function applyConfig(repo: Repo, config: ConvotConfig): Promise<void> {
-  for (const app of config.apps) await repo.upsertApp(app);
+export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 'agents'>, config: ConvotConfig): Promise<void> {
+  for (const app of config.apps) await apps.upsert(app);
   for (const agent of config.agents) {
-    const existing = await repo.findAgentByEmail(agent.email);
+    // Keep a matching hash: re-hashing would give a new salt on every start for nothing.
+    const existing = await agents.findByEmail(agent.email);
     const hash = existing && (await verifyPassword(agent.password, existing.password_hash)) ? existing.password_hash : await hashPassword(agent.password);
-    await repo.upsertAgent(agent.email, agent.name, hash, agent.apps);
+    await agents.upsert(agent.email, agent.name, hash, agent.apps);
   }
 }

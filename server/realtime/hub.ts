@@ -4,9 +4,10 @@
  * gap (a missed notification) is filled from the database. Agent sockets get only conversations
  * of their apps; visitor sockets hear availability of their own app.
  */
-import type { AgentServerFrame, ConversationStatus, ConversationSummary, VisitorServerFrame, WireMessage } from '../../src/protocol/index.js';
+import { CloseCode, type AgentServerFrame, type ConversationStatus, type ConversationSummary, type VisitorServerFrame, type WireMessage } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
-import type { ConversationState, Repo } from '../storage/repo.js';
+import type { ConversationState } from '../storage/conversations-repo.js';
+import type { Repositories } from '../storage/repositories.js';
 import { inScope, scopeKey, scopesOverlap, type AppScope } from '../tenancy.js';
 import type { FanoutEvent } from './fanout.js';
 
@@ -31,7 +32,7 @@ export interface AgentPeer extends Peer<AgentServerFrame> {
   /** Hash of the sign-in session the socket was opened with. */
   sessionHash: string;
   /** Closes the socket (sign-out). */
-  close(code: number, reason: string): void;
+  close(code: CloseCode, reason: string): void;
   /** Last seq delivered per conversation (public id). */
   lastSeq: Map<string, number>;
 }
@@ -45,7 +46,7 @@ export class Hub {
   private readonly visitorWork = new WeakMap<VisitorPeer, Promise<void>>();
 
   constructor(
-    private readonly repo: Repo,
+    private readonly repos: Pick<Repositories, 'conversations' | 'agents'>,
     private readonly log: Log,
   ) {}
 
@@ -120,10 +121,10 @@ export class Hub {
       .then(async () => {
         for (const set of this.visitors.values()) {
           for (const peer of set) {
-            const current = await this.repo.currentConversation(peer.visitorId);
+            const current = await this.repos.conversations.current(peer.visitorId);
             // The conversation it shows may have closed while we were deaf.
             if (peer.conversationId && peer.conversationId !== current?.id) {
-              const shown = await this.repo.conversationState(peer.conversationId);
+              const shown = await this.repos.conversations.state(peer.conversationId);
               if (shown) await this.updateVisitor(peer, shown, { read: false, move: false });
             }
             if (current) await this.updateVisitor(peer, current, { read: true, move: true });
@@ -133,8 +134,8 @@ export class Hub {
         const groups = new Map<string, AgentPeer[]>();
         for (const peer of this.agents) groups.set(scopeKey(peer.apps), [...(groups.get(scopeKey(peer.apps)) ?? []), peer]);
         for (const peers of groups.values()) {
-          for (const summary of await this.repo.conversationSummaries({ apps: peers[0]!.apps })) {
-            const internal = await this.repo.conversationIdByPublicId(summary.id);
+          for (const summary of await this.repos.conversations.summaries({ apps: peers[0]!.apps })) {
+            const internal = await this.repos.conversations.idByPublicId(summary.id);
             for (const peer of peers) {
               // Conversations that started while we were deaf are sent from their first message.
               if (internal) await this.sendAgentMessages(peer, internal, summary, 0);
@@ -142,7 +143,7 @@ export class Hub {
             }
           }
         }
-        this.broadcastAvailability(await this.repo.availableApps());
+        this.broadcastAvailability(await this.repos.agents.availableApps());
       })
       .catch((e: unknown) => this.log.error(e, 'convot: catch-up failed'));
     return this.queue;
@@ -153,13 +154,13 @@ export class Hub {
       case 'message':
       case 'conversation': {
         // `conversation` covers read marks, status (close/reopen) and visitor profile changes.
-        const conv = await this.repo.conversationState(event.c);
+        const conv = await this.repos.conversations.state(event.c);
         if (!conv) return;
         const read = event.k === 'conversation';
         for (const peer of this.visitors.get(conv.visitor_id) ?? []) await this.updateVisitor(peer, conv, { read, move: conv.status === 'open' });
         const peers = [...this.agents].filter((peer) => inScope(peer.apps, conv.app_id));
         if (!peers.length) return;
-        const summary = await this.repo.conversationSummary(event.c);
+        const summary = await this.repos.conversations.summary(event.c);
         if (!summary) return;
         // A conversation new to a socket starts at this event; history is fetched on open.
         if (event.k === 'message') for (const peer of peers) await this.sendAgentMessages(peer, event.c, summary, event.s - 1);
@@ -167,11 +168,11 @@ export class Hub {
         return;
       }
       case 'signout': {
-        for (const peer of [...this.agents]) if (peer.sessionHash === event.h) peer.close(4401, 'signed out');
+        for (const peer of [...this.agents]) if (peer.sessionHash === event.h) peer.close(CloseCode.SignedOut, 'signed out');
         return;
       }
       case 'presence': {
-        const [agent, available] = await Promise.all([this.repo.agentById(event.a), this.repo.availableApps()]);
+        const [agent, available] = await Promise.all([this.repos.agents.findById(event.a), this.repos.agents.availableApps()]);
         this.broadcastAvailability(available);
         if (!agent) return;
         // Each inbox counts the available agents who share an app with it; equal scopes share a count.
@@ -179,7 +180,7 @@ export class Hub {
         for (const peer of this.agents) {
           if (!scopesOverlap(peer.apps, agent.apps)) continue;
           const key = scopeKey(peer.apps);
-          if (!counts.has(key)) counts.set(key, this.repo.agentsAvailable(peer.apps));
+          if (!counts.has(key)) counts.set(key, this.repos.agents.countAvailable(peer.apps));
           peer.send({ type: 'presence', agents_online: await counts.get(key)!, agent });
         }
         return;
@@ -193,7 +194,7 @@ export class Hub {
    */
   checkAvailability(): Promise<void> {
     return this.run(async () => {
-      this.broadcastAvailability(await this.repo.availableApps());
+      this.broadcastAvailability(await this.repos.agents.availableApps());
     });
   }
 
@@ -202,7 +203,7 @@ export class Hub {
 
   /** Reads the starting availability, so visitors hear only about changes. */
   async init(): Promise<void> {
-    this.availableApps = await this.repo.availableApps();
+    this.availableApps = await this.repos.agents.availableApps();
   }
 
   /** Tells each app's visitors when its availability changed (presence events fire for many non-changes). */
@@ -219,10 +220,10 @@ export class Hub {
   /** Sends an agent socket the conversation's messages it has not seen (after its last seq). */
   private async sendAgentMessages(peer: AgentPeer, internalId: string, summary: ConversationSummary, fallbackAfter: number): Promise<void> {
     const after = peer.lastSeq.get(summary.id) ?? fallbackAfter;
-    const messages = await this.repo.messagesAfter(internalId, after);
+    const messages = await this.repos.conversations.messagesAfter(internalId, after);
     if (!messages.length) return;
     // Messages committed after the summary was read: send them with a summary that covers them.
-    if (messages.at(-1)!.seq > summary.last_seq) summary = (await this.repo.conversationSummary(internalId)) ?? summary;
+    if (messages.at(-1)!.seq > summary.last_seq) summary = (await this.repos.conversations.summary(internalId)) ?? summary;
     for (const message of messages) {
       peer.send({ type: 'message', conversation: summary, message });
       peer.lastSeq.set(summary.id, message.seq);
@@ -260,7 +261,7 @@ export class Hub {
 
   /** Sends a visitor socket every message of its conversation it has not seen yet. */
   private async sendVisitorMessages(peer: VisitorPeer, conversationId: string): Promise<void> {
-    const messages: WireMessage[] = await this.repo.messagesAfter(conversationId, peer.lastSeq);
+    const messages: WireMessage[] = await this.repos.conversations.messagesAfter(conversationId, peer.lastSeq);
     for (const message of messages) {
       peer.send({ type: 'message', message });
       peer.lastSeq = message.seq;

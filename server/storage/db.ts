@@ -25,3 +25,6 @@ export interface Db extends Queryable {
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
 }
+
+/** A timestamp as ISO 8601: PGlite and pg return Dates, but a text cast or JSON gives strings. */
+export const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());

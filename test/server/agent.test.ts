@@ -46,7 +46,7 @@ before(async () => {
   // Many sign-ins from one IP here; the login limit itself is covered by limits.test.ts.
   s = await startServer({ listen: true, rateLimiter: new RateLimiter(Date.now, { ...LIMITS, login: { max: 10_000, windowMs: 60_000 } }) });
   cookie = await loginAgent(s.app);
-  agentId = (await s.app.convot.repo.findAgentByEmail(AGENT_EMAIL))!.id;
+  agentId = (await s.app.convot.repos.agents.findByEmail(AGENT_EMAIL))!.id;
 });
 after(() => stopServer(s));
 
@@ -177,7 +177,7 @@ describe('sign-in', () => {
   });
 
   test('an expired agent session is refused', async () => {
-    const token = await s.app.convot.repo.createAgentSession(agentId, -1);
+    const token = await s.app.convot.repos.agents.createSession(agentId, -1);
     const res = await s.app.inject({ method: 'GET', url: '/api/v1/agent/conversations', headers: { cookie: `convot_agent=${token}` } });
     assert.equal(res.statusCode, 401);
     assert.equal((res.json() as ErrBody).code, 'CONVOT_ERR_AGENT_AUTH_REQUIRED');
@@ -484,11 +484,11 @@ describe('inbox', () => {
 
 describe('config', () => {
   test('applyConfig run twice is idempotent: same agent id, same hash, still signs in', async () => {
-    const repo = s.app.convot.repo;
-    const before = (await repo.findAgentByEmail(AGENT_EMAIL))!;
-    await applyConfig(repo, testConfig());
-    await applyConfig(repo, testConfig());
-    const after = (await repo.findAgentByEmail(AGENT_EMAIL))!;
+    const repos = s.app.convot.repos;
+    const before = (await repos.agents.findByEmail(AGENT_EMAIL))!;
+    await applyConfig(repos, testConfig());
+    await applyConfig(repos, testConfig());
+    const after = (await repos.agents.findByEmail(AGENT_EMAIL))!;
     assert.equal(after.id, before.id);
     assert.equal(after.password_hash, before.password_hash, 'an unchanged password is not re-hashed');
     const counts = await s.db.query<{ agents: number; apps: number }>(
@@ -500,32 +500,32 @@ describe('config', () => {
   });
 
   test('a changed password in the config replaces the old one', async () => {
-    const repo = s.app.convot.repo;
+    const repos = s.app.convot.repos;
     const data = testConfigData() as { agents: { password: string }[] };
     data.agents[0]!.password = 'a brand new password';
     try {
-      await applyConfig(repo, parseConfig(data, {}));
+      await applyConfig(repos, parseConfig(data, {}));
       assert.equal((await login(AGENT_EMAIL, AGENT_PASSWORD)).statusCode, 401);
       assert.equal((await login(AGENT_EMAIL, 'a brand new password')).statusCode, 200);
-      assert.equal((await repo.findAgentByEmail(AGENT_EMAIL))!.id, agentId);
+      assert.equal((await repos.agents.findByEmail(AGENT_EMAIL))!.id, agentId);
     } finally {
-      await applyConfig(repo, testConfig());
+      await applyConfig(repos, testConfig());
     }
     assert.equal((await login(AGENT_EMAIL, AGENT_PASSWORD)).statusCode, 200);
   });
 
   test('applyConfig updates an app’s allowed_origins', async () => {
-    const repo = s.app.convot.repo;
+    const repos = s.app.convot.repos;
     const data = testConfigData() as { apps: { allowed_origins: string[] }[] };
     data.apps[0]!.allowed_origins = ['http://new.test'];
     try {
-      await applyConfig(repo, parseConfig(data, {}));
+      await applyConfig(repos, parseConfig(data, {}));
       const res = await s.app.inject({ method: 'POST', url: visitorPath('/sessions'), headers: { origin: 'http://allowed.test' } });
       assert.equal(res.statusCode, 403);
       const ok = await s.app.inject({ method: 'POST', url: visitorPath('/sessions'), headers: { origin: 'http://new.test' } });
       assert.equal(ok.statusCode, 201);
     } finally {
-      await applyConfig(repo, testConfig());
+      await applyConfig(repos, testConfig());
     }
   });
 

@@ -9,7 +9,7 @@ let s: TestServer;
 before(async () => {
   s = await startServer();
   // A second app, to check that tokens are scoped to the app that issued them.
-  await s.app.convot.repo.upsertApp({ id: 'app_other', name: 'Other', identity_secret: null, require_verification: false, allowed_origins: [] });
+  await s.app.convot.repos.apps.upsert({ id: 'app_other', name: 'Other', identity_secret: null, require_verification: false, allowed_origins: [] });
 });
 after(() => stopServer(s));
 

@@ -1,14 +1,17 @@
 /**
- * Chat operations shared by REST routes and sockets: store, then announce through the fan-out.
- * Announcing after commit is what lets every instance deliver the same rows. The rules of the
- * conversation lifecycle and of tenancy are applied here (and in Repo's SQL), never in a route.
+ * Chat operations the visitor and agent services share (REST and sockets alike): store, then
+ * announce through the fan-out. Announcing after commit is what lets every instance deliver the
+ * same rows. The rules of the conversation lifecycle and of tenancy are applied here (and in
+ * the repositories' SQL), never in a route.
  */
-import type { ConversationSummary, VisitorEvent, VisitorUpdate, WireMessage } from '../src/protocol/index.js';
-import { fail } from './errors.js';
-import { hashToken } from './identity/secrets.js';
-import type { Fanout } from './realtime/fanout.js';
-import { DuplicateRace, type ConversationChange, type Repo, type VisitorSessionRow } from './storage/repo.js';
-import type { AppScope } from './tenancy.js';
+import type { ConversationSummary, VisitorEvent, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
+import { fail } from '../errors.js';
+import { hashToken } from '../identity/secrets.js';
+import type { Fanout } from '../realtime/fanout.js';
+import { DuplicateRace, type ConversationChange } from '../storage/conversations-repo.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { VisitorSessionRow } from '../storage/visitors-repo.js';
+import type { AppScope } from '../tenancy.js';
 
 export interface SendResult {
   message: WireMessage;
@@ -26,12 +29,12 @@ const NOT_FOUND = 'No conversation has this id.';
 
 export class Chat {
   constructor(
-    readonly repo: Repo,
+    private readonly repos: Pick<Repositories, 'conversations' | 'visitors' | 'agents'>,
     private readonly fanout: Fanout,
   ) {}
 
   async sendVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<SendResult> {
-    const r = await retryOnRace(() => this.repo.addVisitorMessage(session, clientId, body));
+    const r = await retryOnRace(() => this.repos.conversations.addVisitorMessage(session, clientId, body));
     if (r.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
     return r;
   }
@@ -42,7 +45,7 @@ export class Chat {
    */
   async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string): Promise<SendResult> {
     const actor = await this.actor(agent);
-    const r = await retryOnRace(() => this.repo.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body));
+    const r = await retryOnRace(() => this.repos.conversations.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body));
     if (r.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
     if (r.kind === 'closed') fail('CONVOT_ERR_CONVERSATION_CLOSED', undefined, 'conversation_id');
     if (r.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
@@ -50,24 +53,24 @@ export class Chat {
   }
 
   async markVisitorRead(session: VisitorSessionRow, seq: number): Promise<void> {
-    const id = await this.repo.markVisitorRead(session.visitor_id, seq);
+    const id = await this.repos.conversations.markVisitorRead(session.visitor_id, seq);
     if (id) await this.fanout.publish({ k: 'conversation', c: id });
   }
 
   async markAgentRead(conversationPublicId: string, agent: AgentActor, seq: number): Promise<void> {
-    const id = await this.repo.markAgentRead(conversationPublicId, agent.apps, seq);
+    const id = await this.repos.conversations.markAgentRead(conversationPublicId, agent.apps, seq);
     if (!id) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
     await this.fanout.publish({ k: 'conversation', c: id });
   }
 
   /** Closes a conversation; the visitor's next message starts a new one. Closing twice is a no-op. */
   closeConversation(conversationPublicId: string, agent: AgentActor): Promise<ConversationSummary> {
-    return this.applyChange(this.repo.closeConversation(conversationPublicId, agent.apps));
+    return this.applyChange(this.repos.conversations.close(conversationPublicId, agent.apps));
   }
 
   /** Reopens a closed conversation unless the visitor has started another one meanwhile (409). */
   reopenConversation(conversationPublicId: string, agent: AgentActor): Promise<ConversationSummary> {
-    return this.applyChange(this.repo.reopenConversation(conversationPublicId, agent.apps));
+    return this.applyChange(this.repos.conversations.reopen(conversationPublicId, agent.apps));
   }
 
   private async applyChange(pending: Promise<ConversationChange>): Promise<ConversationSummary> {
@@ -84,45 +87,45 @@ export class Chat {
     }
     // The hub tells the inbox and moves the visitor's sockets (to a reopened conversation).
     if (change.kind === 'changed') await this.fanout.publish({ k: 'conversation', c: change.id });
-    return (await this.repo.conversationSummary(change.id))!;
+    return (await this.repos.conversations.summary(change.id))!;
   }
 
   async updateVisitor(session: VisitorSessionRow, update: VisitorUpdate): Promise<void> {
-    await this.repo.updateVisitor(session.visitor_id, update);
+    await this.repos.visitors.update(session.visitor_id, update);
     await this.announceVisitor(session.visitor_id);
   }
 
   async addVisitorEvent(session: VisitorSessionRow, event: VisitorEvent): Promise<void> {
-    await this.repo.addVisitorEvent(session.visitor_id, event);
+    await this.repos.visitors.addEvent(session.visitor_id, event);
     await this.announceVisitor(session.visitor_id);
   }
 
   /** Agents see visitor changes through the visitor's current conversation, if any. */
   private async announceVisitor(visitorId: string): Promise<void> {
-    const conv = await this.repo.currentConversation(visitorId);
+    const conv = await this.repos.conversations.current(visitorId);
     if (conv) await this.fanout.publish({ k: 'conversation', c: conv.id });
   }
 
   /** Ends an agent's sign-in session; its open sockets close on every instance. */
   async signOut(token: string): Promise<void> {
-    await this.repo.deleteAgentSession(token);
+    await this.repos.agents.deleteSession(token);
     await this.fanout.publish({ k: 'signout', h: hashToken(token) });
   }
 
   /** An inbox socket opened or closed on this instance: availability may change. */
   async agentConnection(instanceId: string, agentId: string, delta: 1 | -1): Promise<void> {
-    await this.repo.agentSocketDelta(instanceId, agentId, delta);
+    await this.repos.agents.socketDelta(instanceId, agentId, delta);
     await this.fanout.publish({ k: 'presence', a: agentId });
   }
 
   /** This instance stops: its inbox sockets stop counting everywhere. */
   async dropInstance(instanceId: string): Promise<void> {
-    for (const agentId of await this.repo.dropInstancePresence(instanceId)) await this.fanout.publish({ k: 'presence', a: agentId });
+    for (const agentId of await this.repos.agents.dropInstance(instanceId)) await this.fanout.publish({ k: 'presence', a: agentId });
   }
 
   /** Away is remembered; an agent who is not away is available while an inbox of theirs is open. */
   async setAgentAway(agentId: string, away: boolean): Promise<void> {
-    await this.repo.setAgentAway(agentId, away);
+    await this.repos.agents.setAway(agentId, away);
     await this.fanout.publish({ k: 'presence', a: agentId });
   }
 
@@ -132,7 +135,7 @@ export class Chat {
   }
 
   private async actor(agent: AgentActor | string): Promise<AgentActor> {
-    return typeof agent === 'string' ? { id: agent, apps: await this.repo.agentApps(agent) } : agent;
+    return typeof agent === 'string' ? { id: agent, apps: await this.repos.agents.scope(agent) } : agent;
   }
 }
 

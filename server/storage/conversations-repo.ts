@@ -1,42 +1,13 @@
 /**
- * Data access for the chat: every SQL statement the server runs lives here, so routes and
- * sockets speak in domain terms and both stores run the same queries.
+ * The conversations aggregate: conversations (status, seq counters, read marks) and their
+ * messages. Agent-facing reads and changes take the agent's app scope and treat another app's
+ * conversation as absent.
  */
-import type {
-  AgentProfile,
-  Appearance,
-  Author,
-  ConversationStatus,
-  ConversationSummary,
-  TimelineEvent,
-  VisitorEvent,
-  VisitorProfile,
-  VisitorUpdate,
-  WireMessage,
-} from '../../src/protocol/index.js';
-import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
+import type { Author, ConversationStatus, ConversationSummary, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
+import { newPublicId } from '../identity/secrets.js';
 import type { AppScope } from '../tenancy.js';
-import { isUniqueViolation, type Db, type Queryable } from './db.js';
-
-export interface AppRow {
-  id: string;
-  name: string;
-  identity_secret: string | null;
-  require_verification: boolean;
-  allowed_origins: string[];
-  appearance: Appearance;
-}
-
-export interface VisitorSessionRow {
-  session_id: string;
-  visitor_id: string;
-  visitor_public_id: string;
-  app_id: string;
-}
-
-export interface AgentRow extends AgentProfile {
-  password_hash: string;
-}
+import { isUniqueViolation, iso, type Db, type Queryable } from './db.js';
+import type { VisitorSessionRow } from './visitors-repo.js';
 
 /** A conversation's routing facts: whose it is, which app, where it stands. */
 export interface ConversationState {
@@ -74,8 +45,6 @@ interface MessageRow {
   created_at: Date | string;
 }
 
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
-
 function toWire(r: MessageRow): WireMessage {
   return {
     conversation_id: r.conversation_public_id,
@@ -91,15 +60,6 @@ function toWire(r: MessageRow): WireMessage {
 /** The most messages one conversation returns at once (history, catch-up). */
 export const MESSAGES_CAP = 10_000;
 
-/** How long an instance's report of open agent sockets counts without a heartbeat. */
-export const PRESENCE_TTL_SECONDS = 60;
-
-const AGENT_COLUMNS = 'a.id::text AS id, a.email, a.name, NOT a.away AS online, a.away, a.apps';
-
-/** An agent visitors can reach: not away, with an inbox open on an instance that reported lately. */
-const AGENT_AVAILABLE = `NOT a.away AND EXISTS (
-  SELECT 1 FROM agent_presence p WHERE p.agent_id = a.id AND p.sockets > 0 AND p.seen_at > now() - interval '${PRESENCE_TTL_SECONDS} seconds')`;
-
 /** A conversation id visible to the agent scope in the given parameter (NULL: every app). */
 const scoped = (param: number, alias = 'c') => `($${param}::text[] IS NULL OR ${alias}.app_id = ANY($${param}::text[]))`;
 
@@ -113,234 +73,11 @@ const MESSAGE_SELECT = `
   SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, m.body, m.created_at
   FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN agents a ON a.id = m.agent_id`;
 
-export class Repo {
-  constructor(readonly db: Db) {}
-
-  // ---- apps and agents (applied from the config file) ------------------------------------
-
-  async upsertApp(app: Omit<AppRow, 'appearance'> & { appearance?: Appearance }): Promise<void> {
-    await this.db.query(
-      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, identity_secret = EXCLUDED.identity_secret,
-         require_verification = EXCLUDED.require_verification, allowed_origins = EXCLUDED.allowed_origins,
-         appearance = EXCLUDED.appearance, updated_at = now()`,
-      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {})],
-    );
-  }
-
-  async findApp(id: string): Promise<AppRow | null> {
-    const rows = await this.db.query<AppRow>('SELECT id, name, identity_secret, require_verification, allowed_origins, appearance FROM apps WHERE id = $1', [id]);
-    return rows[0] ?? null;
-  }
-
-  /** Inserts the agent or updates name, password hash and apps; returns the agent id. */
-  async upsertAgent(email: string, name: string, passwordHash: string, apps: AppScope = null): Promise<string> {
-    const rows = await this.db.query<{ id: string }>(
-      `INSERT INTO agents (email, name, password_hash, apps) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, apps = EXCLUDED.apps
-       RETURNING id::text AS id`,
-      [email.toLowerCase(), name, passwordHash, apps],
-    );
-    return rows[0]!.id;
-  }
-
-  async findAgentByEmail(email: string): Promise<AgentRow | null> {
-    const rows = await this.db.query<AgentRow>(`SELECT ${AGENT_COLUMNS}, a.password_hash FROM agents a WHERE a.email = $1`, [email.toLowerCase()]);
-    return rows[0] ?? null;
-  }
-
-  async createAgentSession(agentId: string, ttlHours = 24 * 14): Promise<string> {
-    const token = newToken();
-    await this.db.query(`INSERT INTO agent_sessions (token_hash, agent_id, expires_at) VALUES ($1, $2, now() + ($3 || ' hours')::interval)`, [
-      hashToken(token),
-      agentId,
-      String(ttlHours),
-    ]);
-    return token;
-  }
-
-  async findAgentBySession(token: string): Promise<AgentProfile | null> {
-    const rows = await this.db.query<AgentProfile>(
-      `SELECT ${AGENT_COLUMNS} FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
-       WHERE s.token_hash = $1 AND s.expires_at > now()`,
-      [hashToken(token)],
-    );
-    return rows[0] ?? null;
-  }
-
-  async deleteAgentSession(token: string): Promise<void> {
-    await this.db.query('DELETE FROM agent_sessions WHERE token_hash = $1', [hashToken(token)]);
-  }
-
-  async agentById(id: string): Promise<AgentProfile | null> {
-    const rows = await this.db.query<AgentProfile>(`SELECT ${AGENT_COLUMNS} FROM agents a WHERE a.id = $1`, [id]);
-    return rows[0] ?? null;
-  }
-
-  /** The agent's remembered choice: Away, or Available while an inbox is open. */
-  async setAgentAway(agentId: string, away: boolean): Promise<void> {
-    await this.db.query('UPDATE agents SET away = $2 WHERE id = $1', [agentId, away]);
-  }
-
-  async agentApps(agentId: string): Promise<AppScope> {
-    const rows = await this.db.query<{ apps: string[] | null }>('SELECT apps FROM agents WHERE id = $1', [agentId]);
-    return rows[0]?.apps ?? null;
-  }
-
-  /**
-   * Agents a visitor can reach right now who share an app with `scope`: not away AND with an
-   * inbox open (a socket on some instance that has reported within PRESENCE_TTL_SECONDS).
-   * Closing the inbox, or an instance dying, makes an agent unreachable without a toggle.
-   */
-  async agentsAvailable(scope: AppScope): Promise<number> {
-    const rows = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $1::text[] IS NULL OR a.apps && $1::text[])`,
-      [scope],
-    );
-    return rows[0]!.n;
-  }
-
-  /** `website:available` of one app: an agent of that app can be reached. */
-  async appAvailable(appId: string): Promise<boolean> {
-    const rows = await this.db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT 1 FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $1 = ANY(a.apps))) AS ok`, [appId]);
-    return rows[0]!.ok;
-  }
-
-  /** Every app with an agent who can be reached, in one statement (availability broadcasts). */
-  async availableApps(): Promise<Set<string>> {
-    const rows = await this.db.query<{ id: string }>(
-      `SELECT ap.id FROM apps ap WHERE EXISTS (SELECT 1 FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR ap.id = ANY(a.apps)))`,
-    );
-    return new Set(rows.map((r) => r.id));
-  }
-
-  /** Counts an agent socket opened (+1) or closed (-1) on this instance. */
-  async agentSocketDelta(instanceId: string, agentId: string, delta: 1 | -1): Promise<void> {
-    await this.db.query(
-      `INSERT INTO agent_presence (instance_id, agent_id, sockets) VALUES ($1, $2, GREATEST($3, 0))
-       ON CONFLICT (instance_id, agent_id) DO UPDATE SET sockets = GREATEST(agent_presence.sockets + $3, 0), seen_at = now()`,
-      [instanceId, agentId, delta],
-    );
-  }
-
-  /** This instance is alive: keeps its agents' presence fresh. */
-  async presenceHeartbeat(instanceId: string): Promise<void> {
-    await this.db.query('UPDATE agent_presence SET seen_at = now() WHERE instance_id = $1', [instanceId]);
-  }
-
-  /** This instance is going away: its sockets no longer count. Returns the agents affected. */
-  async dropInstancePresence(instanceId: string): Promise<string[]> {
-    const rows = await this.db.query<{ agent_id: string }>('DELETE FROM agent_presence WHERE instance_id = $1 RETURNING agent_id::text AS agent_id', [instanceId]);
-    return rows.map((r) => r.agent_id);
-  }
-
-
-  // ---- visitor sessions -------------------------------------------------------------------
-
-  async createVisitorSession(appId: string): Promise<{ session: VisitorSessionRow; token: string }> {
-    const token = newToken();
-    return this.db.transaction(async (q) => {
-      const [v] = await q.query<{ id: string; public_id: string }>(
-        'INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id::text AS id, public_id',
-        [newPublicId('vis'), appId],
-      );
-      const sessionId = newPublicId('ses');
-      await q.query('INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) VALUES ($1, $2, $3, $4)', [
-        hashToken(token),
-        sessionId,
-        v!.id,
-        appId,
-      ]);
-      return { token, session: { session_id: sessionId, visitor_id: v!.id, visitor_public_id: v!.public_id, app_id: appId } };
-    });
-  }
-
-  async findVisitorSession(appId: string, token: string): Promise<VisitorSessionRow | null> {
-    const rows = await this.db.query<VisitorSessionRow>(
-      `UPDATE visitor_sessions s SET last_seen_at = now() FROM visitors v
-       WHERE s.token_hash = $1 AND s.app_id = $2 AND v.id = s.visitor_id
-       RETURNING s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id`,
-      [hashToken(token), appId],
-    );
-    return rows[0] ?? null;
-  }
-
-  // ---- visitor profile and timeline ------------------------------------------------------
-
-  /** Applies a profile update: given fields replace, session_data merges, segments replace. */
-  async updateVisitor(visitorId: string, u: VisitorUpdate): Promise<void> {
-    await this.db.query(
-      `UPDATE visitors SET
-         email = COALESCE($2, email), phone = COALESCE($3, phone), name = COALESCE($4, name),
-         avatar_url = COALESCE($5, avatar_url), company = COALESCE($6, company), external_id = COALESCE($7, external_id),
-         custom_data = CASE WHEN $8::jsonb IS NULL THEN custom_data ELSE custom_data || $8::jsonb END,
-         session_data = CASE WHEN $9::jsonb IS NULL THEN session_data ELSE session_data || $9::jsonb END,
-         segments = COALESCE($10::jsonb, segments),
-         updated_at = now()
-       WHERE id = $1`,
-      [
-        visitorId,
-        u.email ?? null,
-        u.phone ?? null,
-        u.name ?? null,
-        u.avatar_url ?? null,
-        u.company ?? null,
-        u.external_id ?? null,
-        u.custom_data ? JSON.stringify(u.custom_data) : null,
-        u.session_data ? JSON.stringify(u.session_data) : null,
-        u.segments ? JSON.stringify(u.segments) : null,
-      ],
-    );
-  }
-
-  async visitorProfile(visitorId: string): Promise<VisitorProfile | null> {
-    const rows = await this.db.query<VisitorProfile>(
-      `SELECT public_id AS id, name, email, phone, company, avatar_url, external_id, verified, custom_data, session_data, segments
-       FROM visitors WHERE id = $1`,
-      [visitorId],
-    );
-    return rows[0] ?? null;
-  }
-
-  /** The verified identity bound to a visitor, if any. */
-  async visitorIdentity(visitorId: string): Promise<{ verified: boolean; identity_key: string | null; external_id: string | null; email: string | null }> {
-    const rows = await this.db.query<{ verified: boolean; identity_key: string | null; external_id: string | null; email: string | null }>(
-      `SELECT v.verified, c.identity_key, c.external_id, c.email FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.id = $1`,
-      [visitorId],
-    );
-    return rows[0] ?? { verified: false, identity_key: null, external_id: null, email: null };
-  }
-
-  /** Binds a visitor to the verified contact with this identity key (creating the contact). */
-  async linkVerifiedContact(visitorId: string, appId: string, identityKey: string, ids: { external_id?: string; email?: string }): Promise<void> {
-    await this.db.transaction(async (q) => {
-      const [contact] = await q.query<{ id: string }>(
-        `INSERT INTO contacts (app_id, identity_key, external_id, email) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (app_id, identity_key) DO UPDATE SET email = COALESCE(EXCLUDED.email, contacts.email), external_id = COALESCE(EXCLUDED.external_id, contacts.external_id)
-         RETURNING id::text AS id`,
-        [appId, identityKey, ids.external_id ?? null, ids.email ?? null],
-      );
-      await q.query('UPDATE visitors SET contact_id = $2, verified = true, updated_at = now() WHERE id = $1', [visitorId, contact!.id]);
-    });
-  }
-
-  async addVisitorEvent(visitorId: string, e: VisitorEvent): Promise<void> {
-    await this.db.query('INSERT INTO visitor_events (visitor_id, name, data) VALUES ($1, $2, $3)', [visitorId, e.name, JSON.stringify(e.data)]);
-  }
-
-  async visitorEvents(visitorId: string, limit = 200): Promise<TimelineEvent[]> {
-    const rows = await this.db.query<{ name: string; data: Record<string, unknown>; created_at: Date }>(
-      'SELECT name, data, created_at FROM (SELECT * FROM visitor_events WHERE visitor_id = $1 ORDER BY id DESC LIMIT $2) e ORDER BY id',
-      [visitorId, limit],
-    );
-    return rows.map((r) => ({ name: r.name, data: r.data, created_at: iso(r.created_at)! }));
-  }
-
-  // ---- conversations and messages ---------------------------------------------------------
+export class ConversationsRepo {
+  constructor(private readonly db: Db) {}
 
   /** The visitor's current conversation: the open one, else the latest closed one (its history stays shown). */
-  async currentConversation(visitorId: string): Promise<ConversationState | null> {
+  async current(visitorId: string): Promise<ConversationState | null> {
     const rows = await this.db.query<ConversationState>(`${STATE_SELECT} WHERE id = (${CURRENT_CONVERSATION})`, [visitorId]);
     return rows[0] ?? null;
   }
@@ -400,7 +137,7 @@ export class Repo {
   }
 
   /** Closes a conversation of the agent's apps; the visitor's next message starts a new one. */
-  async closeConversation(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
+  async close(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
     const [closed] = await this.db.query<{ id: string }>(
       `UPDATE conversations c SET status = 'closed', closed_at = now()
        WHERE c.public_id = $1 AND ${scoped(2)} AND c.status = 'open' RETURNING id::text AS id`,
@@ -415,7 +152,7 @@ export class Repo {
    * another open conversation: the unique index decides, so a racing first message cannot
    * slip a second open conversation in.
    */
-  async reopenConversation(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
+  async reopen(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
     try {
       const [reopened] = await this.db.query<{ id: string }>(
         `UPDATE conversations c SET status = 'open', closed_at = NULL
@@ -437,7 +174,7 @@ export class Repo {
   }
 
   private async unchangedOrMissing(conversationPublicId: string, scope: AppScope): Promise<ConversationChange> {
-    const id = await this.conversationIdForAgent(conversationPublicId, scope);
+    const id = await this.idForAgent(conversationPublicId, scope);
     return id ? { kind: 'unchanged', id } : { kind: 'not_found' };
   }
 
@@ -471,12 +208,6 @@ export class Repo {
     return { message: toWire(row!), created: true };
   }
 
-  async messageBySeq(conversationId: string, seq: number): Promise<WireMessage | null> {
-    const rows = await this.db.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq = $2`, [conversationId, seq]);
-    return rows[0] ? toWire(rows[0]) : null;
-  }
-
-  /** Messages of a conversation after `afterSeq`, oldest first. */
   /**
    * Messages after a seq, oldest first. Callers rely on getting ALL of them (a socket's lastSeq
    * moves to the last one), so the cap is only a guard against a runaway conversation.
@@ -509,34 +240,36 @@ export class Repo {
     return rows[0]?.id ?? null;
   }
 
-  async conversationIdByPublicId(publicId: string): Promise<string | null> {
+  /** The internal id behind a public id, whatever the app (the hub's catch-up). */
+  async idByPublicId(publicId: string): Promise<string | null> {
     const rows = await this.db.query<{ id: string }>('SELECT id::text AS id FROM conversations WHERE public_id = $1', [publicId]);
     return rows[0]?.id ?? null;
   }
 
   /** The internal id of a conversation an agent of `scope` may see; null otherwise (a 404). */
-  async conversationIdForAgent(publicId: string, scope: AppScope): Promise<string | null> {
+  async idForAgent(publicId: string, scope: AppScope): Promise<string | null> {
     const rows = await this.db.query<{ id: string }>(`SELECT c.id::text AS id FROM conversations c WHERE c.public_id = $1 AND ${scoped(2)}`, [publicId, scope]);
     return rows[0]?.id ?? null;
   }
 
-  async visitorOfConversationPublicId(publicId: string): Promise<string | null> {
+  /** The visitor (internal id) a conversation belongs to. */
+  async visitorOf(publicId: string): Promise<string | null> {
     const rows = await this.db.query<{ visitor_id: string }>('SELECT visitor_id::text AS visitor_id FROM conversations WHERE public_id = $1', [publicId]);
     return rows[0]?.visitor_id ?? null;
   }
 
-  async conversationState(conversationId: string): Promise<ConversationState | null> {
+  async state(conversationId: string): Promise<ConversationState | null> {
     const rows = await this.db.query<ConversationState>(`${STATE_SELECT} WHERE id = $1`, [conversationId]);
     return rows[0] ?? null;
   }
 
-  // ---- inbox ------------------------------------------------------------------------------
+  // ---- the inbox's list -------------------------------------------------------------------
 
   /**
    * Conversation summaries by latest activity, newest first. `before` (a conversation's public
    * id) pages to the ones after it in that order.
    */
-  async conversationSummaries(where: { id?: string; before?: string; limit?: number; apps?: AppScope } = {}): Promise<ConversationSummary[]> {
+  async summaries(where: { id?: string; before?: string; limit?: number; apps?: AppScope } = {}): Promise<ConversationSummary[]> {
     const params: unknown[] = [];
     const filters: string[] = [];
     if (where.apps) {
@@ -599,8 +332,8 @@ export class Repo {
     }));
   }
 
-  async conversationSummary(conversationId: string): Promise<ConversationSummary | null> {
-    return (await this.conversationSummaries({ id: conversationId, limit: 1 }))[0] ?? null;
+  async summary(conversationId: string): Promise<ConversationSummary | null> {
+    return (await this.summaries({ id: conversationId, limit: 1 }))[0] ?? null;
   }
 }
 

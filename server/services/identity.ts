@@ -7,30 +7,25 @@
  * - an unverified identify never attaches to a verified contact: on a verified session it
  *   starts a fresh anonymous session instead.
  */
-import type { SessionResponse, VisitorUpdate } from '../../src/protocol/index.js';
-import type { Chat } from '../chat.js';
+import type { IdentifyResponse, SessionResponse, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
-import type { AppRow, VisitorSessionRow } from '../storage/repo.js';
-import { checkUserHash } from './user-hash.js';
-import { verifyIdentityToken } from './identity-token.js';
+import { verifyIdentityToken } from '../identity/identity-token.js';
+import { checkUserHash } from '../identity/user-hash.js';
+import type { AppRow } from '../storage/apps-repo.js';
+import type { VisitorsRepo, VisitorSessionRow } from '../storage/visitors-repo.js';
+import type { Chat } from './chat.js';
 
-export interface IdentifyResult {
-  verified: boolean;
-  /** Set when the server started a fresh session: the widget must switch to it. */
-  session: SessionResponse | null;
-  /** Why a given user_hash was not used (identify went ahead unverified). */
-  warning?: string;
-}
+/** The answer to identify: `session` set means the server started a fresh one to switch to. */
+export type IdentifyResult = IdentifyResponse;
 
 export const identityKey = (ids: { external_id?: string; email?: string }): string =>
   ids.external_id ? `ext:${ids.external_id}` : `email:${ids.email!.trim().toLowerCase()}`;
 
 export class Identity {
-  constructor(private readonly chat: Chat) {}
-
-  private get repo() {
-    return this.chat.repo;
-  }
+  constructor(
+    private readonly visitors: VisitorsRepo,
+    private readonly chat: Chat,
+  ) {}
 
   /**
    * `Convot.identify({...})`: verify when a user_hash is given, then apply the fields. On an app
@@ -48,11 +43,11 @@ export class Identity {
     } else if (app.require_verification) {
       fail('CONVOT_ERR_VERIFICATION_REQUIRED', `identify refused: app ${app.id} requires verification, and no user_hash was sent.`, 'user_hash');
     }
-    const current = await this.repo.visitorIdentity(session.visitor_id);
+    const current = await this.visitors.identity(session.visitor_id);
     const differs = (fields.external_id && fields.external_id !== current.external_id) || (fields.email && fields.email.toLowerCase() !== current.email?.toLowerCase());
     if (current.verified && differs) {
       // Never attach an unverified identity to a verified person's history.
-      const fresh = await this.repo.createVisitorSession(app.id);
+      const fresh = await this.visitors.createSession(app.id);
       await this.chat.updateVisitor(fresh.session, fields);
       return { verified: false, session: { session_id: fresh.session.session_id, token: fresh.token, resumed: false }, ...(warning ? { warning } : {}) };
     }
@@ -69,23 +64,23 @@ export class Identity {
 
   /** The visitor's verified identity claims, for minting an identity token; null if unverified. */
   async verifiedClaims(session: VisitorSessionRow): Promise<{ external_id?: string; email?: string } | null> {
-    const id = await this.repo.visitorIdentity(session.visitor_id);
+    const id = await this.visitors.identity(session.visitor_id);
     if (!id.verified) return null;
     return { ...(id.external_id ? { external_id: id.external_id } : {}), ...(id.email ? { email: id.email } : {}) };
   }
 
   private async bindVerified(app: AppRow, session: VisitorSessionRow, fields: Omit<VisitorUpdate, 'user_hash'>): Promise<IdentifyResult> {
     const key = identityKey(fields);
-    const current = await this.repo.visitorIdentity(session.visitor_id);
+    const current = await this.visitors.identity(session.visitor_id);
     let target = session;
     let fresh: SessionResponse | null = null;
     if (current.verified && current.identity_key !== key) {
       // A different person on this browser: a new session, so histories never merge.
-      const created = await this.repo.createVisitorSession(app.id);
+      const created = await this.visitors.createSession(app.id);
       target = created.session;
       fresh = { session_id: created.session.session_id, token: created.token, resumed: false };
     }
-    await this.repo.linkVerifiedContact(target.visitor_id, app.id, key, { external_id: fields.external_id, email: fields.email });
+    await this.visitors.linkVerifiedContact(target.visitor_id, app.id, key, { external_id: fields.external_id, email: fields.email });
     await this.chat.updateVisitor(target, fields);
     return { verified: true, session: fresh };
   }

@@ -1,0 +1,42 @@
+/**
+ * One inbox socket: each frame is parsed and handed to one AgentService method; the service
+ * counts the open inbox and sends `ready`.
+ */
+import type { WebSocket } from '@fastify/websocket';
+import { parseAgentFrame, type AgentProfile, type AgentServerFrame } from '../../src/protocol/index.js';
+import type { Log } from '../log.js';
+import type { AgentService } from '../services/agent-service.js';
+import { readFrames, sender } from './socket-frames.js';
+
+export function agentSocket(socket: WebSocket, agent: AgentProfile, sessionToken: string, agents: AgentService, log: Log): void {
+  const send = sender<AgentServerFrame>(socket);
+  const disconnect = agents.connect(agent, sessionToken, {
+    send,
+    isOpen: () => socket.readyState === socket.OPEN,
+    close: (code, reason) => socket.close(code, reason),
+  });
+
+  readFrames<AgentServerFrame>(socket, {
+    textOnly: false,
+    log,
+    send,
+    errorFrame: (e) => ({ type: 'error', ...e.toBody() }),
+    async onFrame(data) {
+      const frame = parseAgentFrame(data);
+      switch (frame.type) {
+        case 'message': {
+          const { message } = await agents.reply(agent, frame.conversation_id, frame);
+          send({ type: 'ack', client_id: frame.client_id, message });
+          return;
+        }
+        case 'read':
+          return agents.markRead(agent, frame.conversation_id, frame.seq);
+        case 'presence':
+          return agents.setOnline(agent, frame.online);
+        case 'ping':
+          return send({ type: 'pong' });
+      }
+    },
+  });
+  socket.on('close', disconnect);
+}

@@ -1,0 +1,81 @@
+/**
+ * One widget socket. The first frame must be `auth`; until then nothing else is accepted, and
+ * a socket that sends none within AUTH_TIMEOUT_MS is closed. After that each frame is parsed
+ * and handed to one VisitorService method.
+ */
+import type { WebSocket } from '@fastify/websocket';
+import { CloseCode, ProtocolError, parseVisitorFrame, type VisitorClientFrame, type VisitorServerFrame } from '../../src/protocol/index.js';
+import type { Log } from '../log.js';
+import { RateLimited } from '../rate-limit.js';
+import type { AppRow } from '../storage/apps-repo.js';
+import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
+import { readFrames, sender } from './socket-frames.js';
+
+/** How long a socket may stay open without authenticating. */
+export const AUTH_TIMEOUT_MS = 10_000;
+
+export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log): void {
+  const send = sender<VisitorServerFrame>(socket);
+  let caller: VisitorCaller | null = null;
+  let detach: (() => void) | undefined;
+  let closed = false;
+  const authTimer = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
+  const refuseAuth = () => {
+    send({ type: 'error', code: 'CONVOT_ERR_UNAUTHORIZED', message: 'The session token is not valid for this app.' });
+    socket.close(CloseCode.Unauthorized, 'unauthorized');
+  };
+
+  const authenticate = async (frame: Extract<VisitorClientFrame, { type: 'auth' }>): Promise<void> => {
+    caller = await visitors.find(app, frame.token);
+    if (!caller) return refuseAuth();
+    clearTimeout(authTimer);
+    const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN });
+    if (closed) stop();
+    else detach = stop;
+  };
+
+  readFrames<VisitorServerFrame>(socket, {
+    textOnly: true,
+    log,
+    send,
+    // The client id lets the widget match an error to the message it sent.
+    errorFrame: (e, data) => ({
+      type: 'error',
+      ...e.toBody(),
+      ...(typeof data?.client_id === 'string' ? { client_id: data.client_id } : {}),
+      ...(e instanceof RateLimited ? { retry_after: e.retryAfter } : {}),
+    }),
+    async onFrame(data) {
+      let frame: VisitorClientFrame;
+      try {
+        frame = parseVisitorFrame(data);
+      } catch (e) {
+        // A malformed token is as unknown as a wrong one: the widget must drop it (4401).
+        if (!caller && data.type === 'auth' && e instanceof ProtocolError && e.field === 'token') return refuseAuth();
+        throw e;
+      }
+      if (!caller) {
+        if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth","token":"…"}.');
+        return authenticate(frame);
+      }
+      switch (frame.type) {
+        case 'auth':
+          throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');
+        case 'message': {
+          const { message } = await visitors.send(caller, frame);
+          send({ type: 'ack', client_id: frame.client_id, message });
+          return;
+        }
+        case 'read':
+          return visitors.markRead(caller, frame.seq);
+        case 'ping':
+          return send({ type: 'pong' });
+      }
+    },
+  });
+  socket.on('close', () => {
+    closed = true;
+    clearTimeout(authTimer);
+    detach?.();
+  });
+}

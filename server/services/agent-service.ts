@@ -1,0 +1,170 @@
+/**
+ * What the inbox's API and socket do, with their rules: sign-in (a timing-safe password check,
+ * a random session token stored hashed), who is signed in, paging the conversation list, a
+ * conversation's history, and an inbox socket's presence and `ready` frame. Everything an
+ * agent reads or changes is limited to their apps (other apps' ids answer 404).
+ */
+import type { AgentProfile, AgentServerFrame, CloseCode, ConversationPageQuery, ConversationSummary, History, SendBody } from '../../src/protocol/index.js';
+import { fail } from '../errors.js';
+import { hashToken, verifyPassword } from '../identity/secrets.js';
+import type { Log } from '../log.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { AgentPeer, Hub } from '../realtime/hub.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { Chat, SendResult } from './chat.js';
+
+/** How long a sign-in lasts. */
+export const SESSION_DAYS = 14;
+
+/** A well-formed hash no password matches: unknown emails cost the same scrypt as known ones. */
+const DUMMY_PASSWORD_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+const NOT_FOUND = 'No conversation has this id.';
+
+/** A new sign-in: the profile, and the session token for the cookie with its lifetime. */
+export interface SignIn {
+  agent: AgentProfile;
+  token: string;
+  maxAgeSeconds: number;
+}
+
+/** An inbox socket as the service sees it. */
+export interface AgentSocket {
+  send(frame: AgentServerFrame): void;
+  isOpen(): boolean;
+  close(code: CloseCode, reason: string): void;
+}
+
+export interface AgentServiceDeps {
+  repos: Pick<Repositories, 'agents' | 'visitors' | 'conversations'>;
+  chat: Chat;
+  hub: Hub;
+  limiter: RateLimiter;
+  /** This process's id in agent_presence. */
+  instanceId: string;
+  log: Log;
+}
+
+export class AgentService {
+  constructor(private readonly deps: AgentServiceDeps) {}
+
+  private get repos() {
+    return this.deps.repos;
+  }
+
+  /** Sign-in attempts are counted per client IP, valid or not. */
+  async countSignIn(ip: string): Promise<void> {
+    this.deps.limiter.hit('login', ip);
+  }
+
+  async login({ email, password }: { email: string; password: string }): Promise<SignIn> {
+    const agent = await this.repos.agents.findByEmail(email);
+    // Verify even for unknown emails so timing does not reveal which addresses exist.
+    const ok = await verifyPassword(password, agent?.password_hash ?? DUMMY_PASSWORD_HASH);
+    if (!agent || !ok) fail('CONVOT_ERR_BAD_CREDENTIALS');
+    const token = await this.repos.agents.createSession(agent.id, SESSION_DAYS * 24);
+    const { password_hash: _hash, ...profile } = agent;
+    return { agent: profile, token, maxAgeSeconds: SESSION_DAYS * 86400 };
+  }
+
+  /** Ends the session (if any); its sockets close on every instance. */
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.deps.chat.signOut(token);
+  }
+
+  /** Who is signed in: `agent` is null when nobody is (a question, not an error). */
+  async me(token: string | undefined): Promise<{ agent: AgentProfile | null; agents_online: number }> {
+    const agent = token ? await this.repos.agents.findBySession(token) : null;
+    return { agent, agents_online: agent ? await this.repos.agents.countAvailable(agent.apps) : 0 };
+  }
+
+  /** The signed-in agent of a session token; 401 without one. */
+  async authenticate(token: string | undefined): Promise<AgentProfile> {
+    const agent = token ? await this.repos.agents.findBySession(token) : null;
+    if (!agent) fail('CONVOT_ERR_AGENT_AUTH_REQUIRED');
+    return agent;
+  }
+
+  /**
+   * Newest activity first, a page at a time. One extra row tells whether there is more; a
+   * `before` the agent cannot see is a 404, not an empty page.
+   */
+  async conversations(agent: AgentProfile, { before, limit }: ConversationPageQuery): Promise<{ conversations: ConversationSummary[]; has_more: boolean }> {
+    const { conversations } = this.repos;
+    if (before !== undefined && !(await conversations.idForAgent(before, agent.apps))) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'before');
+    const page = await conversations.summaries({ before, limit: limit + 1, apps: agent.apps });
+    return { conversations: page.slice(0, limit), has_more: page.length > limit };
+  }
+
+  /** Messages after `after` (all when 0) plus the visitor's timeline. */
+  async history(agent: AgentProfile, conversationId: string, after: number): Promise<History> {
+    const { conversations, visitors } = this.repos;
+    const internal = await conversations.idForAgent(conversationId, agent.apps);
+    const summary = internal ? await conversations.summary(internal) : null;
+    if (!internal || !summary) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND);
+    const visitorId = (await conversations.visitorOf(conversationId))!;
+    return { conversation: summary, messages: await conversations.messagesAfter(internal, after), events: await visitors.events(visitorId) };
+  }
+
+  reply(agent: AgentProfile, conversationId: string, message: SendBody): Promise<SendResult> {
+    return this.deps.chat.sendAgentMessage(conversationId, agent, message.client_id, message.body);
+  }
+
+  markRead(agent: AgentProfile, conversationId: string, seq: number): Promise<void> {
+    return this.deps.chat.markAgentRead(conversationId, agent, seq);
+  }
+
+  /** Closes a conversation: the visitor's next message starts a new one. */
+  close(agent: AgentProfile, conversationId: string): Promise<ConversationSummary> {
+    return this.deps.chat.closeConversation(conversationId, agent);
+  }
+
+  /** Reopens a closed conversation; 409 CONVOT_ERR_OPEN_CONVERSATION_EXISTS if the visitor has another open one. */
+  reopen(agent: AgentProfile, conversationId: string): Promise<ConversationSummary> {
+    return this.deps.chat.reopenConversation(conversationId, agent);
+  }
+
+  /** The remembered Available/Away switch. */
+  async setAway(agent: AgentProfile, away: boolean): Promise<{ online: boolean; away: boolean }> {
+    await this.deps.chat.setAgentAway(agent.id, away);
+    return { online: !away, away };
+  }
+
+  /** The socket's `presence` frame: online false means Away. */
+  setOnline(agent: AgentProfile, online: boolean): Promise<void> {
+    return this.deps.chat.setAgentOnline(agent.id, online);
+  }
+
+  /**
+   * An inbox socket opened with the session `token`. An open inbox is what makes an agent who
+   * is not away reachable, so it counts until the socket closes. The `ready` frame is built in
+   * the hub's delivery queue, so no event slips between it and live delivery. Returns what to
+   * call when the socket closes.
+   */
+  connect(agent: AgentProfile, token: string, socket: AgentSocket): () => void {
+    const { chat, hub, instanceId, log } = this.deps;
+    const { agents, conversations } = this.repos;
+    const peer: AgentPeer = {
+      agentId: agent.id,
+      apps: agent.apps,
+      sessionHash: hashToken(token),
+      lastSeq: new Map(),
+      send: (f) => socket.send(f),
+      close: (code, reason) => socket.close(code, reason),
+    };
+    const counted = chat.agentConnection(instanceId, agent.id, 1);
+    let detach: (() => void) | undefined;
+    void hub.run(async () => {
+      await counted;
+      const fresh = (await agents.findById(agent.id)) ?? agent;
+      // Conversations already listed start from their current seq; history is fetched on open.
+      for (const c of await conversations.summaries({ apps: agent.apps })) peer.lastSeq.set(c.id, c.last_seq);
+      socket.send({ type: 'ready', agent: fresh, agents_online: await agents.countAvailable(agent.apps) });
+      if (socket.isOpen()) detach = hub.addAgent(peer);
+    });
+    return () => {
+      detach?.();
+      void counted.then(() => chat.agentConnection(instanceId, agent.id, -1)).catch((e: unknown) => log.error(e));
+    };
+  }
+}

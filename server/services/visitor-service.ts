@@ -1,0 +1,170 @@
+/**
+ * What the widget's API and socket do, with their rules: sessions per app, which profile fields
+ * a plain update may change, rate limits, and the socket's `ready` frame. Routes parse and call
+ * one method here; storing and announcing go through Chat, identity through Identity.
+ */
+import type { AppPublicConfig, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
+import { fail } from '../errors.js';
+import { mintIdentityToken } from '../identity/identity-token.js';
+import type { LimitName, RateLimiter } from '../rate-limit.js';
+import type { Hub, VisitorPeer } from '../realtime/hub.js';
+import type { AppRow } from '../storage/apps-repo.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { VisitorSessionRow } from '../storage/visitors-repo.js';
+import type { Chat, SendResult } from './chat.js';
+import type { IdentifyResult, Identity } from './identity.js';
+
+/** A visitor as every operation sees them: the app they talk to and their session in it. */
+export interface VisitorCaller {
+  app: AppRow;
+  session: VisitorSessionRow;
+}
+
+/** A socket as the service sees it: where frames go, and whether it is still open. */
+export interface VisitorSocket {
+  send(frame: VisitorServerFrame): void;
+  isOpen(): boolean;
+}
+
+export interface VisitorServiceDeps {
+  repos: Pick<Repositories, 'apps' | 'agents' | 'visitors' | 'conversations'>;
+  chat: Chat;
+  identity: Identity;
+  hub: Hub;
+  limiter: RateLimiter;
+}
+
+export class VisitorService {
+  constructor(private readonly deps: VisitorServiceDeps) {}
+
+  private get repos() {
+    return this.deps.repos;
+  }
+
+  /** The app a request names; an unknown id is refused before anything else. */
+  async app(appId: string): Promise<AppRow> {
+    const found = await this.repos.apps.find(appId);
+    if (!found) fail('CONVOT_ERR_UNKNOWN_APP', `No app has the id ${JSON.stringify(appId)}.`);
+    return found;
+  }
+
+  async config(app: AppRow): Promise<AppPublicConfig> {
+    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {} };
+  }
+
+  /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */
+  async startSession(app: AppRow, token: string | undefined, ip: string): Promise<SessionResponse> {
+    const existing = token ? await this.repos.visitors.findSession(app.id, token) : null;
+    if (existing && token) return { session_id: existing.session_id, token, resumed: true };
+    this.deps.limiter.hit('session', ip);
+    const created = await this.repos.visitors.createSession(app.id);
+    return { session_id: created.session.session_id, token: created.token, resumed: false };
+  }
+
+  /** The caller of a token, or null when the token is unknown in this app. */
+  async find(app: AppRow, token: string | undefined): Promise<VisitorCaller | null> {
+    const session = token ? await this.repos.visitors.findSession(app.id, token) : null;
+    return session ? { app, session } : null;
+  }
+
+  /** The caller of a token (else 401), counted against `limit` when the operation has one. */
+  async authenticate(app: AppRow, token: string | undefined, limit?: LimitName): Promise<VisitorCaller> {
+    const caller = await this.find(app, token);
+    if (!caller) fail('CONVOT_ERR_UNAUTHORIZED');
+    if (limit) this.deps.limiter.hit(limit, caller.session.session_id);
+    return caller;
+  }
+
+  /** The messages of the visitor's current conversation after `after`. */
+  async history({ session }: VisitorCaller, after: number): Promise<VisitorHistory> {
+    const conv = await this.repos.conversations.current(session.visitor_id);
+    return {
+      conversation_id: conv?.public_id ?? null,
+      conversation_status: conv?.status ?? null,
+      messages: conv ? await this.repos.conversations.messagesAfter(conv.id, after) : [],
+    };
+  }
+
+  /** A visitor message, over REST or the socket (one rate limit for both). */
+  send({ session }: VisitorCaller, message: { client_id: string; body: string }): Promise<SendResult> {
+    this.deps.limiter.hit('message', session.session_id);
+    return this.deps.chat.sendVisitorMessage(session, message.client_id, message.body);
+  }
+
+  /**
+   * `set user:*`, session data and segments. Who the visitor is changes only through identify:
+   * a plain update cannot set external_id or user_hash, change a verified visitor's email, or
+   * set an email at all where the app requires verification.
+   */
+  async update({ app, session }: VisitorCaller, update: VisitorUpdate): Promise<void> {
+    for (const field of ['external_id', 'user_hash'] as const) {
+      if (update[field] !== undefined) fail('CONVOT_ERR_BAD_REQUEST', `${field} is set with identify (POST identify), not here.`, field);
+    }
+    if (update.email !== undefined) {
+      const current = await this.repos.visitors.identity(session.visitor_id);
+      if (current.verified && update.email.toLowerCase() !== current.email?.toLowerCase()) {
+        fail('CONVOT_ERR_IDENTITY_CONFLICT', 'This visitor is verified; change their email with a verified identify.', 'email');
+      }
+      if (!current.verified && app.require_verification) {
+        fail('CONVOT_ERR_VERIFICATION_REQUIRED', `App ${app.id} requires verification: set the email with identify and a user_hash.`, 'email');
+      }
+    }
+    await this.deps.chat.updateVisitor(session, update);
+  }
+
+  identify({ app, session }: VisitorCaller, input: VisitorUpdate): Promise<IdentifyResult> {
+    return this.deps.identity.identify(app, session, input);
+  }
+
+  /** The `?convot_identity=` hand-off: a signed identity token identifies the visitor. */
+  identifyWithToken({ app, session }: VisitorCaller, token: string): Promise<IdentifyResult> {
+    return this.deps.identity.identifyWithToken(app, session, token);
+  }
+
+  /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
+  async identityToken({ app, session }: VisitorCaller): Promise<{ token: string | null }> {
+    const claims = await this.deps.identity.verifiedClaims(session);
+    return { token: claims && app.identity_secret ? await mintIdentityToken(app.identity_secret, claims) : null };
+  }
+
+  /** `set session:event`: a named event on the visitor's timeline, shown to agents. */
+  addEvent({ session }: VisitorCaller, event: VisitorEvent): Promise<void> {
+    return this.deps.chat.addVisitorEvent(session, event);
+  }
+
+  markRead({ session }: VisitorCaller, seq: number): Promise<void> {
+    return this.deps.chat.markVisitorRead(session, seq);
+  }
+
+  /**
+   * Sends an authenticated socket its `ready` frame and starts live delivery. Both happen in
+   * the hub's delivery queue, so no event slips between reading the history and delivering.
+   * Returns the detach to call when the socket closes.
+   */
+  async attach({ app, session }: VisitorCaller, lastSeq: number, socket: VisitorSocket): Promise<() => void> {
+    const { conversations, visitors, agents } = this.repos;
+    const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f) };
+    let detach = (): void => undefined;
+    await this.deps.hub.run(async () => {
+      const conv = await conversations.current(session.visitor_id);
+      // A last_seq beyond the conversation's end belongs to another conversation: resend all.
+      const after = conv && lastSeq <= conv.last_seq ? lastSeq : 0;
+      const messages = conv ? await conversations.messagesAfter(conv.id, after) : [];
+      peer.conversationId = conv?.id ?? null;
+      peer.status = conv?.status ?? null;
+      peer.lastSeq = messages.at(-1)?.seq ?? after;
+      socket.send({
+        type: 'ready',
+        session_id: session.session_id,
+        conversation_id: conv?.public_id ?? null,
+        conversation_status: conv?.status ?? null,
+        messages,
+        read_seq: conv?.visitor_read_seq ?? 0,
+        available: await agents.appAvailable(app.id),
+        visitor: (await visitors.profile(session.visitor_id))!,
+      });
+      if (socket.isOpen()) detach = this.deps.hub.addVisitor(peer);
+    });
+    return () => detach();
+  }
+}

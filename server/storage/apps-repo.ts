@@ -1,0 +1,32 @@
+/** The apps aggregate: an app's settings as applied from the config file. */
+import type { Appearance } from '../../src/protocol/index.js';
+import type { Db } from './db.js';
+
+export interface AppRow {
+  id: string;
+  name: string;
+  identity_secret: string | null;
+  require_verification: boolean;
+  allowed_origins: string[];
+  appearance: Appearance;
+}
+
+export class AppsRepo {
+  constructor(private readonly db: Db) {}
+
+  async upsert(app: Omit<AppRow, 'appearance'> & { appearance?: Appearance }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, identity_secret = EXCLUDED.identity_secret,
+         require_verification = EXCLUDED.require_verification, allowed_origins = EXCLUDED.allowed_origins,
+         appearance = EXCLUDED.appearance, updated_at = now()`,
+      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {})],
+    );
+  }
+
+  async find(id: string): Promise<AppRow | null> {
+    const rows = await this.db.query<AppRow>('SELECT id, name, identity_secret, require_verification, allowed_origins, appearance FROM apps WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+}

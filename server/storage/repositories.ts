@@ -1,0 +1,23 @@
+/**
+ * One repository per aggregate, all over one `Db`. Services take the ones they need; nothing
+ * above storage/ writes SQL.
+ */
+import { AgentsRepo } from './agents-repo.js';
+import { AppsRepo } from './apps-repo.js';
+import { ConversationsRepo } from './conversations-repo.js';
+import type { Db } from './db.js';
+import { VisitorsRepo } from './visitors-repo.js';
+
+export interface Repositories {
+  apps: AppsRepo;
+  agents: AgentsRepo;
+  visitors: VisitorsRepo;
+  conversations: ConversationsRepo;
+}
+
+export const repositories = (db: Db): Repositories => ({
+  apps: new AppsRepo(db),
+  agents: new AgentsRepo(db),
+  visitors: new VisitorsRepo(db),
+  conversations: new ConversationsRepo(db),
+});

@@ -1,0 +1,132 @@
+/**
+ * The visitors aggregate: visitors, their sessions (bearer tokens stored as hashes), verified
+ * contacts they are bound to, and their timeline events.
+ */
+import type { TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate } from '../../src/protocol/index.js';
+import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
+import { iso, type Db } from './db.js';
+
+export interface VisitorSessionRow {
+  session_id: string;
+  visitor_id: string;
+  visitor_public_id: string;
+  app_id: string;
+}
+
+/** The verified identity bound to a visitor (all null while unverified). */
+export interface VisitorIdentity {
+  verified: boolean;
+  identity_key: string | null;
+  external_id: string | null;
+  email: string | null;
+}
+
+export class VisitorsRepo {
+  constructor(private readonly db: Db) {}
+
+  // ---- sessions --------------------------------------------------------------------------
+
+  /** A new anonymous visitor and its first session. */
+  async createSession(appId: string): Promise<{ session: VisitorSessionRow; token: string }> {
+    const token = newToken();
+    return this.db.transaction(async (q) => {
+      const [v] = await q.query<{ id: string; public_id: string }>(
+        'INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id::text AS id, public_id',
+        [newPublicId('vis'), appId],
+      );
+      const sessionId = newPublicId('ses');
+      await q.query('INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) VALUES ($1, $2, $3, $4)', [
+        hashToken(token),
+        sessionId,
+        v!.id,
+        appId,
+      ]);
+      return { token, session: { session_id: sessionId, visitor_id: v!.id, visitor_public_id: v!.public_id, app_id: appId } };
+    });
+  }
+
+  /** The session of a token within one app (another app's token is unknown here). */
+  async findSession(appId: string, token: string): Promise<VisitorSessionRow | null> {
+    const rows = await this.db.query<VisitorSessionRow>(
+      `UPDATE visitor_sessions s SET last_seen_at = now() FROM visitors v
+       WHERE s.token_hash = $1 AND s.app_id = $2 AND v.id = s.visitor_id
+       RETURNING s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id`,
+      [hashToken(token), appId],
+    );
+    return rows[0] ?? null;
+  }
+
+  // ---- profile and identity --------------------------------------------------------------
+
+  /** Applies a profile update: given fields replace, session_data merges, segments replace. */
+  async update(visitorId: string, u: VisitorUpdate): Promise<void> {
+    await this.db.query(
+      `UPDATE visitors SET
+         email = COALESCE($2, email), phone = COALESCE($3, phone), name = COALESCE($4, name),
+         avatar_url = COALESCE($5, avatar_url), company = COALESCE($6, company), external_id = COALESCE($7, external_id),
+         custom_data = CASE WHEN $8::jsonb IS NULL THEN custom_data ELSE custom_data || $8::jsonb END,
+         session_data = CASE WHEN $9::jsonb IS NULL THEN session_data ELSE session_data || $9::jsonb END,
+         segments = COALESCE($10::jsonb, segments),
+         updated_at = now()
+       WHERE id = $1`,
+      [
+        visitorId,
+        u.email ?? null,
+        u.phone ?? null,
+        u.name ?? null,
+        u.avatar_url ?? null,
+        u.company ?? null,
+        u.external_id ?? null,
+        u.custom_data ? JSON.stringify(u.custom_data) : null,
+        u.session_data ? JSON.stringify(u.session_data) : null,
+        u.segments ? JSON.stringify(u.segments) : null,
+      ],
+    );
+  }
+
+  async profile(visitorId: string): Promise<VisitorProfile | null> {
+    const rows = await this.db.query<VisitorProfile>(
+      `SELECT public_id AS id, name, email, phone, company, avatar_url, external_id, verified, custom_data, session_data, segments
+       FROM visitors WHERE id = $1`,
+      [visitorId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The verified identity bound to a visitor, if any. */
+  async identity(visitorId: string): Promise<VisitorIdentity> {
+    const rows = await this.db.query<VisitorIdentity>(
+      `SELECT v.verified, c.identity_key, c.external_id, c.email FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.id = $1`,
+      [visitorId],
+    );
+    return rows[0] ?? { verified: false, identity_key: null, external_id: null, email: null };
+  }
+
+  /** Binds a visitor to the verified contact with this identity key (creating the contact). */
+  async linkVerifiedContact(visitorId: string, appId: string, identityKey: string, ids: { external_id?: string; email?: string }): Promise<void> {
+    await this.db.transaction(async (q) => {
+      const [contact] = await q.query<{ id: string }>(
+        `INSERT INTO contacts (app_id, identity_key, external_id, email) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (app_id, identity_key) DO UPDATE SET email = COALESCE(EXCLUDED.email, contacts.email), external_id = COALESCE(EXCLUDED.external_id, contacts.external_id)
+         RETURNING id::text AS id`,
+        [appId, identityKey, ids.external_id ?? null, ids.email ?? null],
+      );
+      await q.query('UPDATE visitors SET contact_id = $2, verified = true, updated_at = now() WHERE id = $1', [visitorId, contact!.id]);
+    });
+  }
+
+  // ---- timeline --------------------------------------------------------------------------
+
+  async addEvent(visitorId: string, e: VisitorEvent): Promise<void> {
+    await this.db.query('INSERT INTO visitor_events (visitor_id, name, data) VALUES ($1, $2, $3)', [visitorId, e.name, JSON.stringify(e.data)]);
+  }
+
+  /** The newest `limit` events, oldest first. */
+  async events(visitorId: string, limit = 200): Promise<TimelineEvent[]> {
+    const rows = await this.db.query<{ name: string; data: Record<string, unknown>; created_at: Date }>(
+      'SELECT name, data, created_at FROM (SELECT * FROM visitor_events WHERE visitor_id = $1 ORDER BY id DESC LIMIT $2) e ORDER BY id',
+      [visitorId, limit],
+    );
+    return rows.map((r) => ({ name: r.name, data: r.data, created_at: iso(r.created_at)! }));
+  }
+}
