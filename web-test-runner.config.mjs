@@ -85,6 +85,13 @@ export default {
           return r.statusCode;
         }
         if (command === 'convot-conversations') return repo.conversationSummaries();
+        if (command === 'convot-messages') {
+          // Through the inbox's own HTTP route, signed in like the inbox.
+          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
+          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const r = await app.inject({ method: 'GET', url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/messages`, headers: { cookie } });
+          return r.json().messages;
+        }
         if (command === 'convot-visitor-events') {
           const id = await repo.visitorOfConversationPublicId(payload.conversationId);
           return id ? repo.visitorEvents(id) : null;

@@ -164,6 +164,12 @@ export function installGlobal(target: LoaderStub, runtime: ConvotRuntime): Convo
         return on(key, args[0]);
       case 'off':
         return off(key, args[0]);
+      case '__persisted': {
+        // A send the stub kept in the outbox (so a reload could not lose it): sent now, in call order.
+        const [, id, message] = command as [string, string, unknown];
+        if (runtime.client.outbox.has(id)) runtime.sendMessage(message, id);
+        return;
+      }
       case '__call': {
         const [, name, callArgs, resolve] = command as QueuedCall;
         const m = methods[name as keyof typeof methods] as ((...a: unknown[]) => unknown) | undefined;

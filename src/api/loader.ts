@@ -3,6 +3,7 @@
  * `window.Convot` into a queue with the documented methods, then loads the widget module from
  * the same server, which replays the queue and swaps in the real API.
  */
+import { orderStamp } from '../client/outbox.js';
 import { paintLauncherShell } from './launcher-shell.js';
 
 type Stub = Record<string, unknown> & { _q?: unknown[]; __convot?: number };
@@ -19,8 +20,29 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
     (name: string) =>
     (...args: unknown[]) =>
       void q.push(['__call', name, args]);
-  c.push = (command: unknown) => void q.push(command);
-  for (const name of ['open', 'close', 'identify', 'setMessageText', 'sendMessage', 'openScheduling', 'load', 'remove']) c[name] = call(name);
+  // A message sent before the widget loaded goes straight into the widget's outbox (one
+  // storage key per message, as src/client/outbox.ts reads them), so a reload before the module
+  // arrives loses nothing; the queue keeps its place, so the widget sends it once, in call
+  // order. Anything invalid is only queued, so the widget can warn about it.
+  const persisted = (m: unknown): boolean => {
+    const text = typeof m === 'string' ? m : typeof (m as { content?: unknown } | null)?.content === 'string' ? (m as { content: string }).content : '';
+    const body = text.trim();
+    const app = c.app_id;
+    if (!body || body.length > 5000 || typeof app !== 'string' || !app) return false;
+    const id = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    try {
+      localStorage.setItem(`convot:${app}:outbox:${id}`, JSON.stringify({ client_id: id, body, created_at: new Date().toISOString(), order: orderStamp() }));
+      q.push(['__persisted', id, m]); // the widget sends it in its place in the queue
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  c.push = (command: unknown) => {
+    if (!(Array.isArray(command) && command[0] === 'do' && command[1] === 'message:send' && persisted(command[2]))) q.push(command);
+  };
+  for (const name of ['open', 'close', 'identify', 'setMessageText', 'openScheduling', 'load', 'remove']) c[name] = call(name);
+  c.sendMessage = (m: unknown) => void (persisted(m) || q.push(['__call', 'sendMessage', [m]]));
   c.identityToken = () => new Promise((resolve) => q.push(['__call', 'identityToken', [], resolve]));
   c.on = (name: unknown, fn: unknown) => void q.push(['on', name, fn]);
   c.off = (name: unknown, fn?: unknown) => void q.push(fn === undefined ? ['off', name] : ['off', name, fn]);

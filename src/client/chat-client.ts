@@ -3,6 +3,7 @@
  * outbox and the store; knows nothing of Lit or the DOM layout. Elements render from `store`
  * and the global API reads and writes the same store.
  */
+import type { ErrorCode } from '../protocol/errors.js';
 import { checkVisitorFrame } from '../protocol/frames.js';
 import { CloseCode, VISITOR_SOCKET_PATH, routeUrl, visitorApi } from '../protocol/routes.js';
 import {
@@ -21,7 +22,7 @@ import { takeIdentityLinkToken } from './identity-link.js';
 import { Outbox } from './outbox.js';
 import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type UserField, type UserProfile, type WidgetState } from './state.js';
 import { ReconnectingSocket } from './socket.js';
-import { appStorage, type KeyValue } from './storage.js';
+import { appStorage, type AppStorage } from './storage.js';
 import { createStore, type Store } from './store.js';
 import { ApiError, callRoute, type CallOptions } from './transport.js';
 import type { AnyRoute, RouteResponse } from '../protocol/routes.js';
@@ -30,7 +31,7 @@ export interface ChatClientOptions {
   appId: string;
   /** Base URL of the Convot server, e.g. `https://chat.example.com/`. */
   server: string;
-  storage?: KeyValue;
+  storage?: AppStorage;
 }
 
 const newClientId = (): string =>
@@ -41,11 +42,12 @@ export class ChatClient {
   readonly events = new Emitter<ConvotEventMap>();
   /** Base URL of the server, ending in `/`. */
   readonly server: string;
-  private readonly storage: KeyValue;
-  private readonly outbox: Outbox;
+  private readonly storage: AppStorage;
+  readonly outbox: Outbox;
   private token: string | null;
   private readonly socket: ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  private resendAttempt = 0;
   private loadedSession: string | null = null;
   /** Visitor-data operations not yet accepted by the server, in call order. */
   private ops: SyncOp[] = [];
@@ -89,7 +91,7 @@ export class ChatClient {
   /** Disconnects and clears timers and listeners. */
   stop(): void {
     this.socket.stop();
-    clearTimeout(this.resendTimer);
+    this.clearResend();
     this.store.set({ connection: 'idle' });
   }
 
@@ -104,13 +106,15 @@ export class ChatClient {
    * Queues a visitor message: shown at once as pending, kept in the outbox until the server
    * acknowledges it. Returns false (and sends nothing) for empty or over-long text.
    */
-  send(text: string): boolean {
+  send(text: string, clientId = newClientId()): boolean {
     const body = text.trim();
     if (!body || body.length > MAX_MESSAGE_LENGTH) return false;
-    const item = { client_id: newClientId(), body, created_at: new Date().toISOString(), after_seq: this.state.lastSeq };
+    const item = { client_id: clientId, body, created_at: new Date().toISOString(), after_seq: this.state.lastSeq };
     this.outbox.add(item);
-    this.store.set((s) => ({ messages: sortMessages([...s.messages, pendingMessage(item)]) }));
+    // A message the loader's stub kept is sent here under its own id: shown once.
+    this.store.set((s) => ({ messages: sortMessages([...s.messages.filter((m) => m.key !== clientId), pendingMessage(item)]) }));
     this.sendFrame({ type: 'message', client_id: item.client_id, body });
+    if (this.resendTimer === undefined) this.scheduleResend();
     return true;
   }
 
@@ -445,6 +449,7 @@ export class ChatClient {
         this.setAvailable(frame.available);
         if (frame.visitor) this.applyProfile(frame.visitor);
         void this.flush();
+        this.resendAttempt = 0;
         this.resendOutbox();
         if (this.loadedSession !== frame.session_id) {
           this.loadedSession = frame.session_id;
@@ -455,6 +460,7 @@ export class ChatClient {
       }
       case 'ack':
         this.outbox.remove(frame.client_id);
+        if (!this.outbox.size) this.clearResend();
         this.receive(frame.message);
         this.events.emit('message:sent', { unread_count: this.state.unread });
         return;
@@ -472,10 +478,9 @@ export class ChatClient {
         if (frame.read_seq > this.state.readSeq) this.store.set((s) => ({ readSeq: frame.read_seq, unread: countUnread(s.messages, frame.read_seq) }));
         return;
       case 'error':
-        if (frame.client_id && frame.code === 'CONVOT_ERR_RATE_LIMITED') {
-          // Kept in the outbox; resent when the window reopens.
-          clearTimeout(this.resendTimer);
-          this.resendTimer = setTimeout(() => this.resendOutbox(), (frame.retry_after ?? 5) * 1000);
+        if (frame.client_id && TRANSIENT.has(frame.code)) {
+          // Kept in the outbox and resent, in order, once the server can take it.
+          this.scheduleResend(frame.retry_after !== undefined ? frame.retry_after * 1000 : undefined);
           return;
         }
         if (frame.client_id) this.failMessage(frame.client_id);
@@ -486,8 +491,32 @@ export class ChatClient {
     }
   }
 
+  /** Sends every unacknowledged message again, oldest first (the server stores each once). */
   private resendOutbox(): void {
+    if (this.state.connection !== 'online') return;
     for (const item of this.outbox.list()) this.sendFrame({ type: 'message', client_id: item.client_id, body: item.body });
+    this.scheduleResend();
+  }
+
+  /**
+   * While messages wait for their ack, they are resent on a timer with backoff (or after the
+   * server's Retry-After), so a refusal or a lost frame strands nothing until a reconnect.
+   */
+  private scheduleResend(delayMs?: number): void {
+    clearTimeout(this.resendTimer);
+    if (!this.outbox.size) return this.clearResend();
+    const delay = delayMs ?? Math.min(MAX_RESEND_MS, ACK_TIMEOUT_MS * 2 ** this.resendAttempt) * (0.75 + Math.random() * 0.5);
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = undefined;
+      this.resendAttempt++;
+      this.resendOutbox();
+    }, delay);
+  }
+
+  private clearResend(): void {
+    clearTimeout(this.resendTimer);
+    this.resendTimer = undefined;
+    this.resendAttempt = 0;
   }
 
   /** The server will never accept this message (it was invalid): show it as not sent. */
@@ -543,6 +572,12 @@ export class ChatClient {
     if (this.state.connection === 'online') this.socket.send(frame);
   }
 }
+
+/** How long a sent message may wait for its ack before it is sent again (then doubling). */
+const ACK_TIMEOUT_MS = 8_000;
+const MAX_RESEND_MS = 60_000;
+/** Refusals that go away by themselves: the message stays queued and is retried. */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['CONVOT_ERR_RATE_LIMITED', 'CONVOT_ERR_INTERNAL', 'CONVOT_ERR_UNAVAILABLE']);
 
 interface FieldChange {
   field: UserField;

@@ -1,7 +1,9 @@
 /**
  * The one reconnecting WebSocket the widget and the inbox share: set up (e.g. a session
- * request), open, check every received frame, ping while idle, and reconnect with jittered
- * backoff when the connection drops; the `online` event retries at once.
+ * request), open, check every received frame, and reconnect with jittered backoff when the
+ * connection drops. A heartbeat finds a silently dead connection within about ten seconds
+ * (nothing received for 5 s: ping; for 10 s: drop and reconnect), and the network coming back,
+ * the page becoming visible or being restored from the back/forward cache retries at once.
  */
 import { CloseCode } from '../protocol/routes.js';
 import { backoff } from './transport.js';
@@ -19,11 +21,18 @@ export interface SocketHooks<In, Out> {
   frame(frame: In): void;
   /** The socket closed; `opened` is false when it never opened (refused upgrade). */
   closed?(code: number, opened: boolean): void;
-  /** A frame the server answers cheaply, sent while connected so idle proxies keep the socket. */
+  /** A frame the server answers at once and cheaply (a pong): the heartbeat. */
   ping?: Out;
 }
 
-const PING_MS = 25_000;
+/** Quiet this long: send a ping. */
+const PING_AFTER_MS = 5_000;
+/** Quiet this long (a ping unanswered): the connection is dead. */
+const DEAD_AFTER_MS = 10_000;
+/** A close code of ours for a connection the heartbeat found dead. */
+const HEARTBEAT_CLOSE = 4000;
+
+const WAKE_EVENTS = ['online', 'visibilitychange', 'pageshow'] as const;
 
 export class ReconnectingSocket<In, Out> {
   private ws: WebSocket | null = null;
@@ -31,9 +40,12 @@ export class ReconnectingSocket<In, Out> {
   private running = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private lastHeard = 0;
   /** Bumped by stop/restart so a setup still under way knows it is stale. */
   private generation = 0;
-  private readonly onOnline = () => {
+  /** The network came back, the page became visible or was restored: do not wait out backoff. */
+  private readonly onWake = () => {
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
     if (this.running && !this.ws) this.reconnectNow();
   };
 
@@ -52,7 +64,7 @@ export class ReconnectingSocket<In, Out> {
   start(): void {
     if (this.running) return;
     this.running = true;
-    globalThis.addEventListener?.('online', this.onOnline);
+    for (const type of WAKE_EVENTS) globalThis.addEventListener?.(type, this.onWake);
     this.attempt = 0;
     void this.connect();
   }
@@ -61,7 +73,7 @@ export class ReconnectingSocket<In, Out> {
   stop(): void {
     this.running = false;
     this.generation++;
-    globalThis.removeEventListener?.('online', this.onOnline);
+    for (const type of WAKE_EVENTS) globalThis.removeEventListener?.(type, this.onWake);
     clearTimeout(this.retryTimer);
     this.drop();
   }
@@ -91,6 +103,15 @@ export class ReconnectingSocket<In, Out> {
     const ws = this.ws;
     this.ws = null;
     ws?.close(CloseCode.Normal);
+  }
+
+  private heartbeat(ws: WebSocket, ping: Out): void {
+    const quiet = Date.now() - this.lastHeard;
+    if (quiet >= DEAD_AFTER_MS) {
+      // No answer to a ping: the path is dead even if the socket does not know it yet.
+      ws.onclose?.(new CloseEvent('close', { code: HEARTBEAT_CLOSE }));
+      ws.close(HEARTBEAT_CLOSE);
+    } else if (quiet >= PING_AFTER_MS) this.send(ping);
   }
 
   private reconnectNow(): void {
@@ -127,13 +148,16 @@ export class ReconnectingSocket<In, Out> {
     let opened = false;
     ws.onopen = () => {
       opened = true;
+      this.lastHeard = Date.now();
       this.hooks.opened?.((frame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(frame)));
       clearInterval(this.pingTimer);
       const ping = this.hooks.ping;
-      if (ping !== undefined) this.pingTimer = setInterval(() => this.send(ping), PING_MS);
+      if (ping !== undefined) this.pingTimer = setInterval(() => this.heartbeat(ws, ping), PING_AFTER_MS / 2);
     };
     ws.onmessage = (ev: MessageEvent) => {
-      if (this.ws !== ws || typeof ev.data !== 'string') return;
+      if (this.ws !== ws) return;
+      this.lastHeard = Date.now();
+      if (typeof ev.data !== 'string') return;
       let data: unknown;
       try {
         data = JSON.parse(ev.data);

@@ -13,6 +13,8 @@ export interface KeyValue {
 export type StorageMode = 'persistent' | 'memory';
 
 export interface AppStorage extends KeyValue {
+  /** The keys stored for this app that start with `prefix` (without the app's namespace). */
+  keys(prefix?: string): string[];
   readonly mode: StorageMode;
   /** From memory-only to persistent: what this page view stored is written to the browser. */
   persist(): void;
@@ -22,21 +24,30 @@ export interface AppStorage extends KeyValue {
 
 export function appStorage(appId: string, mode: StorageMode = 'persistent', backend: Storage | null = safeLocalStorage()): AppStorage {
   const memory = new Map<string, string>();
-  const prefix = `convot:${appId}:`;
-  const k = (key: string) => prefix + key;
+  /** Keys the browser refused to store (quota): their memory copy is the one to read. */
+  const unsaved = new Set<string>();
+  const ns = `convot:${appId}:`;
+  const k = (key: string) => ns + key;
   const durable = () => (mode === 'persistent' ? backend : null);
+  // In persistent mode the browser's copy is the truth (another tab may have changed it); the
+  // memory copy serves only when the browser refuses storage.
   const read = (key: string): string | null => {
-    try {
-      return durable()?.getItem(k(key)) ?? memory.get(k(key)) ?? null;
-    } catch {
-      return memory.get(k(key)) ?? null;
+    const store = durable();
+    if (store && !unsaved.has(k(key))) {
+      try {
+        return store.getItem(k(key));
+      } catch {
+        /* fall back to memory */
+      }
     }
+    return memory.get(k(key)) ?? null;
   };
   const write = (key: string, raw: string) => {
     try {
       durable()?.setItem(key, raw);
+      unsaved.delete(key);
     } catch {
-      // quota or access errors: the memory copy serves this visit
+      unsaved.add(key); // quota or access errors: the memory copy serves this visit
     }
   };
   return {
@@ -59,11 +70,30 @@ export function appStorage(appId: string, mode: StorageMode = 'persistent', back
     },
     remove(key) {
       memory.delete(k(key));
+      unsaved.delete(k(key));
       try {
         durable()?.removeItem(k(key));
       } catch {
         /* see write */
       }
+    },
+    keys(prefix = '') {
+      const wanted = ns + prefix;
+      const store = durable();
+      if (store) {
+        try {
+          const found: string[] = [];
+          for (let i = 0; i < store.length; i++) {
+            const key = store.key(i);
+            if (key?.startsWith(wanted)) found.push(key.slice(ns.length));
+          }
+          for (const key of unsaved) if (key.startsWith(wanted) && memory.has(key)) found.push(key.slice(ns.length));
+          return [...new Set(found)];
+        } catch {
+          /* fall back to memory */
+        }
+      }
+      return [...memory.keys()].filter((key) => key.startsWith(wanted)).map((key) => key.slice(ns.length));
     },
     persist() {
       if (mode === 'persistent') return;
@@ -72,13 +102,14 @@ export function appStorage(appId: string, mode: StorageMode = 'persistent', back
     },
     clear() {
       memory.clear();
+      unsaved.clear();
       try {
         const store = durable();
         if (!store) return;
         const keys: string[] = [];
         for (let i = 0; i < store.length; i++) {
           const key = store.key(i);
-          if (key?.startsWith(prefix)) keys.push(key);
+          if (key?.startsWith(ns)) keys.push(key);
         }
         for (const key of keys) store.removeItem(key);
       } catch {

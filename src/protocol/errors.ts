@@ -21,6 +21,7 @@ export const ERRORS = {
   CONVOT_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The body or frame is too large.' },
   CONVOT_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
   CONVOT_ERR_INTERNAL: { status: 500, message: 'Internal server error.' },
+  CONVOT_ERR_UNAVAILABLE: { status: 503, message: 'The server cannot reach its database right now; retry shortly.' },
   // Raised by clients only (status 0: no HTTP answer); the server never sends these.
   CONVOT_ERR_NETWORK: { status: 0, message: 'Cannot reach the server. Check your connection and try again.' },
   CONVOT_ERR_TIMEOUT: { status: 0, message: 'The server did not answer in time.' },
@@ -48,5 +49,6 @@ export function errorCodeFor(status: number, body: unknown): ErrorCode {
   if (status === 404) return 'CONVOT_ERR_NOT_FOUND';
   if (status === 413) return 'CONVOT_ERR_PAYLOAD_TOO_LARGE';
   if (status === 429) return 'CONVOT_ERR_RATE_LIMITED';
+  if (status === 503) return 'CONVOT_ERR_UNAVAILABLE';
   return status >= 500 ? 'CONVOT_ERR_INTERNAL' : 'CONVOT_ERR_BAD_REQUEST';
 }

@@ -220,15 +220,18 @@ export class ConvotRuntime {
 
   // ---- messages -------------------------------------------------------------------------
 
-  /** Sends a message as the visitor: a string or `{ content }`. Returns whether it was queued. */
-  sendMessage(message: unknown): boolean {
+  /**
+   * Sends a message as the visitor: a string or `{ content }`. Returns whether it was queued.
+   * `clientId` re-sends, in call order, a message the loader's stub already kept in the outbox.
+   */
+  sendMessage(message: unknown, clientId?: string): boolean {
     const text = typeof message === 'string' ? message : isContent(message) ? message.content : null;
     if (text === null) {
       console.error(`Convot: sendMessage accepts a string or { content: "..." }, got ${describe(message)}.`);
       return false;
     }
     this.startNow();
-    if (!this.client.send(text)) {
+    if (!this.client.send(text, clientId)) {
       warn(`sendMessage ignored an empty or over-long message (${text.length} characters).`);
       return false;
     }

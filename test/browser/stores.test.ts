@@ -1,6 +1,7 @@
 /** Unit tests for the DOM-free pieces under the runtime: the store, message merging, storage. */
 import { expect } from '@open-wc/testing';
 import type { WireMessage } from '../../src/protocol/wire.js';
+import { Outbox } from '../../src/client/outbox.js';
 import { appStorage } from '../../src/client/storage.js';
 import { createStore } from '../../src/client/store.js';
 import { countUnread, mergeMessages, type ChatMessage } from '../../src/client/state.js';
@@ -73,5 +74,31 @@ describe('appStorage', () => {
     expect(s.get('token')).to.equal(null);
     expect(localStorage.getItem('convot:app_x:token')).to.equal(null);
     expect(localStorage.getItem('convot:app_y:token')).to.equal('"other app"');
+  });
+});
+
+describe('outbox shared by tabs', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('tabs add and remove their own entries: nothing one tab writes overwrites another', () => {
+    // Two tabs of one browser: two Outbox objects over the same localStorage.
+    const tab1 = new Outbox(appStorage('app_x'));
+    const tab2 = new Outbox(appStorage('app_x'));
+    const item = (id: string, t: number) => ({ client_id: id, body: id, created_at: new Date(2026, 0, 1, 0, 0, t).toISOString(), after_seq: 0 });
+    tab1.add(item('a', 1));
+    tab2.add(item('b', 2));
+    tab1.add(item('c', 3));
+    expect(tab1.list().map((i) => i.client_id)).to.deep.equal(['a', 'b', 'c']);
+    expect(tab2.list().map((i) => i.client_id)).to.deep.equal(['a', 'b', 'c']);
+    tab2.remove('a'); // acked in tab 2
+    expect(tab1.list().map((i) => i.client_id)).to.deep.equal(['b', 'c']);
+  });
+
+  it('moves the entries of the old single-array format to their own keys', () => {
+    localStorage.setItem('convot:app_x:outbox', JSON.stringify([{ client_id: 'old1', body: 'hi', created_at: '2026-01-01T00:00:00.000Z', after_seq: 3 }]));
+    const outbox = new Outbox(appStorage('app_x'));
+    expect(outbox.list()).to.have.length(1);
+    expect(outbox.list()[0]).to.include({ client_id: 'old1', body: 'hi', created_at: '2026-01-01T00:00:00.000Z', after_seq: 3 });
+    expect(localStorage.getItem('convot:app_x:outbox')).to.equal(null);
   });
 });
