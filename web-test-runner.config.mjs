@@ -64,8 +64,8 @@ export default {
       // Server commands let browser tests act as the agent (executeServerCommand).
       name: 'convot-test-server',
       async executeCommand({ command, payload }) {
-        const { repo, chat } = app.convot;
-        const agent = await repo.findAgentByEmail('agent@browser.test');
+        const { repos, chat } = app.convot;
+        const agent = await repos.agents.findByEmail('agent@browser.test');
         if (command === 'convot-agent-reply') {
           const r = await chat.sendAgentMessage(payload.conversationId, agent.id, randomUUID(), payload.body);
           return r ? r.message : null;
@@ -84,7 +84,7 @@ export default {
           const r = await app.inject({ method: 'POST', url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/close`, headers: { cookie } });
           return r.statusCode;
         }
-        if (command === 'convot-conversations') return repo.conversationSummaries();
+        if (command === 'convot-conversations') return repos.conversations.summaries();
         if (command === 'convot-messages') {
           // Through the inbox's own HTTP route, signed in like the inbox.
           const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
@@ -93,8 +93,8 @@ export default {
           return r.json().messages;
         }
         if (command === 'convot-visitor-events') {
-          const id = await repo.visitorOfConversationPublicId(payload.conversationId);
-          return id ? repo.visitorEvents(id) : null;
+          const id = await repos.conversations.visitorOf(payload.conversationId);
+          return id ? repos.visitors.events(id) : null;
         }
         return undefined;
       },

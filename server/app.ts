@@ -38,14 +38,6 @@ export interface AppOptions {
   rateLimiter?: RateLimiter;
 }
 
-/** The calls web-test-runner.config.mjs makes under their old names; remove once it uses `repos`. */
-export interface LegacyRepo {
-  findAgentByEmail: Repositories['agents']['findByEmail'];
-  conversationSummaries: Repositories['conversations']['summaries'];
-  visitorOfConversationPublicId: Repositories['conversations']['visitorOf'];
-  visitorEvents: Repositories['visitors']['events'];
-}
-
 export interface ConvotApp extends FastifyInstance {
   convot: {
     repos: Repositories;
@@ -55,8 +47,6 @@ export interface ConvotApp extends FastifyInstance {
     agents: AgentService;
     hub: Hub;
     limiter: RateLimiter;
-    /** @deprecated Use `repos`. */
-    repo: LegacyRepo;
   };
 }
 
@@ -80,13 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     () => void hub.catchUp(),
   );
 
-  const repo: LegacyRepo = {
-    findAgentByEmail: (email) => repos.agents.findByEmail(email),
-    conversationSummaries: (where) => repos.conversations.summaries(where),
-    visitorOfConversationPublicId: (id) => repos.conversations.visitorOf(id),
-    visitorEvents: (id, limit) => repos.visitors.events(id, limit),
-  };
-  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter, repo });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter });
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
