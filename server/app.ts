@@ -60,7 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await hub.init();
   const chat = new Chat(repos, fanout);
   const identity = new Identity(repos.visitors, chat);
-  const limiter = opts.rateLimiter ?? new RateLimiter();
+  const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits);
   // Agent presence is counted per process: a heartbeat keeps it fresh, a crash lets it expire.
   const instanceId = randomUUID();
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });

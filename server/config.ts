@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/validate.js';
 import { parseAppearance } from '../src/protocol/wire.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
+import { CAPS, LIMITS, type CapName, type Limit, type LimitName } from './rate-limit.js';
 import type { AppRow } from './storage/apps-repo.js';
 import type { Repositories } from './storage/repositories.js';
 
@@ -25,6 +26,10 @@ export interface AgentConfig {
 export interface ConvotConfig {
   apps: AppConfig[];
   agents: AgentConfig[];
+  /** Rate limits with the config's `limits` applied over the defaults. */
+  limits: Record<LimitName, Limit>;
+  /** Caps on open sockets with the config's `limits` applied over the defaults. */
+  caps: Record<CapName, number>;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +89,34 @@ function agentApps(value: unknown, where: string, known: Set<string>): string[] 
   ];
 }
 
+/**
+ * Top-level `limits`: one entry per limit, `{ "max": N, "window_seconds": S }` for rate limits
+ * (see LIMITS), `{ "max": N }` for caps on open sockets (see CAPS). Unnamed limits keep their
+ * defaults; an unknown name is an error, so a typo cannot silently leave a default in place.
+ */
+function parseLimits(value: unknown): { limits: Record<LimitName, Limit>; caps: Record<CapName, number> } {
+  const limits: Record<LimitName, Limit> = { ...LIMITS };
+  const caps: Record<CapName, number> = { ...CAPS };
+  if (value === undefined || value === null) return { limits, caps };
+  const o = obj(value, 'limits');
+  const positive = (v: unknown, where: string): number => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 2_147_483_647) throw new ConfigError(`${where} must be a positive integer, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  for (const [name, entry] of Object.entries(o)) {
+    const where = `limits.${name}`;
+    const e = obj(entry, where);
+    if (Object.hasOwn(LIMITS, name)) {
+      limits[name as LimitName] = { max: positive(e.max, `${where}.max`), windowMs: positive(e.window_seconds, `${where}.window_seconds`) * 1000 };
+    } else if (Object.hasOwn(CAPS, name)) {
+      caps[name as CapName] = positive(e.max, `${where}.max`);
+    } else {
+      throw new ConfigError(`${where} is not a limit; known limits: ${[...Object.keys(LIMITS), ...Object.keys(CAPS)].join(', ')}`);
+    }
+  }
+  return { limits, caps };
+}
+
 export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env): ConvotConfig {
   try {
     const root = obj(data, 'config');
@@ -127,7 +160,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
         apps: agentApps(o.apps, `agents[${i}]`, ids),
       };
     }));
-    return { apps, agents };
+    return { apps, agents, ...parseLimits(root.limits) };
   } catch (e) {
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);
     throw e;

@@ -11,6 +11,11 @@ export interface Limit {
   windowMs: number;
 }
 
+/**
+ * The defaults; each can be changed in the config file's top-level `limits`
+ * (`{ "message": { "max": 600, "window_seconds": 60 } }`): an office or a mobile carrier puts
+ * thousands of visitors behind one address, and a load test needs them raised.
+ */
 export const LIMITS = {
   /** New sessions per client IP (generous: many visitors can share one office NAT). */
   session: { max: 120, windowMs: 60_000 },
@@ -20,11 +25,34 @@ export const LIMITS = {
   event: { max: 60, windowMs: 60_000 },
   /** Messages per session (REST and socket together). */
   message: { max: 60, windowMs: 60_000 },
+  /** Visitor messages per client IP, all sessions together (a new session per message gains nothing). */
+  message_ip: { max: 600, windowMs: 60_000 },
+  /** New conversations per client IP (each one lands in every inbox). */
+  conversation_ip: { max: 60, windowMs: 60_000 },
+  /** Socket frames of any type (read and ping too) per visitor session or agent sign-in. */
+  frame: { max: 300, windowMs: 60_000 },
   /** Agent sign-in attempts per client IP. */
   login: { max: 10, windowMs: 60_000 },
+  /** Failed sign-ins per agent account, whatever the address (rotating addresses gain nothing). */
+  login_account: { max: 10, windowMs: 15 * 60_000 },
 } satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;
+
+export const LIMIT_NAMES = Object.keys(LIMITS) as LimitName[];
+
+/**
+ * Caps on what is open at once (no window): `limits.socket_session` and `limits.socket_ip` in
+ * the config file, as `{ "max": N }`.
+ */
+export const CAPS = {
+  /** Open sockets per visitor session or agent sign-in (a few tabs; more is a flood). */
+  socket_session: 10,
+  /** Open sockets per client IP, visitors and agents together. */
+  socket_ip: 500,
+};
+
+export type CapName = keyof typeof CAPS;
 
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
@@ -34,6 +62,16 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
     readonly limits: Record<LimitName, Limit> = LIMITS,
   ) {}
+
+  /** Throws CONVOT_ERR_RATE_LIMITED when `key` is already at its limit, without counting a hit. */
+  check(name: LimitName, key: string): void {
+    const limit = this.limits[name];
+    const t = this.now();
+    const w = this.windows.get(`${name}:${key}`);
+    if (w && t - w.start < limit.windowMs && w.count >= limit.max) {
+      throw new RateLimited(Math.max(1, Math.ceil((w.start + limit.windowMs - t) / 1000)));
+    }
+  }
 
   /** Counts one hit; throws CONVOT_ERR_RATE_LIMITED (with retryAfter seconds) when over. */
   hit(name: LimitName, key: string): void {
