@@ -12,6 +12,12 @@ const LOADERS: Record<string, () => Promise<{ default: Catalog }>> = {
   es: () => import('./locales/es.js'),
   de: () => import('./locales/de.js'),
   ar: () => import('./locales/ar.js'),
+  he: () => import('./locales/he.js'),
+  pt: () => import('./locales/pt.js'),
+  it: () => import('./locales/it.js'),
+  nl: () => import('./locales/nl.js'),
+  ja: () => import('./locales/ja.js'),
+  zh: () => import('./locales/zh.js'),
 };
 
 /** Supported locale tags, for messages and docs. */

@@ -222,7 +222,7 @@ describe('<convot-widget> language', () => {
   });
 
   it('falls back to English for a browser language without a catalog', async () => {
-    Object.defineProperty(Navigator.prototype, 'languages', { configurable: true, get: () => ['ja-JP'] });
+    Object.defineProperty(Navigator.prototype, 'languages', { configurable: true, get: () => ['sw-KE'] });
     const el = await widgetFixture({ wait: false });
     await el.updateComplete;
     expect(launcher(el).getAttribute('aria-label')).to.equal('Open chat');

@@ -148,6 +148,8 @@ export const panelStyles = css`
     background: var(--_surface);
     color: var(--_text);
     font: inherit;
+    /* 16px or more, or iPhones zoom the page when the field takes focus. */
+    font-size: 16px;
   }
   textarea:focus-visible {
     outline: 2px solid var(--_primary);
@@ -171,5 +173,16 @@ export const panelStyles = css`
   .send:focus-visible {
     outline: 2px solid var(--_primary);
     outline-offset: 2px;
+  }
+  /* The send arrow points the way text runs. */
+  :host(:dir(rtl)) .send svg {
+    transform: scaleX(-1);
+  }
+  @media (forced-colors: active) {
+    .panel,
+    textarea,
+    .send {
+      border: 1px solid CanvasText;
+    }
   }
 `;

@@ -144,7 +144,9 @@ export class ConvotChatPanel extends LitElement {
       </header>
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
-        ${this.welcome ? html`<div class="msg agent welcome"><div class="bubble">${messageText(this.welcome)}</div></div>` : nothing}
+        ${this.welcome
+          ? html`<div class="msg agent welcome"><span class="sr-only">${this.heading || s.team}:</span><div class="bubble">${messageText(this.welcome)}</div></div>`
+          : nothing}
         ${state.messages.length
           ? repeat(state.messages, (m) => m.key, (m) => this.renderMessage(m, s))
           : this.welcome

@@ -72,16 +72,21 @@ export const widgetStyles = css`
     font: 600 12px/20px var(--_font);
     text-align: center;
   }
+  /*
+   * The panel and the preview grow from the launcher's screen corner, which is physical (the
+   * position setting says right or left of the screen, whatever the text direction): anchoring
+   * them with inline-start/end put them off-screen in right-to-left locales.
+   */
   .panel-wrap {
     position: absolute;
     bottom: 72px;
-    inset-inline-end: 0;
+    right: 0;
     width: min(380px, calc(100vw - 40px));
     height: min(600px, calc(100vh - 112px));
   }
   .left .panel-wrap {
-    inset-inline-end: auto;
-    inset-inline-start: 0;
+    right: auto;
+    left: 0;
   }
   .panel-wrap[hidden] {
     display: none;
@@ -92,7 +97,7 @@ export const widgetStyles = css`
   .preview {
     position: absolute;
     bottom: 72px;
-    inset-inline-end: 0;
+    right: 0;
     display: flex;
     align-items: flex-start;
     gap: 4px;
@@ -105,8 +110,8 @@ export const widgetStyles = css`
     box-shadow: 0 8px 28px rgb(15 23 42 / 0.22);
   }
   .left .preview {
-    inset-inline-end: auto;
-    inset-inline-start: 0;
+    right: auto;
+    left: 0;
   }
   .preview-body {
     flex: 1;
@@ -156,6 +161,16 @@ export const widgetStyles = css`
     }
     :host([open]) .launcher {
       display: none;
+    }
+  }
+  /* High contrast: backgrounds and shadows are dropped, so outline what would vanish. */
+  @media (forced-colors: active) {
+    .launcher,
+    .preview {
+      border: 2px solid ButtonText;
+    }
+    .badge {
+      border: 1px solid CanvasText;
     }
   }
   @media (prefers-reduced-motion: reduce) {

@@ -282,7 +282,7 @@ export class ConvotWidget extends ConvotView {
     const side = this.position || appearance.position || 'right';
     const launcherText = this.launcherLabel || appearance.launcher_label || '';
     return html`<div class="root ${side}" lang=${locale} dir=${this.direction} ?hidden=${this.hiddenOnThisDevice}>
-      <div class="panel-wrap" ?hidden=${!this.open}>
+      <div class="panel-wrap" id="panel" ?hidden=${!this.open}>
         ${this.panelLoaded && this.client
           ? html`<convot-chat-panel
               .client=${this.client}
@@ -303,7 +303,7 @@ export class ConvotWidget extends ConvotView {
             <button class="preview-dismiss" type="button" aria-label=${s.dismiss} @click=${this.hidePreview}>×</button>
           </div>`
         : nothing}
-      <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.onLauncherClick} @pointerenter=${this.warmPanel} @focus=${this.warmPanel} @touchstart=${this.warmPanel}>
+      <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.onLauncherClick} @pointerenter=${this.warmPanel} @focus=${this.warmPanel} @touchstart=${this.warmPanel}>
         ${this.open
           ? html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d=${CLOSE_ICON} /></svg>`
           : html`<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d=${CHAT_ICON} /></svg>${launcherText

@@ -1,0 +1,27 @@
+import type { Catalog } from '../en.js';
+import { plural } from '../plural.js';
+
+const it: Catalog = {
+  openChat: 'Apri la chat',
+  closeChat: 'Chiudi la chat',
+  unread: plural('it', { one: '# messaggio non letto', other: '# messaggi non letti' }),
+  title: 'Scrivici',
+  online: 'Siamo online',
+  away: 'Ti risponderemo il prima possibile',
+  reconnecting: 'Riconnessione…',
+  messages: 'Conversazione',
+  empty: 'Chiedici qualsiasi cosa. Di solito rispondiamo in pochi minuti.',
+  composerLabel: 'Messaggio',
+  placeholder: 'Scrivi un messaggio…',
+  send: 'Invia',
+  sending: 'Invio…',
+  sent: 'Inviato',
+  notSent: 'Non inviato',
+  you: 'Tu',
+  team: 'Team',
+  unknownApp: 'Questa chat non è configurata correttamente (id app sconosciuto).',
+  badOrigin: 'Questa chat non è attiva su questo sito.',
+  dismiss: 'Ignora',
+};
+
+export default it;
