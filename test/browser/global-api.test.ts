@@ -284,7 +284,7 @@ describe('window.Convot (the snippet)', () => {
       expect(Convot.is('chat:closed')).to.equal(false);
       await rendered();
       expect(launcher().getAttribute('aria-expanded')).to.equal('true');
-      expect(inShadow('.panel-wrap')!.hidden).to.equal(false);
+      expect(getComputedStyle(inShadow('.panel-wrap')!).display).to.not.equal('none');
 
       const closed = next('chat:closed');
       Convot.close();
@@ -293,7 +293,7 @@ describe('window.Convot (the snippet)', () => {
       expect(Convot.is('chat:closed')).to.equal(true);
       await rendered();
       expect(launcher().getAttribute('aria-expanded')).to.equal('false');
-      expect(inShadow('.panel-wrap')!.hidden).to.equal(true);
+      expect(getComputedStyle(inShadow('.panel-wrap')!).display).to.equal('none');
     });
 
     it('push(["do", "chat:open"]) / ["do", "chat:close"]', async () => {

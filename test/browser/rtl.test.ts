@@ -38,3 +38,24 @@ describe('right-to-left layout', () => {
     }
   }
 });
+
+describe('top layer', () => {
+  it('the open panel stays above a host element with the highest z-index', async () => {
+    const el = await widgetFixture();
+    const cover = document.createElement('div');
+    cover.style.cssText = 'position: fixed; inset: 0; z-index: 2147483647; background: rgb(255 0 0 / 0.1)';
+    document.body.appendChild(cover);
+    try {
+      await openWidget(el);
+      const box = el.shadowRoot!.querySelector('.panel-wrap')!.getBoundingClientRect();
+      expect(box.width).to.be.above(0);
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      expect(hit, 'what is under the middle of the panel').to.equal(el);
+      el.closeChat();
+      await el.updateComplete;
+      expect(getComputedStyle(el.shadowRoot!.querySelector('.panel-wrap')!).display).to.equal('none');
+    } finally {
+      cover.remove();
+    }
+  });
+});

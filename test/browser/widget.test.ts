@@ -30,7 +30,7 @@ describe('<convot-widget>', () => {
     launcher(el).click();
     await closed;
     expect(el.open).to.equal(false);
-    expect((shadowWrap(el) as HTMLElement).hidden).to.equal(true);
+    expect(getComputedStyle(shadowWrap(el)!).display).to.equal('none');
   });
 
   it('is keyboard operable: the launcher takes focus, Escape closes and returns focus', async () => {

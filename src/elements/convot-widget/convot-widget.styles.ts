@@ -91,6 +91,20 @@ export const widgetStyles = css`
   .panel-wrap[hidden] {
     display: none;
   }
+  /* In the top layer the panel is placed against the window: the launcher's corner plus 72px. */
+  .panel-wrap[popover] {
+    position: fixed;
+    inset: auto 20px 92px auto;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    background: transparent;
+    overflow: visible;
+    color: inherit;
+  }
+  .left .panel-wrap[popover] {
+    inset: auto auto 92px 20px;
+  }
   convot-chat-panel {
     height: 100%;
   }

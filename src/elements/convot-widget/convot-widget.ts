@@ -7,6 +7,7 @@ import { srOnly, themeStyles } from '../shared/theme.styles.js';
 import { widgetStyles } from './convot-widget.styles.js';
 
 const MOBILE_UA = /Mobi|Android|iPhone|iPad|iPod/i;
+const TOP_LAYER = typeof HTMLElement !== 'undefined' && 'showPopover' in HTMLElement.prototype;
 
 let panelModule: Promise<unknown> | undefined;
 /** The panel's code is a separate chunk: fetched when the visitor shows intent (hover, focus, touch) or opens. */
@@ -214,7 +215,22 @@ export class ConvotWidget extends ConvotView {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.syncTopLayer();
     if (changed.has('open') && this.open) this.focusComposerIfAsked();
+  }
+
+  /**
+   * The open panel lives in the browser's top layer (Popover API), so no element of the host
+   * page covers it, whatever its z-index. Browsers without popovers use z-index (container:index).
+   */
+  private syncTopLayer(): void {
+    const wrap = this.renderRoot.querySelector<HTMLElement>('.panel-wrap');
+    if (!TOP_LAYER || !wrap?.isConnected) return;
+    const show = this.open && !this.hiddenOnThisDevice;
+    if (show !== wrap.matches(':popover-open')) {
+      if (show) wrap.showPopover();
+      else wrap.hidePopover();
+    }
   }
 
   protected override runtimeChanged(s: WidgetState, prev: WidgetState): void {
@@ -282,7 +298,7 @@ export class ConvotWidget extends ConvotView {
     const side = this.position || appearance.position || 'right';
     const launcherText = this.launcherLabel || appearance.launcher_label || '';
     return html`<div class="root ${side}" lang=${locale} dir=${this.direction} ?hidden=${this.hiddenOnThisDevice}>
-      <div class="panel-wrap" id="panel" ?hidden=${!this.open}>
+      <div class="panel-wrap" id="panel" popover=${TOP_LAYER ? 'manual' : nothing} ?hidden=${!TOP_LAYER && !this.open}>
         ${this.panelLoaded && this.client
           ? html`<convot-chat-panel
               .client=${this.client}
