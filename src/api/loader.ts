@@ -99,7 +99,17 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
   else d.addEventListener('DOMContentLoaded', shell, { once: true });
   const s = d.createElement('script');
   s.type = 'module';
-  s.src = new URL('embed.js', dist).href;
+  // Under `require-trusted-types-for 'script'` a script URL must come from a policy: ours is
+  // named "convot" and passes only this server's dist/ files.
+  const embed = new URL('embed.js', dist).href;
+  const tt = (w as unknown as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): string } } }).trustedTypes;
+  let src: string = embed;
+  try {
+    src = tt?.createPolicy('convot', { createScriptURL: (url) => (url.startsWith(dist.href) ? url : '') }).createScriptURL(embed) ?? embed;
+  } catch {
+    // the page's CSP does not allow a "convot" policy: the plain URL may still be accepted
+  }
+  s.src = src;
   s.onerror = () => console.warn(`Convot: could not load ${s.src}; is the Convot server reachable?`);
   add(s);
 })(window, document);

@@ -1,0 +1,51 @@
+/**
+ * A host page whose CSP requires Trusted Types (plus nonce scripts and styles) loads the
+ * snippet, opens the chat and sends a message with zero violations: the loader's script URL
+ * comes from its "convot" policy and Lit's templates from its "lit-html" policy.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
+
+/** What the README tells a site to add to its policy. */
+export const TRUSTED_TYPES_POLICY = "require-trusted-types-for 'script'; trusted-types convot lit-html";
+
+let convot: ConvotProcess;
+let site: HostSite;
+let browser: Browser;
+
+before(async () => {
+  const host = await reserveHostOrigin();
+  convot = await startConvot({ allowedOrigins: [host.origin] });
+  site = await startHostSite(host.port, convot.url, { '/': snippetPage(convot.url) }, TRUSTED_TYPES_POLICY);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await convot?.stop();
+});
+
+test('the snippet under a CSP that requires Trusted Types: loads, opens and chats with zero violations', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { violations: string[] };
+    w.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
+  });
+  const problems = watchProblems(page);
+  await page.goto(`${site.origin}/`);
+  const header = await page.request.get(`${site.origin}/`);
+  assert.match(header.headers()['content-security-policy'] ?? '', /require-trusted-types-for 'script'/);
+  await page.waitForFunction(() => (window as unknown as { Convot?: { ready(): boolean } }).Convot?.ready() === true);
+  await page.locator('convot-widget .launcher').click();
+  await page.locator('convot-chat-panel textarea').fill('Hello under Trusted Types');
+  await page.locator('convot-chat-panel textarea').press('Enter');
+  await page.locator('convot-chat-panel .msg.visitor[data-status="sent"]').waitFor();
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
