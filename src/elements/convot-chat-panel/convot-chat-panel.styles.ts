@@ -134,6 +134,8 @@ export const panelStyles = css`
     align-items: flex-end;
     gap: 8px;
     padding: 12px;
+    /* Above the home indicator on phones without a home button. */
+    padding-bottom: max(12px, env(safe-area-inset-bottom));
     border-top: 1px solid var(--_border);
   }
   textarea {

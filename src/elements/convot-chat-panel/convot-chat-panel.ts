@@ -20,6 +20,14 @@ import { panelStyles } from './convot-chat-panel.styles.js';
  * @csspart messages - The scrolling message log.
  * @csspart composer - The form with the message field and send button.
  */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** Message times in the widget's own locale (not the browser's), one formatter per locale. */
+function timeFormat(locale: string): Intl.DateTimeFormat {
+  let f = timeFormats.get(locale);
+  if (!f) timeFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })));
+  return f;
+}
+
 export class ConvotChatPanel extends LitElement {
   static override styles = [srOnly, panelStyles];
 
@@ -28,6 +36,9 @@ export class ConvotChatPanel extends LitElement {
 
   /** UI strings for the current locale. */
   @property({ attribute: false }) strings: Catalog = en;
+
+  /** The widget's locale, for times (BCP 47). */
+  @property({ attribute: false }) locale = 'en';
 
   /** Team name shown in the header. */
   @property() heading = '';
@@ -92,6 +103,25 @@ export class ConvotChatPanel extends LitElement {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) this.onSubmit(e);
   }
 
+  /**
+   * Tab from the panel's last control goes round to its first (the header's close button), and
+   * Shift+Tab back, so the keyboard reaches the header before leaving the widget.
+   */
+  private onPanelKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Tab') return;
+    const controls = [...this.renderRoot.querySelectorAll<HTMLElement>('button:not([disabled]), textarea, [tabindex="0"]')];
+    if (controls.length < 2) return;
+    const active = this.shadowRoot!.activeElement;
+    const [first, last] = [controls[0]!, controls.at(-1)!];
+    if (!e.shiftKey && active === last) {
+      e.preventDefault();
+      first.focus();
+    } else if (e.shiftKey && active === first) {
+      e.preventDefault();
+      last.focus();
+    }
+  }
+
   private onInput(e: Event): void {
     this.client?.setComposerText((e.target as HTMLTextAreaElement).value);
   }
@@ -110,7 +140,7 @@ export class ConvotChatPanel extends LitElement {
 
   private renderMessage(m: ChatMessage, s: Catalog) {
     const who = m.author === 'visitor' ? s.you : (m.agentName ?? s.team);
-    const time = new Date(m.createdAt).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const time = timeFormat(this.locale).format(new Date(m.createdAt));
     const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
     return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
@@ -130,7 +160,7 @@ export class ConvotChatPanel extends LitElement {
     const state = this.client?.state;
     if (!state) return nothing;
     const s = this.strings;
-    return html`<section part="panel" class="panel" role="dialog" aria-labelledby="title">
+    return html`<section part="panel" class="panel" role="dialog" aria-labelledby="title" @keydown=${this.onPanelKeydown}>
       <header part="header">
         <div class="titles">
           <h2 id="title">${this.heading || s.title}</h2>

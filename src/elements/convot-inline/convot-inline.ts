@@ -58,6 +58,7 @@ export class ConvotInline extends ConvotView {
       dir=${this.direction}
       .client=${client}
       .strings=${this.strings}
+      .locale=${locale}
       .heading=${this.heading || appearance.team_name || ''}
       .welcome=${appearance.welcome_text ?? ''}
       exportparts="panel, header, messages, composer"

@@ -6,11 +6,11 @@ export const widgetStyles = css`
   }
   .root {
     position: fixed;
-    inset: auto 20px 20px auto;
+    inset: auto calc(20px + env(safe-area-inset-right)) calc(20px + env(safe-area-inset-bottom)) auto;
     z-index: var(--convot-z-index, 2147483000);
   }
   .root.left {
-    inset: auto auto 20px 20px;
+    inset: auto auto calc(20px + env(safe-area-inset-bottom)) calc(20px + env(safe-area-inset-left));
   }
   :host([hidden]),
   .root[hidden] {
@@ -94,7 +94,7 @@ export const widgetStyles = css`
   /* In the top layer the panel is placed against the window: the launcher's corner plus 72px. */
   .panel-wrap[popover] {
     position: fixed;
-    inset: auto 20px 92px auto;
+    inset: auto calc(20px + env(safe-area-inset-right)) calc(92px + env(safe-area-inset-bottom)) auto;
     margin: 0;
     padding: 0;
     border: 0;
@@ -103,7 +103,7 @@ export const widgetStyles = css`
     color: inherit;
   }
   .left .panel-wrap[popover] {
-    inset: auto auto 92px 20px;
+    inset: auto auto calc(92px + env(safe-area-inset-bottom)) calc(20px + env(safe-area-inset-left));
   }
   convot-chat-panel {
     height: 100%;
@@ -167,11 +167,12 @@ export const widgetStyles = css`
     outline-offset: 2px;
   }
   @media (max-width: 480px) {
+    /* Full screen on phones, sized to the visual viewport so the keyboard never covers the composer. */
     :host([open]) .panel-wrap {
       position: fixed;
-      inset: 0;
+      inset: var(--_viewport-top, 0) 0 auto 0;
       width: 100vw;
-      height: 100%;
+      height: var(--_viewport-height, 100dvh);
     }
     :host([open]) .launcher {
       display: none;

@@ -68,6 +68,7 @@ export class ConvotWidget extends ConvotView {
   @query('.launcher') private launcher?: HTMLButtonElement;
 
   private shellSheets: readonly CSSStyleSheet[] = [];
+  private followingViewport = false;
   /** Set by a visitor's click on the launcher: only then does opening move focus. */
   private focusOnOpen = false;
   /** `open` set before the element bound to its runtime. */
@@ -143,6 +144,7 @@ export class ConvotWidget extends ConvotView {
     this.removeEventListener('keydown', this.onKeydown);
     this.removeEventListener('convot-panel-close', this.onPanelClose);
     this.removeEventListener('convot-message-received', this.onReceived);
+    this.syncViewport(); // no listener outlives the element
   }
 
   /** Opens the chat panel. Focus stays where it is (only the visitor's click moves it). */
@@ -216,6 +218,7 @@ export class ConvotWidget extends ConvotView {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.syncTopLayer();
+    this.syncViewport();
     if (changed.has('open') && this.open) this.focusComposerIfAsked();
   }
 
@@ -223,6 +226,27 @@ export class ConvotWidget extends ConvotView {
    * The open panel lives in the browser's top layer (Popover API), so no element of the host
    * page covers it, whatever its z-index. Browsers without popovers use z-index (container:index).
    */
+  /** While open on a phone, the panel follows the visual viewport (the part the keyboard leaves). */
+  private readonly fitViewport = () => {
+    const vv = globalThis.visualViewport;
+    if (!vv) return;
+    this.style.setProperty('--_viewport-height', `${vv.height}px`);
+    this.style.setProperty('--_viewport-top', `${vv.offsetTop}px`);
+  };
+
+  private syncViewport(): void {
+    const vv = globalThis.visualViewport;
+    if (!vv) return;
+    const follow = this.open && this.isConnected;
+    if (follow === this.followingViewport) return;
+    this.followingViewport = follow;
+    for (const type of ['resize', 'scroll'] as const) {
+      if (follow) vv.addEventListener(type, this.fitViewport);
+      else vv.removeEventListener(type, this.fitViewport);
+    }
+    if (follow) this.fitViewport();
+  }
+
   private syncTopLayer(): void {
     const wrap = this.renderRoot.querySelector<HTMLElement>('.panel-wrap');
     if (!TOP_LAYER || !wrap?.isConnected) return;
@@ -303,6 +327,7 @@ export class ConvotWidget extends ConvotView {
           ? html`<convot-chat-panel
               .client=${this.client}
               .strings=${s}
+              .locale=${locale}
               .heading=${this.heading || appearance.team_name || ''}
               .welcome=${appearance.welcome_text ?? ''}
               closable

@@ -25,7 +25,7 @@ export const themeStyles = css`
     --_muted: var(--convot-color-muted, #475569);
     --_border: var(--convot-color-border, #cbd5e1);
     --_radius: var(--convot-radius, 16px);
-    --_font: var(--convot-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font: var(--convot-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji');
     font-family: var(--_font);
     color-scheme: light;
   }
