@@ -53,7 +53,7 @@ export interface ConvotApp extends FastifyInstance {
 export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repos = repositories(opts.db);
-  if (opts.config) await applyConfig(repos, opts.config);
+  const revoked = opts.config ? await applyConfig(repos, opts.config) : [];
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
   const fanout = dbFanout(opts.db);
   const hub = new Hub(repos, app.log);
@@ -69,6 +69,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
   );
+  // Sign-ins the config revoked (removed agents, changed passwords) close on every instance.
+  for (const h of revoked) await fanout.publish({ k: 'signout', h });
 
   app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter });
   const heartbeat = setInterval(() => {

@@ -183,13 +183,24 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
   return parseConfig(data, env);
 }
 
-/** Writes apps and agents to the database. Running it twice changes nothing. */
-export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 'agents'>, config: ConvotConfig): Promise<void> {
+/**
+ * Writes apps and agents to the database; running it twice changes nothing. The file is the
+ * source of truth: apps and agents missing from it are disabled, and a removed agent's or a
+ * changed password's sessions are deleted. Returns the deleted sessions' hashes, so the caller
+ * can close their open sockets on every instance.
+ */
+export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 'agents'>, config: ConvotConfig): Promise<string[]> {
+  const revoked: string[] = [];
   for (const app of config.apps) await apps.upsert(app);
+  await apps.disableOthers(config.apps.map((a) => a.id));
   for (const agent of config.agents) {
     // Keep a matching hash: re-hashing would give a new salt on every start for nothing.
     const existing = await agents.findByEmail(agent.email);
-    const hash = existing && (await verifyPassword(agent.password, existing.password_hash)) ? existing.password_hash : await hashPassword(agent.password);
-    await agents.upsert(agent.email, agent.name, hash, agent.apps);
+    const same = existing !== null && (await verifyPassword(agent.password, existing.password_hash));
+    const id = await agents.upsert(agent.email, agent.name, same ? existing.password_hash : await hashPassword(agent.password), agent.apps);
+    // A new password ends every sign-in made with the old one.
+    if (existing && !same) revoked.push(...(await agents.deleteSessionsOf(id)));
   }
+  revoked.push(...(await agents.disableOthers(config.agents.map((a) => a.email))));
+  return revoked;
 }

@@ -22,6 +22,7 @@ export function agentSocket(socket: WebSocket, agent: AgentProfile, sessionToken
     send,
     errorFrame: (e) => ({ type: 'error', ...e.toBody() }),
     async onFrame(data) {
+      await agents.checkFrame(sessionToken);
       const frame = parseAgentFrame(data);
       switch (frame.type) {
         case 'message': {

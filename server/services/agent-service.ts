@@ -45,7 +45,12 @@ export interface AgentServiceDeps {
   log: Log;
 }
 
+/** How long an inbox socket's sign-in counts as checked. */
+const SESSION_RECHECK_MS = 5_000;
+
 export class AgentService {
+  private readonly checked = new Map<string, number>();
+
   constructor(private readonly deps: AgentServiceDeps) {}
 
   private get repos() {
@@ -61,9 +66,9 @@ export class AgentService {
     const agent = await this.repos.agents.findByEmail(email);
     // Verify even for unknown emails so timing does not reveal which addresses exist.
     const ok = await verifyPassword(password, agent?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (!agent || !ok) fail('CONVOT_ERR_BAD_CREDENTIALS');
+    if (!agent || !ok || agent.disabled) fail('CONVOT_ERR_BAD_CREDENTIALS');
     const token = await this.repos.agents.createSession(agent.id, SESSION_DAYS * 24);
-    const { password_hash: _hash, ...profile } = agent;
+    const { password_hash: _hash, disabled: _disabled, ...profile } = agent;
     return { agent: profile, token, maxAgeSeconds: SESSION_DAYS * 86400 };
   }
 
@@ -128,6 +133,22 @@ export class AgentService {
   async setAway(agent: AgentProfile, away: boolean): Promise<{ online: boolean; away: boolean }> {
     await this.deps.chat.setAgentAway(agent.id, away);
     return { online: !away, away };
+  }
+
+  /**
+   * Every inbox frame: counted against the `frame` limit of its sign-in, and refused once the
+   * sign-in is gone (signed out, password changed, agent removed from the config). The check
+   * is cached for a few seconds so a busy inbox costs no query per frame; sign-outs close
+   * sockets at once anyway.
+   */
+  async checkFrame(token: string): Promise<void> {
+    const hash = hashToken(token);
+    this.deps.limiter.hit('frame', hash);
+    const t = Date.now();
+    if ((this.checked.get(hash) ?? 0) > t) return;
+    if (!(await this.repos.agents.findBySession(token))) fail('CONVOT_ERR_AGENT_AUTH_REQUIRED');
+    if (this.checked.size > 10_000) this.checked.clear();
+    this.checked.set(hash, t + SESSION_RECHECK_MS);
   }
 
   /** The socket's `presence` frame: online false means Away. */

@@ -17,7 +17,7 @@ export const PRESENCE_TTL_SECONDS = 60;
 const AGENT_COLUMNS = 'a.id::text AS id, a.email, a.name, NOT a.away AS online, a.away, a.apps';
 
 /** An agent visitors can reach: not away, with an inbox open on an instance that reported lately. */
-const AGENT_AVAILABLE = `NOT a.away AND EXISTS (
+const AGENT_AVAILABLE = `NOT a.away AND NOT a.disabled AND EXISTS (
   SELECT 1 FROM agent_presence p WHERE p.agent_id = a.id AND p.sockets > 0 AND p.seen_at > now() - interval '${PRESENCE_TTL_SECONDS} seconds')`;
 
 export class AgentsRepo {
@@ -25,25 +25,47 @@ export class AgentsRepo {
 
   // ---- agents ----------------------------------------------------------------------------
 
-  /** Inserts the agent or updates name, password hash and apps; returns the agent id. */
+  /** Inserts the agent or updates name, password hash and apps (enabling it again); returns the agent id. */
   async upsert(email: string, name: string, passwordHash: string, apps: AppScope = null): Promise<string> {
     const rows = await this.db.query<{ id: string }>(
       `INSERT INTO agents (email, name, password_hash, apps) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, apps = EXCLUDED.apps
+       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, apps = EXCLUDED.apps, disabled = false
        RETURNING id::text AS id`,
       [email.toLowerCase(), name, passwordHash, apps],
     );
     return rows[0]!.id;
   }
 
-  async findByEmail(email: string): Promise<AgentRow | null> {
-    const rows = await this.db.query<AgentRow>(`SELECT ${AGENT_COLUMNS}, a.password_hash FROM agents a WHERE a.email = $1`, [email.toLowerCase()]);
+  /** An agent by email, disabled or not (the config applies to both). */
+  async findByEmail(email: string): Promise<(AgentRow & { disabled: boolean }) | null> {
+    const rows = await this.db.query<AgentRow & { disabled: boolean }>(`SELECT ${AGENT_COLUMNS}, a.password_hash, a.disabled FROM agents a WHERE a.email = $1`, [
+      email.toLowerCase(),
+    ]);
     return rows[0] ?? null;
   }
 
   async findById(id: string): Promise<AgentProfile | null> {
-    const rows = await this.db.query<AgentProfile>(`SELECT ${AGENT_COLUMNS} FROM agents a WHERE a.id = $1`, [id]);
+    const rows = await this.db.query<AgentProfile>(`SELECT ${AGENT_COLUMNS} FROM agents a WHERE a.id = $1 AND NOT a.disabled`, [id]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * Disables every agent whose email is not in `keep` (removed from the config file) and
+   * deletes their sessions. Returns the deleted sessions' hashes, so open sockets can close.
+   */
+  async disableOthers(keep: string[]): Promise<string[]> {
+    const rows = await this.db.query<{ token_hash: string }>(
+      `WITH gone AS (UPDATE agents SET disabled = true WHERE NOT disabled AND NOT (email = ANY($1::text[])) RETURNING id)
+       DELETE FROM agent_sessions s WHERE s.agent_id IN (SELECT id FROM agents WHERE disabled OR id IN (SELECT id FROM gone)) RETURNING s.token_hash`,
+      [keep.map((e) => e.toLowerCase())],
+    );
+    return rows.map((r) => r.token_hash);
+  }
+
+  /** Deletes every session of an agent (a changed password); returns their hashes. */
+  async deleteSessionsOf(agentId: string): Promise<string[]> {
+    const rows = await this.db.query<{ token_hash: string }>('DELETE FROM agent_sessions WHERE agent_id = $1 RETURNING token_hash', [agentId]);
+    return rows.map((r) => r.token_hash);
   }
 
   /** The apps an agent works on (null: every app). */
@@ -73,7 +95,7 @@ export class AgentsRepo {
   async findBySession(token: string): Promise<AgentProfile | null> {
     const rows = await this.db.query<AgentProfile>(
       `SELECT ${AGENT_COLUMNS} FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
-       WHERE s.token_hash = $1 AND s.expires_at > now()`,
+       WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT a.disabled`,
       [hashToken(token)],
     );
     return rows[0] ?? null;

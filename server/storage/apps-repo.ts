@@ -14,19 +14,29 @@ export interface AppRow {
 export class AppsRepo {
   constructor(private readonly db: Db) {}
 
+  /** Inserts or updates the app, enabling it again if it was disabled. */
   async upsert(app: Omit<AppRow, 'appearance'> & { appearance?: Appearance }): Promise<void> {
     await this.db.query(
       `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, identity_secret = EXCLUDED.identity_secret,
          require_verification = EXCLUDED.require_verification, allowed_origins = EXCLUDED.allowed_origins,
-         appearance = EXCLUDED.appearance, updated_at = now()`,
+         appearance = EXCLUDED.appearance, disabled = false, updated_at = now()`,
       [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {})],
     );
   }
 
+  /** An enabled app: a disabled one is unknown to visitors. */
   async find(id: string): Promise<AppRow | null> {
-    const rows = await this.db.query<AppRow>('SELECT id, name, identity_secret, require_verification, allowed_origins, appearance FROM apps WHERE id = $1', [id]);
+    const rows = await this.db.query<AppRow>(
+      'SELECT id, name, identity_secret, require_verification, allowed_origins, appearance FROM apps WHERE id = $1 AND NOT disabled',
+      [id],
+    );
     return rows[0] ?? null;
+  }
+
+  /** Disables every app whose id is not in `keep` (removed from the config file). */
+  async disableOthers(keep: string[]): Promise<void> {
+    await this.db.query('UPDATE apps SET disabled = true, updated_at = now() WHERE NOT disabled AND NOT (id = ANY($1::text[]))', [keep]);
   }
 }

@@ -159,6 +159,26 @@ ALTER TABLE agents ADD COLUMN away boolean NOT NULL DEFAULT false;
 ALTER TABLE agents ADD COLUMN apps text[];
 `,
   },
+  {
+    id: 8,
+    name: 'hold under abuse',
+    sql: `
+-- The config file is the source of truth: agents and apps missing from it are disabled at start
+-- (kept, so their conversations stay readable, but refused everywhere).
+ALTER TABLE agents ADD COLUMN disabled boolean NOT NULL DEFAULT false;
+ALTER TABLE apps ADD COLUMN disabled boolean NOT NULL DEFAULT false;
+-- Which identifier a user_hash or identity token verified: 'external_id' or 'email'.
+ALTER TABLE visitors ADD COLUMN verified_by text;
+ALTER TABLE visitors ADD CONSTRAINT visitors_verified_by CHECK (verified_by IN ('external_id', 'email'));
+-- Identity tokens are accepted once: their jti is remembered until they expire.
+CREATE TABLE identity_token_uses (
+  app_id text NOT NULL,
+  jti text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (app_id, jti)
+);
+`,
+  },
 ];
 
 /**
