@@ -41,6 +41,32 @@ export class InboxConversationView extends LitElement {
         border-bottom: 1px solid var(--in-border);
         background: var(--in-surface);
       }
+      /* Only on phones, where the list and the conversation are separate screens. */
+      .back {
+        display: none;
+        place-items: center;
+        width: 40px;
+        height: 40px;
+        margin-inline-start: -8px;
+        border: 0;
+        border-radius: 50%;
+        background: transparent;
+        color: inherit;
+      }
+      .back:focus-visible {
+        outline: 2px solid var(--in-primary);
+      }
+      :host(:dir(rtl)) .back svg {
+        transform: scaleX(-1);
+      }
+      @media (max-width: 600px) {
+        .back {
+          display: grid;
+        }
+        header {
+          padding: 8px 12px;
+        }
+      }
       header .titles {
         min-width: 0;
       }
@@ -282,7 +308,11 @@ export class InboxConversationView extends LitElement {
     this.textarea?.focus();
   }
 
-  private fire(type: 'inbox-retry' | 'inbox-reload', detail?: string): void {
+  private onBack(): void {
+    this.fire('inbox-back');
+  }
+
+  private fire(type: 'inbox-retry' | 'inbox-reload' | 'inbox-back', detail?: string): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
@@ -352,6 +382,9 @@ export class InboxConversationView extends LitElement {
     const sub = [c.visitor.name ? c.visitor.email : null, c.visitor.company].filter(Boolean).join(' · ');
     const draft = this.draft;
     return html`<header>
+        <button class="back" type="button" aria-label="Back to conversations" @click=${this.onBack}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M15.4 5.4a1 1 0 0 1 0 1.4L10.2 12l5.2 5.2a1 1 0 1 1-1.4 1.4l-5.9-5.9a1 1 0 0 1 0-1.4l5.9-5.9a1 1 0 0 1 1.4 0z" /></svg>
+        </button>
         ${avatar(c.visitor)}
         <div class="titles">
           <h2><span class="text">${isolate(name)}</span>${verifiedMark(c.visitor)}</h2>

@@ -155,6 +155,35 @@ export class ConvotInbox extends LitElement {
           display: none;
         }
       }
+      /* Phones: the list and the open conversation are separate screens (back button in the thread). */
+      @media (max-width: 600px) {
+        .columns {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        .columns.thread-open convot-inbox-list,
+        .columns:not(.thread-open) convot-inbox-thread {
+          display: none;
+        }
+        header.top {
+          gap: 8px;
+          padding: 0 8px;
+        }
+        .brand .title {
+          /* Still the page's heading for screen readers. */
+          position: absolute;
+          width: 1px;
+          height: 1px;
+          overflow: hidden;
+          clip-path: inset(50%);
+          white-space: nowrap;
+        }
+        .me {
+          display: none;
+        }
+        .presence button {
+          padding: 0 8px;
+        }
+      }
       .splash {
         display: grid;
         place-content: center;
@@ -236,7 +265,7 @@ export class ConvotInbox extends LitElement {
   private renderHeader(s: InboxState, agent: AgentProfile) {
     const online = s.agentsOnline;
     return html`<header class="top">
-      <h1 class="brand"><span class="logo" aria-hidden="true">C</span>Convot inbox</h1>
+      <h1 class="brand"><span class="logo" aria-hidden="true">C</span><span class="title">Convot inbox</span></h1>
       <span class="spacer"></span>
       <!-- Live regions stay rendered (empty) so their changes are announced. -->
       <span role="status">${s.socketStatus === 'reconnecting' ? html`<span class="conn">Reconnecting…</span>` : nothing}</span>
@@ -280,7 +309,7 @@ export class ConvotInbox extends LitElement {
         const selected = s.conversations.find((x) => x.id === s.selectedId) ?? null;
         return html`<div class="app">
           ${this.renderHeader(s, agent)}
-          <main class="columns">
+          <main class="columns ${selected ? 'thread-open' : ''}">
             <convot-inbox-list
               .conversations=${s.conversations}
               .selectedId=${s.selectedId}
@@ -303,6 +332,7 @@ export class ConvotInbox extends LitElement {
               @inbox-send=${(e: CustomEvent<string>) => c.send(e.detail)}
               @inbox-retry=${(e: CustomEvent<string>) => c.retry(e.detail)}
               @inbox-reload=${() => c.loadThread()}
+              @inbox-back=${() => c.deselect()}
             ></convot-inbox-thread>
             <convot-inbox-profile .visitor=${selected?.visitor ?? null} .events=${selected ? s.events : []} .now=${this.now}></convot-inbox-profile>
           </main>

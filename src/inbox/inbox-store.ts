@@ -150,6 +150,11 @@ export function selected(s: InboxState, id: string): Patch {
   return { selectedId: id, messages: [], events: [], threadError: '' };
 }
 
+/** Back to the list (on a phone, the list and the conversation are separate screens). */
+export function deselected(): Patch {
+  return { selectedId: null, messages: [], events: [], threadError: '', threadLoading: false };
+}
+
 /** Stored messages replace the pending replies they came from. */
 export function settlePending(pending: PendingReply[], stored: WireMessage[]): PendingReply[] {
   const ids = new Set(stored.map((m) => m.client_id).filter((x): x is string => !!x));
@@ -418,6 +423,11 @@ export class InboxController {
     } finally {
       this.store.set({ loadingOlder: false });
     }
+  }
+
+  /** Closes the open conversation view (the phone layout's back button). */
+  deselect(): void {
+    if (this.state.selectedId !== null) this.apply(deselected);
   }
 
   select(id: string): void {

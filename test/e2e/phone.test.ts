@@ -1,0 +1,62 @@
+/** The inbox on a 390 px phone: no sideways scrolling, every control reachable, list and conversation as separate screens. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { AGENT, launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
+
+let convot: ConvotProcess;
+let site: HostSite;
+let browser: Browser;
+
+before(async () => {
+  const host = await reserveHostOrigin();
+  convot = await startConvot({ allowedOrigins: [host.origin] });
+  site = await startHostSite(host.port, convot.url, { '/': snippetPage(convot.url) });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await convot?.stop();
+});
+
+test('the inbox at 390 px: no sideways scroll, Sign out reachable, list and conversation as screens with a back button', async () => {
+  // A visitor writes first, so there is a conversation to open.
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(`${site.origin}/`);
+  await visitor.locator('convot-widget .launcher').click();
+  await visitor.locator('convot-chat-panel textarea').fill('Hello from a phone test');
+  await visitor.locator('convot-chat-panel textarea').press('Enter');
+  await visitor.locator('convot-chat-panel .msg.visitor[data-status="sent"]').waitFor();
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${convot.url}/inbox`);
+  await page.locator('form.login input[name="email"]').fill(AGENT.email);
+  await page.locator('form.login input[name="password"]').fill(AGENT.password);
+  await page.locator('form.login button[type="submit"]').click();
+  const row = page.locator('.conversation').first();
+  await row.waitFor();
+
+  const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth && document.body.scrollWidth <= window.innerWidth);
+  assert.ok(await noSideways(), 'the list screen scrolls sideways');
+  const signOut = await page.locator('button.signout').boundingBox();
+  assert.ok(signOut && signOut.x >= 0 && signOut.x + signOut.width <= 390, `Sign out is off-screen: ${JSON.stringify(signOut)}`);
+
+  await row.click();
+  await page.locator('.message.visitor', { hasText: 'Hello from a phone test' }).waitFor();
+  assert.equal(await page.locator('convot-inbox-list').isVisible(), false, 'the list stays on screen beside the conversation');
+  assert.ok(await noSideways(), 'the conversation screen scrolls sideways');
+  const reply = await page.locator('form.reply textarea').boundingBox();
+  assert.ok(reply && reply.x + reply.width <= 390, 'the reply box is cut off');
+
+  await page.locator('button.back').click();
+  await row.waitFor();
+  assert.equal(await page.locator('convot-inbox-thread').isVisible(), false);
+  assert.deepEqual(problems, []);
+  await context.close();
+  await visitorContext.close();
+});
