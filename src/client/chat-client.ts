@@ -379,7 +379,7 @@ export class ChatClient {
     try {
       const [configResult, sessionResult] = await Promise.allSettled([
         this.configLoaded ? null : this.call(visitorApi.config),
-        this.call(visitorApi.session, { token: this.token }),
+        this.sessionOnce(),
       ]);
       // The config GET needs no preflight, so its error (unknown app, origin) is the readable one.
       if (configResult.status === 'rejected') throw configResult.reason;
@@ -403,6 +403,26 @@ export class ChatClient {
     }
     this.store.set({ sessionId: session.session_id, problem: null });
     return new URL(routeUrl(VISITOR_SOCKET_PATH, { appId: this.options.appId }).slice(1), this.server).href.replace(/^http/, 'ws');
+  }
+
+  /**
+   * Resumes this browser's session, or starts one. Tabs a new visitor opens at the same moment
+   * take turns (a Web Lock per app) and each first re-reads the stored token, so they share one
+   * session instead of becoming two visitors.
+   */
+  private async sessionOnce(): Promise<SessionResponse> {
+    const resume = () => {
+      const stored = this.storage.get<string>('token');
+      if (stored && stored !== this.token) this.token = stored; // another tab started (or replaced) it
+      return this.call(visitorApi.session, { token: this.token });
+    };
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (this.token || !locks || this.storage.mode !== 'persistent') return resume();
+    return await locks.request(`convot:${this.options.appId}:session`, async () => {
+      const session = await resume();
+      this.storage.set('token', session.token); // before the lock goes, so the next tab finds it
+      return session;
+    });
   }
 
   private refusedForGood(e: unknown): boolean {
