@@ -4,13 +4,15 @@
  */
 import websocket from '@fastify/websocket';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ProtocolError } from '../src/protocol/index.js';
+import { ERRORS, ProtocolError } from '../src/protocol/index.js';
 import { applyConfig, type ConvotConfig } from './config.js';
 import { statusOf } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
 import { RateLimited, RateLimiter } from './rate-limit.js';
 import { dbFanout } from './realtime/fanout.js';
+import { UNAVAILABLE_RETRY_SECONDS, isDbUnavailable } from './unavailable.js';
 import { Hub } from './realtime/hub.js';
 import { agentRoutes } from './routes/agent.js';
 import { staticRoutes } from './routes/static.js';
@@ -23,6 +25,26 @@ import type { Db } from './storage/db.js';
 import { migrate } from './storage/migrations.js';
 import { repositories, type Repositories } from './storage/repositories.js';
 
+/** Header, request and keep-alive idle timeout of HTTP connections. */
+export const HTTP_TIMEOUT_MS = 10_000;
+
+/**
+ * Request logs never show identity tokens: `?convot_identity=` (the documented link hand-off)
+ * is a credential for a while, so it is replaced before the URL is logged.
+ */
+export const redactUrl = (url: string): string => url.replace(/([?&]convot_identity=)[^&#]*/gi, '$1[redacted]');
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger || logger === true || typeof logger !== 'object') return logger === true ? withRedaction({}) : logger;
+  return {
+    ...logger,
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
+      ...((logger as { serializers?: object }).serializers ?? {}),
+    },
+  };
+}
+
 /** How often this process confirms its open inbox sockets (well inside PRESENCE_TTL_SECONDS). */
 const PRESENCE_HEARTBEAT_MS = 20_000;
 
@@ -33,7 +55,11 @@ export interface AppOptions {
   /** Package root holding dist/, demo/ and server/pages/. */
   root: string;
   logger?: FastifyServerOptions['logger'];
-  trustProxy?: boolean;
+  /**
+   * Which proxies to believe about the client address (CONVOT_TRUST_PROXY): a hop count or
+   * proxy addresses; never `true`, which would take the left-most, client-written entry.
+   */
+  trustProxy?: number | string[] | false;
   /** Tests pass their own to control limits; default: in-memory fixed windows. */
   rateLimiter?: RateLimiter;
 }
@@ -54,7 +80,18 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repos = repositories(opts.db);
   const revoked = opts.config ? await applyConfig(repos, opts.config) : [];
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: opts.trustProxy ?? false });
+  const app = Fastify({
+    logger: withRedaction(opts.logger ?? false),
+    bodyLimit: BODY_LIMIT,
+    // A hop count N trusts the N addresses nearest this server (proxy-addr's meaning of a number).
+    trustProxy: typeof opts.trustProxy === 'number' ? ((_addr: string, i: number) => i < (opts.trustProxy as number)) : (opts.trustProxy ?? false),
+    // A client gets 10 s to send its headers and its request, and an idle keep-alive connection
+    // closes after 10 s: slow or idle connections cannot hold file descriptors. Upgraded
+    // sockets are not affected (ws clears the socket timeout).
+    requestTimeout: HTTP_TIMEOUT_MS,
+    keepAliveTimeout: HTTP_TIMEOUT_MS,
+  });
+  (app.server as Server).headersTimeout = HTTP_TIMEOUT_MS;
   const fanout = dbFanout(opts.db);
   const hub = new Hub(repos, app.log);
   await hub.init();
@@ -82,6 +119,9 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   heartbeat.unref();
   app.addHook('onSend', async (_req, reply) => {
     reply.header('X-Content-Type-Options', 'nosniff');
+    // Inbox URLs name conversations: never leak them to a linked site, never be framed.
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Frame-Options', 'DENY');
   });
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
@@ -99,7 +139,13 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ code: 'CONVOT_ERR_BAD_REQUEST', message: err.message });
     }
-    req.log.error(err);
+    if (isDbUnavailable(err)) {
+      req.log.warn({ code: err.code, message: err.message }, 'database unavailable');
+      reply.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+      return reply.code(503).send({ code: 'CONVOT_ERR_UNAVAILABLE', message: ERRORS.CONVOT_ERR_UNAVAILABLE.message });
+    }
+    // Message and stack only: a driver's error carries the statement and its parameters (visitor data).
+    req.log.error({ err: { type: err.name, code: err.code, message: err.message, stack: err.stack } });
     return reply.code(500).send({ code: 'CONVOT_ERR_INTERNAL', message: 'Internal server error.' });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'CONVOT_ERR_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}.` }));

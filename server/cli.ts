@@ -42,6 +42,20 @@ function listenProblem(e: unknown, port: number, host: string): string | null {
   }
 }
 
+/**
+ * CONVOT_TRUST_PROXY: how many proxies sit in front (`1`: believe the one entry the nearest
+ * proxy appended to X-Forwarded-For), or the proxies' addresses and CIDR ranges, comma
+ * separated. Never "trust every hop": the left-most entry is whatever the client wrote.
+ */
+export function trustProxySetting(value: string | undefined): number | string[] | false {
+  if (value === undefined || value === '') return false;
+  const v = value.trim();
+  if (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 10) return Number(v);
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length && list.every((x) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(x) && /[.:]/.test(x))) return list;
+  throw new ConfigError(`CONVOT_TRUST_PROXY must be a hop count (1 to 10) or proxy addresses like "10.0.0.1,10.1.0.0/16", got ${JSON.stringify(value)}`);
+}
+
 /** The package root: the nearest folder above this file with Convot's package.json. */
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -99,7 +113,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   // Warnings and errors (failed deliveries, say) are logged unless CONVOT_LOG asks for more.
-  const app = await buildApp({ db, config, root: packageRoot(), logger: { level: env.CONVOT_LOG || 'warn' }, trustProxy: env.CONVOT_TRUST_PROXY === '1' });
+  const app = await buildApp({ db, config, root: packageRoot(), logger: { level: env.CONVOT_LOG || 'warn' }, trustProxy: trustProxySetting(env.CONVOT_TRUST_PROXY) });
   let address: string;
   try {
     address = await app.listen({ port, host });

@@ -9,7 +9,11 @@ export const AGENT_COOKIE = 'convot_agent';
 export function readSessionCookie(req: FastifyRequest): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === AGENT_COOKIE) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === AGENT_COOKIE) {
+      // A malformed cookie is no cookie (not a 500): tokens are base64url, so decoding changes nothing.
+      const value = part.slice(i + 1).trim();
+      return /^[A-Za-z0-9_-]{1,200}$/.test(value) ? value : undefined;
+    }
   }
   return undefined;
 }

@@ -20,7 +20,8 @@ export function agentSocket(socket: WebSocket, agent: AgentProfile, sessionToken
     textOnly: false,
     log,
     send,
-    errorFrame: (e) => ({ type: 'error', ...e.toBody() }),
+    // The client id lets the inbox match an error to the reply it sent.
+    errorFrame: (e, data) => ({ type: 'error', ...e.toBody(), ...(typeof data?.client_id === 'string' ? { client_id: data.client_id } : {}) }),
     async onFrame(data) {
       await agents.checkFrame(sessionToken);
       const frame = parseAgentFrame(data);

@@ -1,15 +1,16 @@
 /**
  * The frame loop both sockets share: frames are handled one at a time in arrival order, size
  * and JSON are checked before a handler sees them, a handler's ProtocolError becomes the
- * socket's error frame, and anything else is logged and reported as CONVOT_ERR_INTERNAL.
+ * socket's error frame, and anything else is logged and reported as CONVOT_ERR_INTERNAL (or
+ * CONVOT_ERR_UNAVAILABLE while the database is away). Every error frame names the client_id
+ * of the frame it answers.
  */
 import type { WebSocket } from '@fastify/websocket';
-import { ProtocolError, parseFrameText, type ErrorBody } from '../../src/protocol/index.js';
+import { ProtocolError, parseFrameText } from '../../src/protocol/index.js';
 import { FRAME_LIMIT } from '../limits.js';
 import type { Log } from '../log.js';
+import { isDbUnavailable } from '../unavailable.js';
 
-type InternalErrorFrame = { type: 'error' } & ErrorBody;
-const INTERNAL_ERROR: InternalErrorFrame = { type: 'error', code: 'CONVOT_ERR_INTERNAL', message: 'Internal server error.' };
 
 export interface FrameLoop<F> {
   /** Refuse binary frames (the visitor socket); the agent socket reads them as text. */
@@ -18,7 +19,7 @@ export interface FrameLoop<F> {
   onFrame(data: Record<string, unknown>): Promise<void>;
   /** The error frame for a refused frame; `data` is the frame when it was readable JSON. */
   errorFrame(error: ProtocolError, data: Record<string, unknown> | undefined): F;
-  send: (frame: F | InternalErrorFrame) => void;
+  send: (frame: F) => void;
   log: Log;
 }
 
@@ -35,8 +36,12 @@ export function readFrames<F>(socket: WebSocket, loop: FrameLoop<F>): void {
         await loop.onFrame(data);
       } catch (e) {
         if (e instanceof ProtocolError) return loop.send(loop.errorFrame(e, data));
-        loop.log.error(e);
-        loop.send(INTERNAL_ERROR);
+        // Internal errors answer the frame too (its client_id), so the client can retry it.
+        if (isDbUnavailable(e)) return loop.send(loop.errorFrame(new ProtocolError('CONVOT_ERR_UNAVAILABLE'), data));
+        const err = e as Error;
+        // Message and stack only: a driver's error carries the statement and its parameters.
+        loop.log.error({ err: { type: err.name, message: err.message, stack: err.stack } });
+        loop.send(loop.errorFrame(new ProtocolError('CONVOT_ERR_INTERNAL'), data));
       }
     });
   });

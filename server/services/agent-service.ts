@@ -63,10 +63,20 @@ export class AgentService {
   }
 
   async login({ email, password }: { email: string; password: string }): Promise<SignIn> {
+    // Failed sign-ins lock the account whatever the address: rotating addresses gains nothing.
+    const account = email.toLowerCase();
+    this.deps.limiter.check('login_account', account);
     const agent = await this.repos.agents.findByEmail(email);
     // Verify even for unknown emails so timing does not reveal which addresses exist.
     const ok = await verifyPassword(password, agent?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (!agent || !ok || agent.disabled) fail('CONVOT_ERR_BAD_CREDENTIALS');
+    if (!agent || !ok || agent.disabled) {
+      try {
+        this.deps.limiter.hit('login_account', account);
+      } catch {
+        // Over the limit: this attempt still answers as a wrong password; the next one is refused.
+      }
+      fail('CONVOT_ERR_BAD_CREDENTIALS');
+    }
     const token = await this.repos.agents.createSession(agent.id, SESSION_DAYS * 24);
     const { password_hash: _hash, disabled: _disabled, ...profile } = agent;
     return { agent: profile, token, maxAgeSeconds: SESSION_DAYS * 86400 };

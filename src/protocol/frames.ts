@@ -59,7 +59,7 @@ const AGENT: Record<AgentServerFrame['type'], Spec> = {
   conversation: { conversation: SUMMARY },
   presence: { agents_online: 'number', agent: 'object' },
   pong: {},
-  error: ERROR,
+  error: { ...ERROR, client_id: 'string?' },
 };
 
 function check<F>(table: Record<string, Spec>, data: unknown): F | null {

@@ -181,7 +181,8 @@ export type AgentServerFrame =
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'presence'; agents_online: number; agent: AgentProfile }
   | { type: 'pong' }
-  | ({ type: 'error' } & ErrorBody);
+  /** `client_id`: of the frame this error answers, when it had one. */
+  | ({ type: 'error'; client_id?: string } & ErrorBody);
 
 // ---- parsers -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { buildApp, type ConvotApp } from '../../server/app.js';
+import { buildApp, type AppOptions, type ConvotApp } from '../../server/app.js';
 import { parseConfig, type ConvotConfig } from '../../server/config.js';
 import type { RateLimiter } from '../../server/rate-limit.js';
 import type { Db } from '../../server/storage/db.js';
@@ -46,9 +46,11 @@ export async function openTestDb(): Promise<Db> {
 }
 
 /** Starts an app on a fresh database, or on `db` (a restart over the same data). */
-export async function startServer(opts: { listen?: boolean; config?: ConvotConfig; rateLimiter?: RateLimiter; db?: Db } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: { listen?: boolean; config?: ConvotConfig; rateLimiter?: RateLimiter; db?: Db } & Pick<AppOptions, 'trustProxy' | 'logger'> = {},
+): Promise<TestServer> {
   const db = opts.db ?? (await openTestDb());
-  const app = await buildApp({ db, config: opts.config ?? testConfig(), root: process.cwd(), rateLimiter: opts.rateLimiter });
+  const app = await buildApp({ db, config: opts.config ?? testConfig(), root: process.cwd(), rateLimiter: opts.rateLimiter, trustProxy: opts.trustProxy, logger: opts.logger });
   let wsBase = '';
   if (opts.listen) {
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -16,7 +16,8 @@ import { AGENT_EMAIL, AGENT_PASSWORD, ALLOWED_ORIGIN, APP_ID, Sock, agentSocket,
 const openDb = (): Promise<Db> => openTestDb();
 
 let now = Date.UTC(2026, 0, 1);
-const limiter = new RateLimiter(() => now);
+// The per-account sign-in lock is tested in proxy.test.ts; here it would hide the per-IP limit.
+const limiter = new RateLimiter(() => now, { ...LIMITS, login_account: { max: 10_000, windowMs: 60_000 } });
 let db: Db;
 let app: ConvotApp;
 let wsBase = '';
