@@ -11,6 +11,7 @@ import { applyConfig, type ConvotConfig } from './config.js';
 import { statusOf } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
 import { RateLimited, RateLimiter } from './rate-limit.js';
+import { Announcer } from './realtime/announcer.js';
 import { dbFanout } from './realtime/fanout.js';
 import { UNAVAILABLE_RETRY_SECONDS, isDbUnavailable } from './unavailable.js';
 import { Hub } from './realtime/hub.js';
@@ -92,14 +93,15 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     keepAliveTimeout: HTTP_TIMEOUT_MS,
   });
   (app.server as Server).headersTimeout = HTTP_TIMEOUT_MS;
-  const fanout = dbFanout(opts.db);
+  // Agent presence is counted per process (a heartbeat keeps it fresh, a crash lets it
+  // expire), and fan-out events name the process that published them.
+  const instanceId = randomUUID();
+  const fanout = dbFanout(opts.db, instanceId);
   const hub = new Hub(repos, app.log);
   await hub.init();
-  const chat = new Chat(repos, fanout);
+  const chat = new Chat(repos, new Announcer(fanout, hub));
   const identity = new Identity(repos.visitors, chat);
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits);
-  // Agent presence is counted per process: a heartbeat keeps it fresh, a crash lets it expire.
-  const instanceId = randomUUID();
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
   await fanout.start(

@@ -1,42 +1,57 @@
 /**
  * Fan-out between server instances. Events carry ids only; each instance loads the rows it
- * needs from the database. This interface is the seam where a broker other than PostgreSQL
- * LISTEN/NOTIFY could plug in at larger scale.
+ * needs from the database, once per instance. Every event names the instance that published it
+ * (`i`), so the publisher, which delivered from memory already, skips its own. This interface
+ * is the seam where a broker other than PostgreSQL LISTEN/NOTIFY could plug in at larger scale.
  */
 import type { Db } from '../storage/db.js';
 
-export type FanoutEvent =
-  /** A message was committed: conversation (internal id) and its seq. */
-  | { k: 'message'; c: string; s: number }
+export type FanoutEvent = (
+  /** A message was committed: conversation (internal id), its seq, the visitor and app it routes to. */
+  | { k: 'message'; c: string; s: number; v: string; a: string }
   /** Conversation metadata changed: read marks, status (close/reopen), the visitor's profile. */
   | { k: 'conversation'; c: string }
   /** An agent's availability may have changed: Away switched, an inbox opened or closed. */
   | { k: 'presence'; a: string }
   /** An agent session ended (sign-out): its sockets close, on every instance. */
-  | { k: 'signout'; h: string };
+  | { k: 'signout'; h: string }
+) & { /** The publishing instance. */ i?: string };
+
+/** Where a statement can announce its own commit (pg_notify inside the statement: no extra round trip). */
+export interface NotifyTarget {
+  channel: string;
+  instance: string;
+}
 
 export interface Fanout {
   publish(event: FanoutEvent): Promise<void>;
   /** `onCatchUp` runs after a lost subscription is restored; events may have been missed. */
   start(onEvent: (event: FanoutEvent) => void, onCatchUp: () => void): Promise<void>;
   close(): Promise<void>;
+  /** Set when statements may notify in the same round trip (the database's own LISTEN/NOTIFY). */
+  readonly target?: NotifyTarget;
 }
 
-const CHANNEL = 'convot_events';
+export const FANOUT_CHANNEL = 'convot_events';
 
-export function dbFanout(db: Db): Fanout {
+export function dbFanout(db: Db, instance: string): Fanout {
   let stop: (() => Promise<void>) | undefined;
   return {
-    publish: (event) => db.notify(CHANNEL, JSON.stringify(event)),
+    target: { channel: FANOUT_CHANNEL, instance },
+    publish: (event) => db.notify(FANOUT_CHANNEL, JSON.stringify({ ...event, i: instance })),
     async start(onEvent, onCatchUp) {
       stop = await db.listen(
-        CHANNEL,
+        FANOUT_CHANNEL,
         (payload) => {
+          let event: FanoutEvent;
           try {
-            onEvent(JSON.parse(payload) as FanoutEvent);
+            event = JSON.parse(payload) as FanoutEvent;
           } catch {
             // A payload we cannot read is dropped; the next catch-up repairs what it carried.
+            return;
           }
+          // This instance delivered its own events from memory when it committed them.
+          if (event.i !== instance) onEvent(event);
         },
         onCatchUp,
       );

@@ -1,8 +1,11 @@
 /**
- * This instance's open sockets, and delivery of fan-out events to them. A socket remembers the
- * last seq it was sent per conversation, so deliveries are in order, without duplicates, and a
- * gap (a missed notification) is filled from the database. Agent sockets get only conversations
- * of their apps; visitor sockets hear availability of their own app.
+ * This instance's open sockets, and delivery to them. A message committed here is delivered
+ * from the row the write returned; one committed elsewhere arrives as ids over the fan-out and
+ * is read once for all of this instance's sockets. A socket remembers the last seq it was sent
+ * per conversation, so deliveries are in order and without duplicates; the database is read for
+ * one socket only to fill a real gap (its last seq behind). Each socket's updates run in turn
+ * (its own queue), so setting up one socket never waits behind another's delivery. Agent
+ * sockets get only conversations of their apps; visitor sockets hear availability of their app.
  */
 import { CloseCode, type AgentServerFrame, type ConversationStatus, type ConversationSummary, type VisitorServerFrame, type WireMessage } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
@@ -10,6 +13,7 @@ import type { ConversationState } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import { inScope, scopeKey, scopesOverlap, type AppScope } from '../tenancy.js';
 import type { FanoutEvent } from './fanout.js';
+import { SummaryCache } from './summary-cache.js';
 
 export interface Peer<F> {
   send(frame: F): void;
@@ -37,41 +41,135 @@ export interface AgentPeer extends Peer<AgentServerFrame> {
   lastSeq: Map<string, number>;
 }
 
+/** A message as its write returned it, with where it goes. */
+export interface CommittedMessage {
+  /** Internal conversation id. */
+  conversationId: string;
+  visitorId: string;
+  appId: string;
+  message: WireMessage;
+}
+
 export class Hub {
   private readonly visitors = new Map<string, Set<VisitorPeer>>();
   private readonly agents = new Set<AgentPeer>();
-  /** Serializes deliveries so frames reach each socket in commit order. */
+  /** Rounds of fan-out events from other instances, catch-up and availability checks, in turn. */
   private queue: Promise<void> = Promise.resolve();
-  /** Per visitor socket: its pending update, so two events of one round never move it at once. */
-  private readonly visitorWork = new WeakMap<VisitorPeer, Promise<void>>();
+  /** Per socket: its pending work, so its frames go out in order and one event never races another. */
+  private readonly work = new WeakMap<object, Promise<void>>();
+  private readonly summaries: SummaryCache;
 
   constructor(
     private readonly repos: Pick<Repositories, 'conversations' | 'agents'>,
     private readonly log: Log,
-  ) {}
-
-  addVisitor(peer: VisitorPeer): () => void {
-    let set = this.visitors.get(peer.visitorId);
-    if (!set) this.visitors.set(peer.visitorId, (set = new Set()));
-    set.add(peer);
-    return () => {
-      set.delete(peer);
-      if (!set.size) this.visitors.delete(peer.visitorId);
-    };
-  }
-
-  addAgent(peer: AgentPeer): () => void {
-    this.agents.add(peer);
-    return () => this.agents.delete(peer);
+  ) {
+    this.summaries = new SummaryCache((id) => this.repos.conversations.summary(id));
   }
 
   /**
-   * Runs fn in the delivery queue. Sockets build their `ready` frame here, so no event can slip
-   * between reading the history and starting live delivery.
+   * Starts live delivery to a visitor socket. `ready` (reading its history and sending the
+   * ready frame) runs first in the socket's own queue; events that arrive meanwhile wait behind
+   * it and are then sent or skipped by seq, so nothing slips between history and live delivery.
    */
+  addVisitor(peer: VisitorPeer, ready: () => Promise<void> = async () => undefined): { detach: () => void; ready: Promise<void> } {
+    let set = this.visitors.get(peer.visitorId);
+    if (!set) this.visitors.set(peer.visitorId, (set = new Set()));
+    set.add(peer);
+    const detach = () => {
+      set.delete(peer);
+      if (!set.size && this.visitors.get(peer.visitorId) === set) this.visitors.delete(peer.visitorId);
+    };
+    return { detach, ready: this.turn(peer, ready) };
+  }
+
+  /** Starts live delivery to an inbox socket; like addVisitor, `ready` runs first in its queue. */
+  addAgent(peer: AgentPeer, ready: () => Promise<void> = async () => undefined): { detach: () => void; ready: Promise<void> } {
+    this.agents.add(peer);
+    return { detach: () => this.agents.delete(peer), ready: this.turn(peer, ready) };
+  }
+
+  /** Runs fn after the socket's pending work; a failure is logged and does not stop its queue. */
+  private turn(peer: object, fn: () => Promise<void> | void): Promise<void> {
+    const next = (this.work.get(peer) ?? Promise.resolve()).then(fn);
+    const settled = next.catch((e: unknown) => this.log.error(e, 'convot: delivery failed'));
+    this.work.set(peer, settled);
+    return next;
+  }
+
+  /** Runs fn in the hub's queue (after the rounds under way). */
   run(fn: () => Promise<void>): Promise<void> {
-    this.queue = this.queue.then(fn).catch((e: unknown) => this.log.error(e, 'convot: socket setup failed'));
+    this.queue = this.queue.then(fn).catch((e: unknown) => this.log.error(e, 'convot: hub task failed'));
     return this.queue;
+  }
+
+  /** Whether the app had an agent available when this instance last looked. */
+  isAvailable(appId: string): boolean {
+    return this.availableApps.has(appId);
+  }
+
+  /**
+   * A message committed by this instance (or read once for all sockets, from another's event):
+   * each socket that should see it gets it from memory, in turn; a socket behind is filled from
+   * the database first. Agent frames carry the summary kept in memory (no read per message).
+   */
+  deliverMessage(m: CommittedMessage): void {
+    if (this.closed) return;
+    for (const peer of this.visitors.get(m.visitorId) ?? []) void this.turn(peer, () => this.visitorMessage(peer, m));
+    let summary: Promise<ConversationSummary | null> | undefined;
+    for (const peer of this.agents) {
+      if (!inScope(peer.apps, m.appId)) continue;
+      summary ??= this.summaries.advance(m.conversationId, m.message);
+      const s = summary;
+      void this.turn(peer, async () => {
+        const current = await s;
+        if (current) await this.agentMessage(peer, m, current);
+      });
+    }
+  }
+
+  private async visitorMessage(peer: VisitorPeer, m: CommittedMessage): Promise<void> {
+    const { message } = m;
+    if (peer.conversationId !== m.conversationId) {
+      // The visitor's message started a new conversation (seq 1): move there from memory.
+      if (message.seq === 1) {
+        peer.conversationId = m.conversationId;
+        peer.status = 'open';
+        peer.lastSeq = 0;
+        peer.send({ type: 'conversation', conversation_id: message.conversation_id, status: 'open' });
+        this.sendVisitor(peer, message);
+        peer.send({ type: 'read', read_seq: 0 });
+        return;
+      }
+      // A reopened conversation, or a socket that missed its start: the database has the rest.
+      const conv = await this.repos.conversations.state(m.conversationId);
+      if (conv) await this.updateVisitorNow(peer, conv, { read: false, move: conv.status === 'open' });
+      return;
+    }
+    if (message.seq <= peer.lastSeq) return;
+    if (peer.status !== 'open') {
+      // Only open conversations take messages: it was reopened.
+      peer.status = 'open';
+      peer.send({ type: 'conversation', conversation_id: message.conversation_id, status: 'open' });
+    }
+    if (message.seq === peer.lastSeq + 1) this.sendVisitor(peer, message);
+    else await this.sendVisitorMessages(peer, m.conversationId);
+  }
+
+  private sendVisitor(peer: VisitorPeer, message: WireMessage): void {
+    peer.send({ type: 'message', message });
+    peer.lastSeq = message.seq;
+  }
+
+  private async agentMessage(peer: AgentPeer, m: CommittedMessage, summary: ConversationSummary): Promise<void> {
+    // A conversation new to the socket starts at this message; history is fetched on open.
+    const after = peer.lastSeq.get(summary.id) ?? m.message.seq - 1;
+    if (m.message.seq <= after) return;
+    if (m.message.seq === after + 1) {
+      peer.send({ type: 'message', conversation: summary, message: m.message });
+      peer.lastSeq.set(summary.id, m.message.seq);
+      return;
+    }
+    await this.sendAgentMessages(peer, m.conversationId, summary, after);
   }
 
   private closed = false;
@@ -96,7 +194,7 @@ export class Hub {
     if (this.closed) return this.queue;
     const key = event.k === 'presence' ? `p:${event.a}` : event.k === 'signout' ? `s:${event.h}` : `${event.k}:${event.c}`;
     const held = this.pending.get(key);
-    // For messages keep the lowest seq: a socket new to the conversation starts there.
+    // For messages keep the lowest seq: one read from there covers the whole burst.
     this.pending.set(key, held?.k === 'message' && event.k === 'message' ? { ...event, s: Math.min(held.s, event.s) } : event);
     if (!this.roundScheduled) {
       this.roundScheduled = true;
@@ -137,9 +235,11 @@ export class Hub {
           for (const summary of await this.repos.conversations.summaries({ apps: peers[0]!.apps })) {
             const internal = await this.repos.conversations.idByPublicId(summary.id);
             for (const peer of peers) {
-              // Conversations that started while we were deaf are sent from their first message.
-              if (internal) await this.sendAgentMessages(peer, internal, summary, 0);
-              peer.send({ type: 'conversation', conversation: summary });
+              await this.turn(peer, async () => {
+                // Conversations that started while we were deaf are sent from their first message.
+                if (internal) await this.sendAgentMessages(peer, internal, summary, 0);
+                peer.send({ type: 'conversation', conversation: summary });
+              });
             }
           }
         }
@@ -151,20 +251,25 @@ export class Hub {
 
   private async deliver(event: FanoutEvent): Promise<void> {
     switch (event.k) {
-      case 'message':
+      case 'message': {
+        // Another instance committed it: one read for every socket here (none when nobody here cares).
+        const wanted = this.visitors.has(event.v) || [...this.agents].some((peer) => inScope(peer.apps, event.a));
+        if (!wanted) return;
+        for (const message of await this.repos.conversations.messagesAfter(event.c, event.s - 1)) {
+          this.deliverMessage({ conversationId: event.c, visitorId: event.v, appId: event.a, message });
+        }
+        return;
+      }
       case 'conversation': {
-        // `conversation` covers read marks, status (close/reopen) and visitor profile changes.
+        // Read marks, status (close/reopen) and visitor profile changes.
         const conv = await this.repos.conversations.state(event.c);
         if (!conv) return;
-        const read = event.k === 'conversation';
-        for (const peer of this.visitors.get(conv.visitor_id) ?? []) await this.updateVisitor(peer, conv, { read, move: conv.status === 'open' });
+        for (const peer of this.visitors.get(conv.visitor_id) ?? []) await this.updateVisitor(peer, conv, { read: true, move: conv.status === 'open' });
         const peers = [...this.agents].filter((peer) => inScope(peer.apps, conv.app_id));
         if (!peers.length) return;
-        const summary = await this.repos.conversations.summary(event.c);
+        const summary = await this.summaries.refresh(event.c);
         if (!summary) return;
-        // A conversation new to a socket starts at this event; history is fetched on open.
-        if (event.k === 'message') for (const peer of peers) await this.sendAgentMessages(peer, event.c, summary, event.s - 1);
-        else for (const peer of peers) peer.send({ type: 'conversation', conversation: summary });
+        for (const peer of peers) void this.turn(peer, () => peer.send({ type: 'conversation', conversation: summary }));
         return;
       }
       case 'signout': {
@@ -181,7 +286,9 @@ export class Hub {
           if (!scopesOverlap(peer.apps, agent.apps)) continue;
           const key = scopeKey(peer.apps);
           if (!counts.has(key)) counts.set(key, this.repos.agents.countAvailable(peer.apps));
-          peer.send({ type: 'presence', agents_online: await counts.get(key)!, agent });
+          const count = counts.get(key)!;
+          // In the socket's turn, so a new inbox hears it after its ready frame.
+          void this.turn(peer, async () => peer.send({ type: 'presence', agents_online: await count, agent }));
         }
         return;
       }
@@ -213,7 +320,9 @@ export class Hub {
     this.availableApps = available;
     if (!changed.size) return;
     for (const set of this.visitors.values()) {
-      for (const peer of set) if (changed.has(peer.appId)) peer.send({ type: 'availability', available: available.has(peer.appId) });
+      for (const peer of set) {
+        if (changed.has(peer.appId)) void this.turn(peer, () => peer.send({ type: 'availability', available: available.has(peer.appId) }));
+      }
     }
   }
 
@@ -237,7 +346,12 @@ export class Hub {
    * their current one. It then gets that conversation's messages from seq 1.
    */
   private updateVisitor(peer: VisitorPeer, conv: ConversationState, opts: { read: boolean; move: boolean }): Promise<void> {
-    const work = (this.visitorWork.get(peer) ?? Promise.resolve()).then(async () => {
+    return this.turn(peer, () => this.updateVisitorNow(peer, conv, opts));
+  }
+
+  /** updateVisitor's work, for callers already in the socket's turn. */
+  private async updateVisitorNow(peer: VisitorPeer, conv: ConversationState, opts: { read: boolean; move: boolean }): Promise<void> {
+    {
       const moved = peer.conversationId !== conv.id;
       if (moved) {
         if (!opts.move) return;
@@ -251,12 +365,7 @@ export class Hub {
       if (conv.last_seq > peer.lastSeq) await this.sendVisitorMessages(peer, conv.id);
       // The visitor's other tabs learn the read mark, so every badge agrees.
       if (opts.read || moved) peer.send({ type: 'read', read_seq: conv.visitor_read_seq });
-    });
-    this.visitorWork.set(
-      peer,
-      work.catch(() => undefined),
-    );
-    return work;
+    }
   }
 
   /** Sends a visitor socket every message of its conversation it has not seen yet. */

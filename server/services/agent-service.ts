@@ -169,8 +169,8 @@ export class AgentService {
   /**
    * An inbox socket opened with the session `token`. An open inbox is what makes an agent who
    * is not away reachable, so it counts until the socket closes. The `ready` frame is built in
-   * the hub's delivery queue, so no event slips between it and live delivery. Returns what to
-   * call when the socket closes.
+   * the socket's own queue in the hub, so no event slips between it and live delivery. Returns
+   * what to call when the socket closes.
    */
   connect(agent: AgentProfile, token: string, socket: AgentSocket): () => void {
     const { chat, hub, instanceId, log } = this.deps;
@@ -184,17 +184,15 @@ export class AgentService {
       close: (code, reason) => socket.close(code, reason),
     };
     const counted = chat.agentConnection(instanceId, agent.id, 1);
-    let detach: (() => void) | undefined;
-    void hub.run(async () => {
+    const { detach } = hub.addAgent(peer, async () => {
       await counted;
       const fresh = (await agents.findById(agent.id)) ?? agent;
       // Conversations already listed start from their current seq; history is fetched on open.
       for (const c of await conversations.summaries({ apps: agent.apps })) peer.lastSeq.set(c.id, c.last_seq);
       socket.send({ type: 'ready', agent: fresh, agents_online: await agents.countAvailable(agent.apps) });
-      if (socket.isOpen()) detach = hub.addAgent(peer);
     });
     return () => {
-      detach?.();
+      detach();
       void counted.then(() => chat.agentConnection(instanceId, agent.id, -1)).catch((e: unknown) => log.error(e));
     };
   }

@@ -7,7 +7,7 @@
 import type { ConversationSummary, VisitorEvent, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { hashToken } from '../identity/secrets.js';
-import type { Fanout } from '../realtime/fanout.js';
+import type { Announcer } from '../realtime/announcer.js';
 import { DuplicateRace, type ConversationChange } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { VisitorSessionRow } from '../storage/visitors-repo.js';
@@ -30,12 +30,12 @@ const NOT_FOUND = 'No conversation has this id.';
 export class Chat {
   constructor(
     private readonly repos: Pick<Repositories, 'conversations' | 'visitors' | 'agents'>,
-    private readonly fanout: Fanout,
+    private readonly announce: Announcer,
   ) {}
 
   async sendVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<SendResult> {
-    const r = await retryOnRace(() => this.repos.conversations.addVisitorMessage(session, clientId, body));
-    if (r.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
+    const r = await retryOnRace(() => this.repos.conversations.addVisitorMessage(session, clientId, body, this.announce.target));
+    if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: session.visitor_id, appId: session.app_id, message: r.message }, r.notified);
     return r;
   }
 
@@ -45,22 +45,22 @@ export class Chat {
    */
   async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string): Promise<SendResult> {
     const actor = await this.actor(agent);
-    const r = await retryOnRace(() => this.repos.conversations.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body));
+    const r = await retryOnRace(() => this.repos.conversations.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body, this.announce.target));
     if (r.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
     if (r.kind === 'closed') fail('CONVOT_ERR_CONVERSATION_CLOSED', undefined, 'conversation_id');
-    if (r.created) await this.fanout.publish({ k: 'message', c: r.conversationId, s: r.message.seq });
+    if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: r.visitorId, appId: r.appId, message: r.message }, r.notified);
     return r;
   }
 
   async markVisitorRead(session: VisitorSessionRow, seq: number): Promise<void> {
     const id = await this.repos.conversations.markVisitorRead(session.visitor_id, seq);
-    if (id) await this.fanout.publish({ k: 'conversation', c: id });
+    if (id) await this.announce.event({ k: 'conversation', c: id });
   }
 
   async markAgentRead(conversationPublicId: string, agent: AgentActor, seq: number): Promise<void> {
     const id = await this.repos.conversations.markAgentRead(conversationPublicId, agent.apps, seq);
     if (!id) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
-    await this.fanout.publish({ k: 'conversation', c: id });
+    await this.announce.event({ k: 'conversation', c: id });
   }
 
   /** Closes a conversation; the visitor's next message starts a new one. Closing twice is a no-op. */
@@ -86,7 +86,7 @@ export class Chat {
       );
     }
     // The hub tells the inbox and moves the visitor's sockets (to a reopened conversation).
-    if (change.kind === 'changed') await this.fanout.publish({ k: 'conversation', c: change.id });
+    if (change.kind === 'changed') await this.announce.event({ k: 'conversation', c: change.id });
     return (await this.repos.conversations.summary(change.id))!;
   }
 
@@ -103,30 +103,30 @@ export class Chat {
   /** Agents see visitor changes through the visitor's current conversation, if any. */
   private async announceVisitor(visitorId: string): Promise<void> {
     const conv = await this.repos.conversations.current(visitorId);
-    if (conv) await this.fanout.publish({ k: 'conversation', c: conv.id });
+    if (conv) await this.announce.event({ k: 'conversation', c: conv.id });
   }
 
   /** Ends an agent's sign-in session; its open sockets close on every instance. */
   async signOut(token: string): Promise<void> {
     await this.repos.agents.deleteSession(token);
-    await this.fanout.publish({ k: 'signout', h: hashToken(token) });
+    await this.announce.event({ k: 'signout', h: hashToken(token) });
   }
 
   /** An inbox socket opened or closed on this instance: availability may change. */
   async agentConnection(instanceId: string, agentId: string, delta: 1 | -1): Promise<void> {
     await this.repos.agents.socketDelta(instanceId, agentId, delta);
-    await this.fanout.publish({ k: 'presence', a: agentId });
+    await this.announce.event({ k: 'presence', a: agentId });
   }
 
   /** This instance stops: its inbox sockets stop counting everywhere. */
   async dropInstance(instanceId: string): Promise<void> {
-    for (const agentId of await this.repos.agents.dropInstance(instanceId)) await this.fanout.publish({ k: 'presence', a: agentId });
+    for (const agentId of await this.repos.agents.dropInstance(instanceId)) await this.announce.event({ k: 'presence', a: agentId });
   }
 
   /** Away is remembered; an agent who is not away is available while an inbox of theirs is open. */
   async setAgentAway(agentId: string, away: boolean): Promise<void> {
     await this.repos.agents.setAway(agentId, away);
-    await this.fanout.publish({ k: 'presence', a: agentId });
+    await this.announce.event({ k: 'presence', a: agentId });
   }
 
   /** The older name of the switch: online false means Away. */

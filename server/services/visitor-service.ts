@@ -137,19 +137,19 @@ export class VisitorService {
   }
 
   /**
-   * Sends an authenticated socket its `ready` frame and starts live delivery. Both happen in
-   * the hub's delivery queue, so no event slips between reading the history and delivering.
-   * Returns the detach to call when the socket closes.
+   * Sends an authenticated socket its `ready` frame and starts live delivery. The socket joins
+   * the hub first and builds `ready` in its own queue, so no event slips between reading the
+   * history and delivering, and no other socket's delivery holds it up. A visitor with nothing
+   * new costs the session lookup plus these few reads. Returns the detach to call on close.
    */
   async attach({ app, session }: VisitorCaller, lastSeq: number, socket: VisitorSocket): Promise<() => void> {
     const { conversations, visitors, agents } = this.repos;
     const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f) };
-    let detach = (): void => undefined;
-    await this.deps.hub.run(async () => {
-      const conv = await conversations.current(session.visitor_id);
+    const { detach, ready } = this.deps.hub.addVisitor(peer, async () => {
+      const [conv, available, visitor] = await Promise.all([conversations.current(session.visitor_id), agents.appAvailable(app.id), visitors.profile(session.visitor_id)]);
       // A last_seq beyond the conversation's end belongs to another conversation: resend all.
       const after = conv && lastSeq <= conv.last_seq ? lastSeq : 0;
-      const messages = conv ? await conversations.messagesAfter(conv.id, after) : [];
+      const messages = conv && conv.last_seq > after ? await conversations.messagesAfter(conv.id, after) : [];
       peer.conversationId = conv?.id ?? null;
       peer.status = conv?.status ?? null;
       peer.lastSeq = messages.at(-1)?.seq ?? after;
@@ -160,11 +160,12 @@ export class VisitorService {
         conversation_status: conv?.status ?? null,
         messages,
         read_seq: conv?.visitor_read_seq ?? 0,
-        available: await agents.appAvailable(app.id),
-        visitor: (await visitors.profile(session.visitor_id))!,
+        available,
+        visitor: visitor!,
       });
-      if (socket.isOpen()) detach = this.deps.hub.addVisitor(peer);
     });
-    return () => detach();
+    await ready.catch(() => undefined);
+    if (!socket.isOpen()) detach();
+    return detach;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Author, ConversationStatus, ConversationSummary, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 import { newPublicId } from '../identity/secrets.js';
+import type { NotifyTarget } from '../realtime/fanout.js';
 import type { AppScope } from '../tenancy.js';
 import { isUniqueViolation, iso, type Db, type Queryable } from './db.js';
 import type { VisitorSessionRow } from './visitors-repo.js';
@@ -30,8 +31,18 @@ export type ConversationChange =
   /** Reopen only: the visitor has this other open conversation. */
   | { kind: 'conflict'; open_id: string };
 
+/** A stored message and where it routes; `notified` when its statement announced it already. */
+export interface Stored {
+  message: WireMessage;
+  created: boolean;
+  conversationId: string;
+  visitorId: string;
+  appId: string;
+  notified: boolean;
+}
+
 export type AgentSend =
-  | { kind: 'stored'; message: WireMessage; created: boolean; conversationId: string }
+  | ({ kind: 'stored' } & Stored)
   | { kind: 'not_found' }
   | { kind: 'closed' };
 
@@ -85,13 +96,70 @@ export class ConversationsRepo {
   /**
    * Stores a visitor message in the visitor's open conversation (starting one when there is none,
    * e.g. after a close). Idempotent on client_id: a retry returns the stored message and
-   * `created: false`.
+   * `created: false`. The usual case (an open conversation, a new client id) is one statement
+   * that bumps the seq, inserts, returns the row and, given a target, announces the commit; the
+   * rest (first message, a retry, a race) takes the locking transaction.
    */
-  async addVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<{ message: WireMessage; created: boolean; conversationId: string }> {
+  async addVisitorMessage(session: VisitorSessionRow, clientId: string, body: string, target?: NotifyTarget): Promise<Stored> {
+    const fast = await this.appendFast(
+      `c.visitor_id = $5 AND c.status = 'open'`,
+      [session.visitor_id],
+      'visitor',
+      null,
+      clientId,
+      body,
+      target,
+    );
+    if (fast) return fast;
     return this.db.transaction(async (q) => {
       const id = await this.lockOpenConversation(q, session);
-      return { ...(await this.append(q, id, 'visitor', null, clientId, body)), conversationId: id };
+      return { ...(await this.append(q, id, 'visitor', null, clientId, body)), conversationId: id, visitorId: session.visitor_id, appId: session.app_id, notified: false };
     });
+  }
+
+  /**
+   * One statement: bump the open conversation's last_seq, insert the message with it, return the
+   * row (and pg_notify, delivered at commit). The row lock of the UPDATE keeps seq gap-free; a
+   * closed conversation or a stored client id matches no row (null: the caller's slow path); two
+   * racing sends of one client id meet in the unique index (DuplicateRace, retried).
+   */
+  private async appendFast(
+    where: string,
+    whereParams: unknown[],
+    author: Author,
+    agentId: string | null,
+    clientId: string,
+    body: string,
+    target: NotifyTarget | undefined,
+  ): Promise<Stored | null> {
+    const agentRead = author === 'agent' ? ', agent_read_seq = c.last_seq + 1' : '';
+    const notify = target
+      ? `, n AS (SELECT pg_notify($1, json_build_object('k', 'message', 'c', conv.id::text, 's', conv.last_seq, 'v', conv.visitor_id::text, 'a', conv.app_id, 'i', $2::text)::text) AS x FROM conv)`
+      : `, n AS (SELECT $1::text AS a, $2::text AS b)`;
+    let rows: (MessageRow & { id: string; visitor_id: string; app_id: string })[];
+    try {
+      rows = await this.db.query(
+        `WITH conv AS (
+           UPDATE conversations c SET last_seq = c.last_seq + 1, last_message_at = now()${agentRead}
+           WHERE ${where} AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.client_id = $3)
+           RETURNING c.id, c.public_id, c.last_seq, c.visitor_id, c.app_id
+         ), ins AS (
+           INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, body)
+           SELECT id, last_seq, $3, '${author}', $4::bigint, $${whereParams.length + 5} FROM conv
+           RETURNING conversation_id, seq, client_id, author, body, created_at
+         )${notify}
+         SELECT conv.id::text AS id, conv.visitor_id::text AS visitor_id, conv.app_id, conv.public_id AS conversation_public_id,
+           ins.seq, ins.client_id, ins.author, (SELECT a.name FROM agents a WHERE a.id = $4::bigint) AS agent_name, ins.body, ins.created_at
+         FROM ins JOIN conv ON conv.id = ins.conversation_id CROSS JOIN n`,
+        [target?.channel ?? null, target?.instance ?? null, clientId, agentId, ...whereParams, body],
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateRace();
+      throw e;
+    }
+    const row = rows[0];
+    if (!row) return null;
+    return { message: toWire(row), created: true, conversationId: row.id, visitorId: row.visitor_id, appId: row.app_id, notified: !!target };
   }
 
   /**
@@ -117,22 +185,25 @@ export class ConversationsRepo {
     throw new DuplicateRace();
   }
 
-  /** Stores an agent reply in a conversation of the agent's apps that is open. */
-  async addAgentMessage(conversationPublicId: string, agentId: string, scope: AppScope, clientId: string, body: string): Promise<AgentSend> {
+  /** Stores an agent reply in a conversation of the agent's apps that is open (one statement usually). */
+  async addAgentMessage(conversationPublicId: string, agentId: string, scope: AppScope, clientId: string, body: string, target?: NotifyTarget): Promise<AgentSend> {
+    const fast = await this.appendFast(`c.public_id = $5 AND ${scoped(6)} AND c.status = 'open'`, [conversationPublicId, scope], 'agent', agentId, clientId, body, target);
+    if (fast) return { kind: 'stored', ...fast };
     return this.db.transaction(async (q): Promise<AgentSend> => {
-      const [conv] = await q.query<{ id: string; status: ConversationStatus }>(
-        `SELECT c.id::text AS id, c.status FROM conversations c WHERE c.public_id = $1 AND ${scoped(2)} FOR UPDATE`,
+      const [conv] = await q.query<{ id: string; status: ConversationStatus; visitor_id: string; app_id: string }>(
+        `SELECT c.id::text AS id, c.status, c.visitor_id::text AS visitor_id, c.app_id FROM conversations c WHERE c.public_id = $1 AND ${scoped(2)} FOR UPDATE`,
         [conversationPublicId, scope],
       );
       if (!conv) return { kind: 'not_found' };
+      const where = { conversationId: conv.id, visitorId: conv.visitor_id, appId: conv.app_id, notified: false };
       const existing = await this.storedMessage(q, conv.id, clientId);
       // A retry of a reply stored before the close still gets its ack.
-      if (existing) return { kind: 'stored', message: existing, created: false, conversationId: conv.id };
+      if (existing) return { kind: 'stored', message: existing, created: false, ...where };
       if (conv.status !== 'open') return { kind: 'closed' };
       const result = await this.append(q, conv.id, 'agent', agentId, clientId, body);
       // An agent who replies has read everything up to their reply.
       await q.query('UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, $2) WHERE id = $1', [conv.id, result.message.seq]);
-      return { kind: 'stored', ...result, conversationId: conv.id };
+      return { kind: 'stored', ...result, ...where };
     });
   }
 

@@ -3,7 +3,8 @@
  * above storage/ writes SQL.
  */
 import { AgentsRepo } from './agents-repo.js';
-import { AppsRepo } from './apps-repo.js';
+import type { AppsRepo } from './apps-repo.js';
+import { CachedAppsRepo } from './cached-apps-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import type { Db } from './db.js';
 import { VisitorsRepo } from './visitors-repo.js';
@@ -16,7 +17,7 @@ export interface Repositories {
 }
 
 export const repositories = (db: Db): Repositories => ({
-  apps: new AppsRepo(db),
+  apps: new CachedAppsRepo(db),
   agents: new AgentsRepo(db),
   visitors: new VisitorsRepo(db),
   conversations: new ConversationsRepo(db),
