@@ -7,6 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Chunks named by their content (`name-[hash].js`, also as .br/.gz): a new build gives new names. */
+const HASHED = /-[A-Za-z0-9_-]{8}\.js(\.br|\.gz)?$/;
+/** Entry files keep their names across builds: a short cache lets a new version reach pages soon. */
+const SHORT_CACHE = 'public, max-age=300';
+
 /** The inbox page allows only its own scripts, styles and connections. */
 const INBOX_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -20,22 +25,25 @@ export async function staticRoutes(app: FastifyInstance, { root }: { root: strin
     prefix: '/dist/',
     decorateReply: true,
     cacheControl: false,
-    setHeaders(res) {
+    // scripts/compress.mjs writes .br and .gz beside each file at build.
+    preCompressed: true,
+    setHeaders(res, path) {
       res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader('Cache-Control', 'public, max-age=300');
+      res.setHeader('Cache-Control', HASHED.test(path) ? 'public, max-age=31536000, immutable' : SHORT_CACHE);
     },
   });
   await app.register(fastifyStatic, { root: demo, prefix: '/demo/', decorateReply: false, index: ['index.html'] });
 
   app.get('/widget-loader.js', (_req, reply) => {
     if (!built()) return reply.code(503).type('text/plain').send('The widget is not built: run `npm run build`.');
-    reply.header('Cache-Control', 'public, max-age=300');
+    reply.header('Cache-Control', SHORT_CACHE);
     return reply.sendFile('widget-loader.js', dist);
   });
 
   app.get('/inbox', (_req, reply) => {
     reply.header('Content-Security-Policy', INBOX_CSP);
-    return reply.sendFile('inbox.html', join(root, 'server', 'pages'));
+    // The build copies the page (with .br and .gz) into dist/pages/; before a build, the source.
+    return built() ? reply.sendFile('pages/inbox.html', dist) : reply.sendFile('inbox.html', join(root, 'server', 'pages'));
   });
 
   app.get('/', (_req, reply) => reply.redirect('/demo/'));
