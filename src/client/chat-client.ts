@@ -80,8 +80,39 @@ export class ChatClient {
     if (this.socket.started) return;
     const linkToken = takeIdentityLinkToken(); // before any request
     if (linkToken) this.identifyWithToken(linkToken);
+    globalThis.addEventListener?.('storage', this.onStorage);
     this.socket.start();
   }
+
+  /**
+   * Another tab of this browser reset the session (`session:reset`, `clear()`) or started the
+   * one this tab should share: follow it, so every tab shows the same visitor.
+   */
+  private readonly onStorage = (e: StorageEvent) => {
+    if (e.key !== `convot:${this.options.appId}:token` || this.storage.mode !== 'persistent') return;
+    let next: string | null = null;
+    try {
+      next = e.newValue === null ? null : (JSON.parse(e.newValue) as string);
+    } catch {
+      return;
+    }
+    if (next === this.token) return;
+    this.token = next;
+    this.ops = [];
+    this.store.set((s) => ({
+      sessionId: null,
+      messages: s.messages.filter((m) => m.local),
+      lastSeq: 0,
+      readSeq: 0,
+      unread: 0,
+      conversationId: null,
+      conversationStatus: null,
+      sessionData: {},
+      segments: [],
+      user: initialState().user,
+    }));
+    this.socket.restart();
+  };
 
   /** Whether the client is connected or trying to be. */
   get running(): boolean {
@@ -90,6 +121,7 @@ export class ChatClient {
 
   /** Disconnects and clears timers and listeners. */
   stop(): void {
+    globalThis.removeEventListener?.('storage', this.onStorage);
     this.socket.stop();
     this.clearResend();
     this.store.set({ connection: 'idle' });
