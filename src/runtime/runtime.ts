@@ -75,8 +75,8 @@ export class ConvotRuntime {
 
   /**
    * Keeps the runtime (and its socket) alive for `owner` until the returned function is called.
-   * When the last owner lets go, the runtime ends after the current task, so moving an element
-   * (disconnect, then connect in the same task) keeps everything.
+   * When the last owner lets go, the runtime ends at the next microtask checkpoint, so moving an
+   * element (disconnect, then connect in the same script) keeps everything.
    */
   retain(owner: object): () => void {
     this.owners.add(owner);
