@@ -4,6 +4,8 @@
  */
 import type { TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate } from '../../src/protocol/index.js';
 import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
+import { fail } from '../errors.js';
+import { VISITOR_DATA_LIMIT } from '../limits.js';
 import { iso, type Db } from './db.js';
 
 export interface VisitorSessionRow {
@@ -20,6 +22,10 @@ export interface VisitorIdentity {
   external_id: string | null;
   email: string | null;
 }
+
+/** `column` merged with the jsonb parameter `$n`; a top-level null in the update removes its key. */
+const merged = (column: string, n: number): string =>
+  `((${column} || $${n}::jsonb) - ARRAY(SELECT e.key FROM jsonb_each($${n}::jsonb) e WHERE e.value = 'null'::jsonb))`;
 
 export class VisitorsRepo {
   constructor(private readonly db: Db) {}
@@ -58,17 +64,26 @@ export class VisitorsRepo {
 
   // ---- profile and identity --------------------------------------------------------------
 
-  /** Applies a profile update: given fields replace, session_data merges, segments replace. */
+  /**
+   * Applies a profile update: given fields replace, custom_data and session_data merge (a null
+   * value removes its key), segments replace. The merged data must stay within
+   * VISITOR_DATA_LIMIT; the check is part of the write, so racing updates cannot pass it.
+   */
   async update(visitorId: string, u: VisitorUpdate): Promise<void> {
-    await this.db.query(
+    const rows = await this.db.query(
       `UPDATE visitors SET
          email = COALESCE($2, email), phone = COALESCE($3, phone), name = COALESCE($4, name),
          avatar_url = COALESCE($5, avatar_url), company = COALESCE($6, company), external_id = COALESCE($7, external_id),
-         custom_data = CASE WHEN $8::jsonb IS NULL THEN custom_data ELSE custom_data || $8::jsonb END,
-         session_data = CASE WHEN $9::jsonb IS NULL THEN session_data ELSE session_data || $9::jsonb END,
+         custom_data = CASE WHEN $8::jsonb IS NULL THEN custom_data ELSE ${merged('custom_data', 8)} END,
+         session_data = CASE WHEN $9::jsonb IS NULL THEN session_data ELSE ${merged('session_data', 9)} END,
          segments = COALESCE($10::jsonb, segments),
          updated_at = now()
-       WHERE id = $1`,
+       WHERE id = $1
+         AND ($8::jsonb IS NULL OR (octet_length(${merged('custom_data', 8)}::text) <= $11
+              AND (SELECT count(*) FROM jsonb_object_keys(${merged('custom_data', 8)})) <= $12))
+         AND ($9::jsonb IS NULL OR (octet_length(${merged('session_data', 9)}::text) <= $11
+              AND (SELECT count(*) FROM jsonb_object_keys(${merged('session_data', 9)})) <= $12))
+       RETURNING id`,
       [
         visitorId,
         u.email ?? null,
@@ -80,8 +95,11 @@ export class VisitorsRepo {
         u.custom_data ? JSON.stringify(u.custom_data) : null,
         u.session_data ? JSON.stringify(u.session_data) : null,
         u.segments ? JSON.stringify(u.segments) : null,
+        VISITOR_DATA_LIMIT.bytes,
+        VISITOR_DATA_LIMIT.keys,
       ],
     );
+    if (!rows.length) fail('CONVOT_ERR_VISITOR_DATA_FULL', `custom_data and session_data may each hold at most ${VISITOR_DATA_LIMIT.keys} keys and ${VISITOR_DATA_LIMIT.bytes} bytes in total; nothing was stored.`);
   }
 
   async profile(visitorId: string): Promise<VisitorProfile | null> {

@@ -17,6 +17,19 @@ export type Obj = Record<string, unknown>;
 const describe = (v: unknown): string =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `"${v.slice(0, 40)}"` : typeof v;
 
+/** The largest integer a field may carry: PostgreSQL's integer (seq, after, limit). */
+export const MAX_INT = 2_147_483_647;
+
+/** NUL (PostgreSQL text cannot hold it) or a UTF-16 surrogate without its pair (not text at all). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Throws when a string holds NUL or an unpaired surrogate, naming the field. */
+export function checkText(s: string, field: string): string {
+  if (BAD_TEXT.test(s)) throw new ValidationError(field, `${field} must not contain NUL characters or unpaired surrogates`);
+  return s;
+}
+
 export function obj(v: unknown, field = 'body'): Obj {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new ValidationError(field, `${field} must be an object, got ${describe(v)}`);
@@ -28,7 +41,7 @@ export function str(o: Obj, field: string, opts: { min?: number; max?: number; o
   const v = o[field];
   if (v === undefined && opts.optional) return '';
   if (typeof v !== 'string') throw new ValidationError(field, `${field} must be a string, got ${describe(v)}`);
-  const s = opts.trim ? v.trim() : v;
+  const s = checkText(opts.trim ? v.trim() : v, field);
   if (opts.min !== undefined && s.length < opts.min) {
     throw new ValidationError(field, `${field} must have at least ${opts.min} character(s)`);
   }
@@ -43,13 +56,15 @@ export function optStr(o: Obj, field: string, max = 1000): string | undefined {
   return str(o, field, { max });
 }
 
-export function int(o: Obj, field: string, opts: { min?: number; optional?: boolean } = {}): number {
+export function int(o: Obj, field: string, opts: { min?: number; max?: number; optional?: boolean } = {}): number {
   const v = o[field];
   if (v === undefined && opts.optional) return opts.min ?? 0;
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     throw new ValidationError(field, `${field} must be an integer, got ${describe(v)}`);
   }
   if (opts.min !== undefined && v < opts.min) throw new ValidationError(field, `${field} must be >= ${opts.min}`);
+  const max = opts.max ?? MAX_INT;
+  if (v > max) throw new ValidationError(field, `${field} must be <= ${max}`);
   return v;
 }
 

@@ -3,7 +3,7 @@
  * Parsers for inbound data live beside them so both sides agree on one definition.
  */
 import { ERRORS, type ErrorBody, type ErrorCode } from './errors.js';
-import { ValidationError, bool, clientId, int, obj, str } from './validate.js';
+import { ValidationError, bool, checkText, clientId, int, obj, str } from './validate.js';
 
 export const MAX_MESSAGE_LENGTH = 5000;
 
@@ -289,9 +289,26 @@ export interface TimelineEvent extends VisitorEvent {
 
 const PROFILE_FIELDS = ['email', 'phone', 'name', 'avatar_url', 'company', 'external_id', 'user_hash'] as const;
 const MAX_JSON = 16 * 1024;
+/** Nesting of custom_data, session_data and event data: `{"a":{"b":…}}` is depth 2. */
+export const MAX_JSON_DEPTH = 6;
+
+/** Checks every key and string of a JSON value (text rules) and its nesting depth. */
+function checkJson(v: unknown, field: string, depth: number): void {
+  if (typeof v === 'string') {
+    checkText(v, field);
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (depth > MAX_JSON_DEPTH) throw new ValidationError(field, `${field} must nest at most ${MAX_JSON_DEPTH} levels deep`);
+  for (const [k, x] of Object.entries(v)) {
+    checkText(k, field);
+    checkJson(x, field, depth + 1);
+  }
+}
 
 function jsonObject(o: Record<string, unknown>, field: string): Record<string, unknown> {
   const v = obj(o[field], field);
+  checkJson(v, field, 1);
   if (JSON.stringify(v).length > MAX_JSON) throw new ValidationError(field, `${field} must serialize to at most ${MAX_JSON} bytes`);
   return v;
 }
@@ -309,6 +326,7 @@ export function parseVisitorUpdate(data: unknown): VisitorUpdate {
       if (!Array.isArray(seg) || seg.some((x) => typeof x !== 'string' || x.length > 100) || seg.length > 100) {
         throw new ValidationError('segments', 'segments must be an array of at most 100 strings');
       }
+      for (const x of seg as string[]) checkText(x, 'segments');
       out.segments = seg as string[];
     }
     return out;
