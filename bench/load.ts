@@ -1,0 +1,353 @@
+/**
+ * The load bench (`npm run bench:load`): N visitor sockets and M agent sockets on loopback over
+ * the real protocol against the Convot server in its own process, and in the same run a raw `ws`
+ * echo-and-forward server as the physical reference. An open-loop rate sweep (sends are
+ * scheduled at the rate, latency counted from the scheduled time) doubles the rate until ack or
+ * delivery p99 reaches 50 ms or a message is lost. Prints, per store: the highest passing rate,
+ * its ratio to raw ws, socket opens per second, server RSS per socket at 1,000 and 10,000
+ * sockets, and SQL statements per message and per socket open (session created, socket authenticated). Rate limits are raised through the config file's
+ * top-level `limits`, as an operator would. Server and generator are pinned to one core each
+ * when taskset exists.
+ *   npm run bench:load -- [--visitors 1000] [--agents 10] [--step 3] [--max-rate 16000]
+ *                         [--idle 10000] [--database postgres://…|postgres] [--no-pglite] [--no-pin] [--cpu-prof]
+ * `--database postgres` starts a throwaway durable PostgreSQL (fsync on) for the run.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { startDurablePostgres } from './load-postgres.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    visitors: { type: 'string', default: '1000' },
+    agents: { type: 'string', default: '10' },
+    step: { type: 'string', default: '3' },
+    'max-rate': { type: 'string', default: '16000' },
+    idle: { type: 'string', default: '10000' },
+    database: { type: 'string' },
+    'no-pglite': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'no-pin': { type: 'boolean', default: false },
+  },
+});
+const VISITORS = Number(opt.visitors);
+const AGENTS = Number(opt.agents);
+const STEP_S = Number(opt.step);
+const MAX_RATE = Number(opt['max-rate']);
+const IDLE = Math.max(Number(opt.idle), VISITORS);
+const P99_MS = 50;
+const pinned = !opt['no-pin'] && spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
+
+// ---- processes -------------------------------------------------------------------------
+
+interface Server {
+  port: number;
+  stats(): Promise<{ statements: number; rss: number }>;
+  stop(): Promise<void>;
+}
+
+async function startServer(args: string[]): Promise<Server> {
+  const node = [...(opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []), '--expose-gc', '--import', 'tsx', 'bench/load-server.ts', ...args];
+  const [cmd, argv] = pinned ? ['taskset', ['-c', '0', process.execPath, ...node]] : [process.execPath, node];
+  const child: ChildProcess = spawn(cmd, argv as string[], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let failed: ((e: Error) => void) | undefined;
+  child.once('exit', (code) => failed?.(new Error(`server exited (${code})`)));
+  const next = () =>
+    new Promise<Record<string, number>>((resolve, reject) => {
+      failed = reject;
+      child.once('message', (m) => resolve(m as Record<string, number>));
+    });
+  const { port } = await next();
+  return {
+    port: port!,
+    stats: async () => {
+      const reply = next();
+      child.send({ cmd: 'stats' });
+      return (await reply) as { statements: number; rss: number };
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.send({ cmd: 'stop' });
+      }),
+  };
+}
+
+// ---- protocol adapters -----------------------------------------------------------------
+
+interface Target {
+  name: string;
+  openVisitor(): Promise<WebSocket>;
+  openAgent(): Promise<WebSocket>;
+  frame(clientId: string, body: string): string;
+}
+
+const opened = (ws: WebSocket) =>
+  new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+const untilFrame = (ws: WebSocket, type: string) =>
+  new Promise<void>((resolve) => {
+    const on = (d: WebSocket.RawData) => {
+      if (String(d).startsWith(`{"type":"${type}"`)) {
+        ws.off('message', on);
+        resolve();
+      }
+    };
+    ws.on('message', on);
+  });
+
+function convotTarget(port: number): Target {
+  const http = `http://127.0.0.1:${port}`;
+  const ws = `ws://127.0.0.1:${port}`;
+  let cookie: Promise<string> | undefined;
+  return {
+    name: 'convot',
+    async openVisitor() {
+      const res = await fetch(`${http}/api/v1/apps/app_load/sessions`, { method: 'POST' });
+      const { token } = (await res.json()) as { token: string };
+      const s = new WebSocket(`${ws}/api/v1/apps/app_load/ws`);
+      await opened(s);
+      const ready = untilFrame(s, 'ready');
+      s.send(JSON.stringify({ type: 'auth', token, last_seq: 0 }));
+      await ready;
+      return s;
+    },
+    async openAgent() {
+      cookie ??= fetch(`${http}/api/v1/agent/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'load@convot.test', password: 'load-bench-password' }),
+      }).then((r) => String(r.headers.get('set-cookie')).split(';')[0]!);
+      const s = new WebSocket(`${ws}/api/v1/agent/ws`, { headers: { cookie: await cookie } });
+      const ready = untilFrame(s, 'ready');
+      await opened(s);
+      await ready;
+      return s;
+    },
+    frame: (client_id, body) => JSON.stringify({ type: 'message', client_id, body }),
+  };
+}
+
+function rawTarget(port: number): Target {
+  const open = async (path: string) => {
+    const s = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+    await opened(s);
+    return s;
+  };
+  return { name: 'raw ws', openVisitor: () => open('/'), openAgent: () => open('/agent'), frame: (client_id, body) => JSON.stringify({ client_id, body }) };
+}
+
+/** Opens `count` sockets, `concurrency` at a time; returns them and the opens per second. */
+async function openMany(count: number, open: () => Promise<WebSocket>, concurrency = 100): Promise<{ sockets: WebSocket[]; perSecond: number }> {
+  const sockets: WebSocket[] = [];
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        sockets.push(await open());
+      }
+    }),
+  );
+  return { sockets, perSecond: count / ((performance.now() - t0) / 1000) };
+}
+
+// ---- the sweep -------------------------------------------------------------------------
+
+const CLIENT_ID = /"client_id":"(l-\d+)"/;
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+
+interface Step {
+  rate: number;
+  sent: number;
+  lost: number;
+  ackP99: number;
+  deliveryP99: number;
+  pass: boolean;
+}
+
+class Load {
+  private seq = 0;
+  private readonly scheduled = new Map<string, number>();
+  private readonly pendingDeliveries = new Map<string, number>();
+  private acks: number[] = [];
+  private deliveries: number[] = [];
+
+  constructor(
+    private readonly target: Target,
+    private readonly visitors: WebSocket[],
+    agents: WebSocket[],
+  ) {
+    for (const v of visitors) {
+      v.on('message', (d) => {
+        const text = String(d);
+        if (!text.startsWith('{"type":"ack"')) return;
+        const id = CLIENT_ID.exec(text)?.[1];
+        const t0 = id ? this.scheduled.get(id) : undefined;
+        if (t0 === undefined || !id) return;
+        this.acks.push(performance.now() - t0);
+        this.scheduled.delete(id);
+      });
+    }
+    for (const a of agents) {
+      a.on('message', (d) => {
+        const text = String(d);
+        if (!text.startsWith('{"type":"message"')) return;
+        const id = CLIENT_ID.exec(text)?.[1];
+        const left = id ? this.pendingDeliveries.get(id) : undefined;
+        if (!id || !left) return;
+        this.deliveries.push(performance.now() - this.sentAt.get(id)!);
+        if (left === 1) {
+          this.pendingDeliveries.delete(id);
+          this.sentAt.delete(id);
+        } else this.pendingDeliveries.set(id, left - 1);
+      });
+    }
+    this.agentCount = agents.length;
+  }
+
+  private readonly agentCount: number;
+  private readonly sentAt = new Map<string, number>();
+
+  /** Sends `count` messages at `rate` per second (open loop) and waits for them to settle. */
+  async run(rate: number, count: number): Promise<Step> {
+    this.acks = [];
+    this.deliveries = [];
+    const start = performance.now();
+    let i = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+        for (; i < due; i++) {
+          const id = `l-${String(++this.seq).padStart(8, '0')}`;
+          const at = start + (i / rate) * 1000;
+          this.scheduled.set(id, at);
+          this.sentAt.set(id, at);
+          this.pendingDeliveries.set(id, this.agentCount);
+          this.visitors[this.seq % this.visitors.length]!.send(this.target.frame(id, `load message ${this.seq}`));
+        }
+        if (i < count) setTimeout(tick, 1);
+        else resolve();
+      };
+      tick();
+    });
+    // Settle: everything acked and delivered, or 3 s more.
+    const deadline = performance.now() + 3000;
+    while ((this.scheduled.size || this.pendingDeliveries.size) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const lost = this.scheduled.size + this.pendingDeliveries.size;
+    this.scheduled.clear();
+    this.pendingDeliveries.clear();
+    this.sentAt.clear();
+    const ackP99 = pct(this.acks, 99);
+    const deliveryP99 = pct(this.deliveries, 99);
+    return { rate, sent: count, lost, ackP99, deliveryP99, pass: lost === 0 && ackP99 < P99_MS && deliveryP99 < P99_MS };
+  }
+}
+
+interface Result {
+  name: string;
+  best: Step | undefined;
+  steps: Step[];
+  opensPerSecond: number;
+  rssPerSocket1k: number;
+  rssPerSocket10k: number;
+  statementsPerMessage: number;
+  statementsPerOpen: number;
+}
+
+async function measure(name: string, server: Server, target: Target): Promise<Result> {
+  const agents = (await openMany(AGENTS, () => target.openAgent(), 1)).sockets;
+  const base = await server.stats();
+  const first = await openMany(VISITORS, () => target.openVisitor());
+  const at1k = await server.stats();
+  const load = new Load(target, first.sockets, agents);
+  // Warm-up: every visitor's first message starts its conversation (not the steady state).
+  await load.run(Math.min(500, VISITORS), VISITORS);
+  const steps: Step[] = [];
+  let statements = 0;
+  let messages = 0;
+  for (let rate = 125; rate <= MAX_RATE; rate *= 2) {
+    const before = (await server.stats()).statements;
+    const step = await load.run(rate, Math.round(rate * STEP_S));
+    statements += (await server.stats()).statements - before;
+    messages += step.sent;
+    steps.push(step);
+    console.log(`  ${name}: ${rate} msg/s  ack p99 ${step.ackP99.toFixed(1)} ms  delivery p99 ${step.deliveryP99.toFixed(1)} ms  lost ${step.lost}${step.pass ? '' : '  ✗'}`);
+    if (!step.pass) break;
+  }
+  // Idle sockets up to IDLE (visitors who never chat): opens per second and RSS.
+  const more = await openMany(IDLE - VISITORS, () => target.openVisitor());
+  const atIdle = await server.stats();
+  for (const s of [...agents, ...first.sockets, ...more.sockets]) s.terminate();
+  const opens = IDLE > VISITORS ? more.perSecond : first.perSecond;
+  return {
+    name,
+    best: steps.filter((s) => s.pass).at(-1),
+    steps,
+    opensPerSecond: opens,
+    rssPerSocket1k: (at1k.rss - base.rss) / VISITORS,
+    rssPerSocket10k: (atIdle.rss - base.rss) / IDLE,
+    statementsPerMessage: messages ? statements / messages : NaN,
+    statementsPerOpen: (at1k.statements - base.statements) / VISITORS,
+  };
+}
+
+// ---- main ------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'convot-load-'));
+const configFile = join(dir, 'convot.config.json');
+const big = { max: 1_000_000, window_seconds: 60 };
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    apps: [{ id: 'app_load', name: 'Load' }],
+    agents: [{ email: 'load@convot.test', name: 'Load', password: 'load-bench-password' }],
+    // Everything from one address on loopback: the limits an operator would raise for this.
+    limits: { session: big, message: big, message_ip: big, conversation_ip: big, frame: big, socket_session: { max: 1000 }, socket_ip: { max: 1_000_000 } },
+  }),
+);
+
+const results: Result[] = [];
+const raw = await startServer(['raw']);
+console.log(`raw ws reference (${VISITORS} visitors, ${AGENTS} agents)`);
+results.push(await measure('raw ws', raw, rawTarget(raw.port)));
+await raw.stop();
+
+const stores: [string, string][] = [];
+if (!opt['no-pglite']) stores.push(['PGlite', 'pglite']);
+let pg: { url: string; stop(): void } | undefined;
+if (opt.database) {
+  if (opt.database === 'postgres') pg = await startDurablePostgres();
+  stores.push(['PostgreSQL', pg?.url ?? opt.database]);
+}
+try {
+  for (const [name, store] of stores) {
+    const server = await startServer(['convot', store, configFile]);
+    console.log(`${name} (${VISITORS} visitors, ${AGENTS} agents)`);
+    results.push(await measure(name, server, convotTarget(server.port)));
+    await server.stop();
+  }
+} finally {
+  pg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const rawBest = results[0]!.best?.rate ?? NaN;
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+console.log(`\n${VISITORS} visitor + ${AGENTS} agent sockets, steps of ${STEP_S} s, pass = ack and delivery p99 < ${P99_MS} ms, nothing lost; ${pinned ? 'server and load generator pinned to one core each' : 'not pinned (no taskset)'}\n`);
+console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k | SQL statements/msg | SQL statements/open |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const r of results) {
+  const b = r.best;
+  console.log(
+    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocket10k)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
+  );
+}
+process.exit(0);
