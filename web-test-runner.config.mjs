@@ -26,7 +26,7 @@ const freePort = () =>
 const testPort = await freePort();
 const db = await openPglite();
 const config = parseConfig({
-  apps: [{ id: 'app_browser', name: 'Browser tests', identity_secret: 'browser-secret', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] }],
+  apps: [{ id: 'app_browser', name: 'Browser tests', identity_secret: 'browser-secret-of-at-least-32-characters', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] }],
   agents: [{ email: 'agent@browser.test', name: 'Bea', password: 'browser-pass' }],
 });
 const { RateLimiter, LIMITS } = await import('./server/rate-limit.ts');

@@ -55,6 +55,8 @@ export interface AppOptions {
   config?: ConvotConfig;
   /** Package root holding dist/, demo/ and server/pages/. */
   root: string;
+  /** Serve the demo pages under /demo/ (`convot serve --demo`). */
+  demo?: boolean;
   logger?: FastifyServerOptions['logger'];
   /**
    * Which proxies to believe about the client address (CONVOT_TRUST_PROXY): a hop count or
@@ -158,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
   await app.register(visitorRoutes, { visitors });
   await app.register(agentRoutes, { agents });
-  await app.register(staticRoutes, { root: opts.root });
+  await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     await chat.dropInstance(instanceId).catch(() => undefined);

@@ -7,18 +7,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfigFile, type ConvotConfig } from './config.js';
+import { demoSecretInUse } from './demo-mode.js';
 import { DataFolderBusy, lockDataFolder, type DataLock } from './data-lock.js';
 import type { Db } from './storage/db.js';
 import { openPglite } from './storage/pglite.js';
 import { openPostgres } from './storage/postgres.js';
 
-const USAGE = `Usage: convot serve [--port N] [--host H] [--data DIR] [--config FILE] [--database postgres://…]
+const USAGE = `Usage: convot serve [--port N] [--host H] [--data DIR] [--config FILE] [--database postgres://…] [--demo]
 
   --port      port to listen on (default: $PORT or 8787)
   --host      address to bind (default: $HOST or 127.0.0.1)
   --data      directory of the embedded PGlite store (default: $CONVOT_DATA or ./.convot)
   --config    JSON file declaring apps[] and agents[], applied at start
   --database  PostgreSQL URL (default: $DATABASE_URL); without it the embedded store is used
+  --demo      also serve the demo pages under /demo/ (never in production)
 `;
 
 /** A start that cannot go on: one line on stderr and a non-zero exit, not a stack trace. */
@@ -77,6 +79,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       data: { type: 'string' },
       config: { type: 'string' },
       database: { type: 'string' },
+      demo: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -90,6 +93,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const host = values.host ?? env.HOST ?? '127.0.0.1';
   const databaseUrl = values.database ?? env.DATABASE_URL;
   const config: ConvotConfig | undefined = values.config ? await loadConfigFile(resolve(values.config), env) : undefined;
+  const demo = values.demo === true;
+  const demoProblem = config && !demo ? demoSecretInUse(config) : null;
+  if (demoProblem) return refuse(`${demoProblem}.`);
 
   let db: Db;
   let storeLabel: string;
@@ -113,7 +119,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   // Warnings and errors (failed deliveries, say) are logged unless CONVOT_LOG asks for more.
-  const app = await buildApp({ db, config, root: packageRoot(), logger: { level: env.CONVOT_LOG || 'warn' }, trustProxy: trustProxySetting(env.CONVOT_TRUST_PROXY) });
+  const app = await buildApp({ db, config, root: packageRoot(), demo, logger: { level: env.CONVOT_LOG || 'warn' }, trustProxy: trustProxySetting(env.CONVOT_TRUST_PROXY) });
   let address: string;
   try {
     address = await app.listen({ port, host });
@@ -128,7 +134,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const base = address.replace('[::1]', 'localhost');
   const lines = [
     `Convot is running on ${base}  (${storeLabel})`,
-    `  Demo host page: ${base}/demo/`,
+    ...(demo ? [`  Demo mode: the demo pages are served (never run --demo in production)`, `  Demo host page: ${base}/demo/`] : []),
     `  Inbox:          ${base}/inbox`,
   ];
   for (const agent of config?.agents ?? []) {

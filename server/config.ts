@@ -48,6 +48,16 @@ function secret(value: string, where: string, env: NodeJS.ProcessEnv): string {
   return v;
 }
 
+/** Shortest identity_secret accepted: a short secret can be guessed offline from one user_hash. */
+export const MIN_IDENTITY_SECRET_LENGTH = 32;
+
+function identitySecret(value: string, where: string): string {
+  if (value.length < MIN_IDENTITY_SECRET_LENGTH) {
+    throw new ConfigError(`${where} must have at least ${MIN_IDENTITY_SECRET_LENGTH} characters (got ${value.length}); generate one with: openssl rand -hex 32`);
+  }
+  return value;
+}
+
 function origin(value: unknown, where: string): string {
   if (value === '*') return value;
   if (typeof value !== 'string') throw new ConfigError(`${where} must be an origin string like "https://example.com", got ${JSON.stringify(value)}`);
@@ -134,7 +144,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
       return {
         id,
         name: o.name === undefined ? id : str(o, 'name', { min: 1, max: 200 }),
-        identity_secret: rawSecret === null ? null : secret(rawSecret, `apps[${i}].identity_secret`, env),
+        identity_secret: rawSecret === null ? null : identitySecret(secret(rawSecret, `apps[${i}].identity_secret`, env), `apps[${i}].identity_secret`),
         require_verification: o.require_verification === undefined ? false : bool(o, 'require_verification'),
         allowed_origins: origins.map((v: unknown, j) => origin(v, `apps[${i}].allowed_origins[${j}]`)),
         appearance: o.appearance === undefined ? {} : parseAppearance(o.appearance, `apps[${i}].appearance`),

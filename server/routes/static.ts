@@ -1,6 +1,7 @@
 /**
  * Files the server hands to browsers: the snippet loader, the built library under /dist/
- * (CORS-open so a page on any origin can import it as a module), the inbox and the demo pages.
+ * (CORS-open so a page on any origin can import it as a module), the inbox and, in demo mode
+ * only, the demo pages. Config files live outside every served folder (config/).
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +16,7 @@ const SHORT_CACHE = 'public, max-age=300';
 /** The inbox page allows only its own scripts, styles and connections. */
 const INBOX_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-export async function staticRoutes(app: FastifyInstance, { root }: { root: string }): Promise<void> {
+export async function staticRoutes(app: FastifyInstance, { root, demo: demoMode }: { root: string; demo: boolean }): Promise<void> {
   const dist = join(root, 'dist');
   const demo = join(root, 'demo');
   const built = () => existsSync(join(dist, 'widget-loader.js'));
@@ -32,7 +33,8 @@ export async function staticRoutes(app: FastifyInstance, { root }: { root: strin
       res.setHeader('Cache-Control', HASHED.test(path) ? 'public, max-age=31536000, immutable' : SHORT_CACHE);
     },
   });
-  await app.register(fastifyStatic, { root: demo, prefix: '/demo/', decorateReply: false, index: ['index.html'] });
+  // Demo pages only in demo mode: a production server serves nothing it does not need.
+  if (demoMode) await app.register(fastifyStatic, { root: demo, prefix: '/demo/', decorateReply: false, index: ['index.html'] });
 
   app.get('/widget-loader.js', (_req, reply) => {
     if (!built()) return reply.code(503).type('text/plain').send('The widget is not built: run `npm run build`.');
@@ -46,6 +48,6 @@ export async function staticRoutes(app: FastifyInstance, { root }: { root: strin
     return built() ? reply.sendFile('pages/inbox.html', dist) : reply.sendFile('inbox.html', join(root, 'server', 'pages'));
   });
 
-  app.get('/', (_req, reply) => reply.redirect('/demo/'));
+  app.get('/', (_req, reply) => reply.redirect(demoMode ? '/demo/' : '/inbox'));
   app.get('/healthz', async () => ({ ok: true }));
 }

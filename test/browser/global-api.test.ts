@@ -141,7 +141,7 @@ async function ensureConversation(): Promise<string> {
 async function userHash(externalId: string): Promise<string> {
   const enc = new TextEncoder();
   // The test app's identity_secret (web-test-runner.config.mjs).
-  const key = await crypto.subtle.importKey('raw', enc.encode('browser-secret'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', enc.encode('browser-secret-of-at-least-32-characters'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(externalId)));
   return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -39,7 +39,7 @@ export async function startConvot(opts: { allowedOrigins: string[]; extraArgs?: 
   writeFileSync(
     configFile,
     JSON.stringify({
-      apps: [{ id: APP_ID, name: 'E2E Shop', identity_secret: opts.identitySecret ?? 'e2e-secret', allowed_origins: opts.allowedOrigins }],
+      apps: [{ id: APP_ID, name: 'E2E Shop', identity_secret: opts.identitySecret ?? 'e2e-secret-of-at-least-32-characters', allowed_origins: opts.allowedOrigins }],
       agents: [AGENT],
     }),
   );

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { AGENT, launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
 
-const SECRET = 'e2e-identity-secret';
+const SECRET = 'e2e-identity-secret-of-32-characters+';
 let convot: ConvotProcess;
 let app: HostSite;
 let help: HostSite;

@@ -534,8 +534,8 @@ describe('config', () => {
       apps: [{ id: 'a1', identity_secret: 'env:CONVOT_T_SECRET' }],
       agents: [{ email: 'x@y.z', password: 'env:CONVOT_T_PW' }],
     };
-    const cfg = parseConfig(data, { CONVOT_T_SECRET: 'shh-secret', CONVOT_T_PW: 'from the env object' });
-    assert.equal(cfg.apps[0]!.identity_secret, 'shh-secret');
+    const cfg = parseConfig(data, { CONVOT_T_SECRET: 'shh-secret-from-the-environment-32+', CONVOT_T_PW: 'from the env object' });
+    assert.equal(cfg.apps[0]!.identity_secret, 'shh-secret-from-the-environment-32+');
     assert.equal(cfg.agents[0]!.password, 'from the env object');
     assert.equal(cfg.agents[0]!.password_is_literal, false);
     assert.equal(parseConfig(testConfigData(), {}).agents[0]!.password_is_literal, true);

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { computeUserHash } from '../../server/identity/user-hash.js';
-import { ALLOWED_ORIGIN, APP_ID, Sock, agentSocket, auth, cid, loginAgent, refusedUpgrade, startServer, stopServer, visitorPath, visitorSocket, type Frame, type TestServer } from './helpers.js';
+import { ALLOWED_ORIGIN, APP_ID, Sock, TEST_IDENTITY_SECRET, agentSocket, auth, cid, loginAgent, refusedUpgrade, startServer, stopServer, visitorPath, visitorSocket, type Frame, type TestServer } from './helpers.js';
 
-const SECRET = 'test-secret'; // app_test's identity_secret in helpers.testConfigData()
+const SECRET = TEST_IDENTITY_SECRET; // app_test's identity_secret in helpers.testConfigData()
 const FOREIGN_ORIGIN = 'http://evil.test';
 
 let s: TestServer;

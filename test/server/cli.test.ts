@@ -131,3 +131,32 @@ test('a busy port is one line on stderr and a non-zero exit, not a stack trace',
     await new Promise((resolve) => busy.close(resolve));
   }
 });
+
+// ---- demo mode ----------------------------------------------------------------------------
+
+test('the demo config outside demo mode is refused in one line: its secret and password are public', async () => {
+  const res = await runToExit(['--port', String(await freePort()), '--data', tempFolder(), '--config', 'config/demo.json']);
+  assert.equal(res.code, 1);
+  assert.match(res.stderr, /^convot: apps "app_demo" uses the demo's public identity_secret.*--demo\.\n$/);
+});
+
+test('--demo serves /demo/ and says so; no config file is served, in demo mode or not', async () => {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--demo', '--port', String(port), '--data', tempFolder(), '--config', 'config/demo.json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('Inbox:')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+  assert.match(output, /Demo mode/);
+  const base = `http://127.0.0.1:${port}`;
+  assert.equal((await fetch(`${base}/demo/`)).status, 200);
+  for (const path of ['/demo/convot.config.json', '/config/demo.json', '/demo/../config/demo.json', '/dist/../config/demo.json']) {
+    assert.equal((await fetch(`${base}${path}`)).status, 404, path);
+  }
+  await stop(child);
+});

@@ -18,10 +18,12 @@ export const ALLOWED_ORIGIN = 'http://allowed.test';
 export const AGENT_EMAIL = 'agent@test.dev';
 export const AGENT_NAME = 'Agent Smith';
 export const AGENT_PASSWORD = 'correct horse battery';
+/** app_test's identity_secret (at least 32 characters, as the server requires). */
+export const TEST_IDENTITY_SECRET = 'test-secret-of-at-least-32-characters';
 
 export function testConfigData(): Record<string, unknown> {
   return {
-    apps: [{ id: APP_ID, name: 'Test', identity_secret: 'test-secret', allowed_origins: [ALLOWED_ORIGIN] }],
+    apps: [{ id: APP_ID, name: 'Test', identity_secret: TEST_IDENTITY_SECRET, allowed_origins: [ALLOWED_ORIGIN] }],
     agents: [{ email: AGENT_EMAIL, name: AGENT_NAME, password: AGENT_PASSWORD }],
   };
 }

@@ -10,11 +10,11 @@ import jwt from 'jsonwebtoken';
 import { parseConfig } from '../../server/config.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_LIFETIME_SECONDS, mintIdentityToken, verifyIdentityToken } from '../../server/identity/identity-token.js';
 import { checkUserHash, computeUserHash } from '../../server/identity/user-hash.js';
-import { APP_ID, auth, cid, loginAgent, startServer, stopServer, testConfigData, visitorPath, type TestServer } from './helpers.js';
+import { APP_ID, TEST_IDENTITY_SECRET, auth, cid, loginAgent, startServer, stopServer, testConfigData, visitorPath, type TestServer } from './helpers.js';
 
-const SECRET = 'test-secret'; // app_test's identity_secret in helpers.testConfigData()
+const SECRET = TEST_IDENTITY_SECRET; // app_test's identity_secret in helpers.testConfigData()
 const STRICT_APP = 'app_strict';
-const STRICT_SECRET = 'strict-secret';
+const STRICT_SECRET = 'strict-secret-of-at-least-32-characters';
 const NOSECRET_APP = 'app_nosecret';
 
 let s: TestServer;
