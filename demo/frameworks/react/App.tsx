@@ -1,5 +1,4 @@
 import { useRef, useState } from 'react';
-import type { ConvotWidget } from 'convot';
 import 'convot/convot-widget.js'; // registers <convot-widget>
 import { appId, server } from '../settings.js';
 
@@ -10,7 +9,7 @@ import { appId, server } from '../settings.js';
  * `convot-chat-opened`. Methods go through a ref.
  */
 export function App() {
-  const widget = useRef<ConvotWidget>(null);
+  const widget = useRef<HTMLElementTagNameMap['convot-widget']>(null);
   const [locale, setLocale] = useState('en');
   const [opened, setOpened] = useState(0);
   return (

@@ -1,6 +1,8 @@
-// Tells TypeScript's JSX about <convot-widget>: its properties, and its events as React 19 binds them.
+// Tells TypeScript's JSX about <convot-widget> (its class comes with `import 'convot/convot-widget.js'`,
+// which adds it to HTMLElementTagNameMap): its properties, and its events as React 19 binds them.
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { ConvotWidget } from 'convot';
+
+type ConvotWidget = HTMLElementTagNameMap['convot-widget'];
 
 declare module 'react' {
   namespace JSX {
