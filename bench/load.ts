@@ -9,7 +9,7 @@
  * top-level `limits`, as an operator would. Server and generator are pinned to one core each
  * when taskset exists.
  *   npm run bench:load -- [--visitors 1000] [--agents 10] [--step 3] [--max-rate 16000]
- *                         [--idle 10000] [--database postgres://…|postgres] [--no-pglite] [--no-pin] [--cpu-prof]
+ *                         [--idle 10000] [--open-seconds 60] [--database postgres://…|postgres] [--no-pglite] [--no-pin] [--cpu-prof]
  * `--database postgres` starts a throwaway durable PostgreSQL (fsync on) for the run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -28,6 +28,7 @@ const { values: opt } = parseArgs({
     step: { type: 'string', default: '3' },
     'max-rate': { type: 'string', default: '16000' },
     idle: { type: 'string', default: '10000' },
+    'open-seconds': { type: 'string', default: '60' },
     database: { type: 'string' },
     'no-pglite': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
@@ -39,6 +40,7 @@ const AGENTS = Number(opt.agents);
 const STEP_S = Number(opt.step);
 const MAX_RATE = Number(opt['max-rate']);
 const IDLE = Math.max(Number(opt.idle), VISITORS);
+const OPEN_S = Number(opt['open-seconds']);
 const P99_MS = 50;
 const pinned = !opt['no-pin'] && spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
 
@@ -143,20 +145,24 @@ function rawTarget(port: number): Target {
   return { name: 'raw ws', openVisitor: () => open('/'), openAgent: () => open('/agent'), frame: (client_id, body) => JSON.stringify({ client_id, body }) };
 }
 
-/** Opens `count` sockets, `concurrency` at a time; returns them and the opens per second. */
-async function openMany(count: number, open: () => Promise<WebSocket>, concurrency = 100): Promise<{ sockets: WebSocket[]; perSecond: number }> {
+/**
+ * Opens `count` sockets, `concurrency` at a time, for at most `seconds` (the bench stays
+ * bounded in time); returns those opened and the opens per second.
+ */
+async function openMany(count: number, open: () => Promise<WebSocket>, concurrency = 100, seconds = Infinity): Promise<{ sockets: WebSocket[]; perSecond: number }> {
   const sockets: WebSocket[] = [];
   const t0 = performance.now();
+  const until = t0 + seconds * 1000;
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < count) {
+      while (next < count && performance.now() < until) {
         next++;
         sockets.push(await open());
       }
     }),
   );
-  return { sockets, perSecond: count / ((performance.now() - t0) / 1000) };
+  return { sockets, perSecond: sockets.length / ((performance.now() - t0) / 1000) };
 }
 
 // ---- the sweep -------------------------------------------------------------------------
@@ -257,7 +263,9 @@ interface Result {
   steps: Step[];
   opensPerSecond: number;
   rssPerSocket1k: number;
-  rssPerSocket10k: number;
+  rssPerSocketIdle: number;
+  /** Sockets open when RSS was measured the second time (IDLE, unless the time bound hit first). */
+  idle: number;
   statementsPerMessage: number;
   statementsPerOpen: number;
 }
@@ -283,7 +291,8 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
     if (!step.pass) break;
   }
   // Idle sockets up to IDLE (visitors who never chat): opens per second and RSS.
-  const more = await openMany(IDLE - VISITORS, () => target.openVisitor());
+  const more = await openMany(IDLE - VISITORS, () => target.openVisitor(), 100, OPEN_S);
+  const idle = VISITORS + more.sockets.length;
   const atIdle = await server.stats();
   for (const s of [...agents, ...first.sockets, ...more.sockets]) s.terminate();
   const opens = IDLE > VISITORS ? more.perSecond : first.perSecond;
@@ -293,7 +302,8 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
     steps,
     opensPerSecond: opens,
     rssPerSocket1k: (at1k.rss - base.rss) / VISITORS,
-    rssPerSocket10k: (atIdle.rss - base.rss) / IDLE,
+    rssPerSocketIdle: (atIdle.rss - base.rss) / idle,
+    idle,
     statementsPerMessage: messages ? statements / messages : NaN,
     statementsPerOpen: (at1k.statements - base.statements) / VISITORS,
   };
@@ -342,12 +352,12 @@ try {
 const rawBest = results[0]!.best?.rate ?? NaN;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 console.log(`\n${VISITORS} visitor + ${AGENTS} agent sockets, steps of ${STEP_S} s, pass = ack and delivery p99 < ${P99_MS} ms, nothing lost; ${pinned ? 'server and load generator pinned to one core each' : 'not pinned (no taskset)'}\n`);
-console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k | SQL statements/msg | SQL statements/open |');
+console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k (sockets reached) | SQL statements/msg | SQL statements/open |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const b = r.best;
   console.log(
-    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocket10k)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
+    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
   );
 }
 process.exit(0);

@@ -1,5 +1,26 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable } from './db.js';
+
+/**
+ * Statements run as named prepared statements: each connection parses and plans a statement
+ * once, then only binds and executes it (planning was most of PostgreSQL's statement time).
+ * Only parameterized DML is named; scripts and DDL run as they are. Presence statements
+ * (agent_presence) stay unnamed for now: named, an inbox's agents_online count was sometimes
+ * one short in tenancy.test.ts on PostgreSQL, a race not yet understood.
+ */
+const names = new Map<string, string>();
+function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig | string {
+  if (!values?.length || !/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text) || text.includes('agent_presence')) return text;
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `convot_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+  return { name, text, values };
+}
+
+const run = async (client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) => {
+  const q = prepared(sql, params);
+  return typeof q === 'string' ? client.query(sql, params) : client.query(q);
+};
 
 /** Production store: a pool on a PostgreSQL server, with a dedicated connection for LISTEN. */
 export async function openPostgres(url: string): Promise<Db> {
@@ -12,7 +33,7 @@ export async function openPostgres(url: string): Promise<Db> {
   return {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      return (await pool.query(sql, params as unknown[])).rows as T[];
+      return (await run(pool, sql, params)).rows as T[];
     },
     async exec(sql) {
       await pool.query(sql);
@@ -22,7 +43,7 @@ export async function openPostgres(url: string): Promise<Db> {
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async (sql, params) => (await client.query(sql, params as unknown[])).rows as never,
+          query: async (sql, params) => (await run(client, sql, params)).rows as never,
           exec: async (sql) => void (await client.query(sql)),
         });
         await client.query('COMMIT');
