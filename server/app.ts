@@ -103,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await hub.init();
   const chat = new Chat(repos, new Announcer(fanout, hub));
   const identity = new Identity(repos.visitors, chat);
-  const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits);
+  const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
   await fanout.start(

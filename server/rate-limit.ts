@@ -50,6 +50,11 @@ export const CAPS = {
   socket_session: 10,
   /** Open sockets per client IP, visitors and agents together. */
   socket_ip: 500,
+  /**
+   * Bytes a socket may have queued unsent: a client that does not read (or reads slowly) is
+   * disconnected past it rather than growing the server's memory; it catches up on reconnect.
+   */
+  send_buffer_bytes: 1024 * 1024,
 };
 
 export type CapName = keyof typeof CAPS;
@@ -61,6 +66,7 @@ export class RateLimiter {
   constructor(
     private readonly now: () => number = Date.now,
     readonly limits: Record<LimitName, Limit> = LIMITS,
+    readonly caps: Record<CapName, number> = CAPS,
   ) {}
 
   /** Throws CONVOT_ERR_RATE_LIMITED when `key` is already at its limit, without counting a hit. */

@@ -9,7 +9,7 @@ import type { AgentService } from '../services/agent-service.js';
 import { readFrames, sender } from './socket-frames.js';
 
 export function agentSocket(socket: WebSocket, agent: AgentProfile, sessionToken: string, agents: AgentService, log: Log): void {
-  const send = sender<AgentServerFrame>(socket);
+  const send = sender<AgentServerFrame>(socket, agents.sendBufferLimit);
   const disconnect = agents.connect(agent, sessionToken, {
     send,
     isOpen: () => socket.readyState === socket.OPEN,

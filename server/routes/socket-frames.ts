@@ -47,9 +47,15 @@ export function readFrames<F>(socket: WebSocket, loop: FrameLoop<F>): void {
   });
 }
 
-/** Sends a frame while the socket is open (a frame for a closing socket is dropped). */
+/**
+ * Sends a frame while the socket is open (a frame for a closing socket is dropped). A socket
+ * with more than `maxBuffered` bytes queued is cut off at once (a close frame would queue behind
+ * the backlog): its client reconnects and catches up from its last seq.
+ */
 export const sender =
-  <F>(socket: WebSocket) =>
+  <F>(socket: WebSocket, maxBuffered: number) =>
   (frame: F): void => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > maxBuffered) return socket.terminate();
+    socket.send(JSON.stringify(frame));
   };

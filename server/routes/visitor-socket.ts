@@ -15,7 +15,7 @@ import { readFrames, sender } from './socket-frames.js';
 export const AUTH_TIMEOUT_MS = 10_000;
 
 export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log): void {
-  const send = sender<VisitorServerFrame>(socket);
+  const send = sender<VisitorServerFrame>(socket, visitors.sendBufferLimit);
   let caller: VisitorCaller | null = null;
   let detach: (() => void) | undefined;
   let closed = false;
@@ -58,6 +58,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
         if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth","token":"…"}.');
         return authenticate(frame);
       }
+      visitors.countFrame(caller);
       switch (frame.type) {
         case 'auth':
           throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');

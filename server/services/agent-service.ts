@@ -53,6 +53,11 @@ export class AgentService {
 
   constructor(private readonly deps: AgentServiceDeps) {}
 
+  /** Bytes a socket may have queued unsent before it is cut off (`limits.send_buffer_bytes`). */
+  get sendBufferLimit(): number {
+    return this.deps.limiter.caps.send_buffer_bytes;
+  }
+
   private get repos() {
     return this.deps.repos;
   }

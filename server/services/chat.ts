@@ -58,9 +58,10 @@ export class Chat {
   }
 
   async markAgentRead(conversationPublicId: string, agent: AgentActor, seq: number): Promise<void> {
-    const id = await this.repos.conversations.markAgentRead(conversationPublicId, agent.apps, seq);
-    if (!id) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
-    await this.announce.event({ k: 'conversation', c: id });
+    const marked = await this.repos.conversations.markAgentRead(conversationPublicId, agent.apps, seq);
+    if (!marked) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    // Only a mark that moved is news: repeated read frames must not fan out to every inbox.
+    if (marked.changed) await this.announce.event({ k: 'conversation', c: marked.id });
   }
 
   /** Closes a conversation; the visitor's next message starts a new one. Closing twice is a no-op. */

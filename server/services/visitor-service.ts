@@ -37,6 +37,11 @@ export interface VisitorServiceDeps {
 export class VisitorService {
   constructor(private readonly deps: VisitorServiceDeps) {}
 
+  /** Bytes a socket may have queued unsent before it is cut off (`limits.send_buffer_bytes`). */
+  get sendBufferLimit(): number {
+    return this.deps.limiter.caps.send_buffer_bytes;
+  }
+
   private get repos() {
     return this.deps.repos;
   }
@@ -130,6 +135,11 @@ export class VisitorService {
   /** `set session:event`: a named event on the visitor's timeline, shown to agents. */
   addEvent({ session }: VisitorCaller, event: VisitorEvent): Promise<void> {
     return this.deps.chat.addVisitorEvent(session, event);
+  }
+
+  /** Every frame after auth (read and ping too) counts against the session's `frame` limit. */
+  countFrame({ session }: VisitorCaller): void {
+    this.deps.limiter.hit('frame', session.session_id);
   }
 
   markRead({ session }: VisitorCaller, seq: number): Promise<void> {

@@ -293,22 +293,29 @@ export class ConversationsRepo {
   }
 
   /** Marks the visitor's current conversation (the one their widget shows) read up to seq. */
+  /** Moves the visitor's read mark forward; the conversation's id only when it moved (else null: nothing to announce). */
   async markVisitorRead(visitorId: string, seq: number): Promise<string | null> {
     const rows = await this.db.query<{ id: string }>(
-      `UPDATE conversations SET visitor_read_seq = LEAST(GREATEST(visitor_read_seq, $2), last_seq)
-       WHERE id = (${CURRENT_CONVERSATION}) RETURNING id::text AS id`,
+      `UPDATE conversations SET visitor_read_seq = LEAST($2, last_seq)
+       WHERE id = (${CURRENT_CONVERSATION}) AND visitor_read_seq < LEAST($2, last_seq) RETURNING id::text AS id`,
       [visitorId, seq],
     );
     return rows[0]?.id ?? null;
   }
 
-  async markAgentRead(conversationPublicId: string, scope: AppScope, seq: number): Promise<string | null> {
-    const rows = await this.db.query<{ id: string }>(
-      `UPDATE conversations c SET agent_read_seq = LEAST(GREATEST(agent_read_seq, $2), last_seq)
-       WHERE c.public_id = $1 AND ${scoped(3)} RETURNING id::text AS id`,
+  /**
+   * Moves the agents' read mark forward. Null when the agent cannot see the conversation;
+   * `changed` false when the mark did not move (nothing to announce).
+   */
+  async markAgentRead(conversationPublicId: string, scope: AppScope, seq: number): Promise<{ id: string; changed: boolean } | null> {
+    const rows = await this.db.query<{ id: string; changed: boolean }>(
+      `WITH target AS (SELECT c.id FROM conversations c WHERE c.public_id = $1 AND ${scoped(3)}),
+       moved AS (UPDATE conversations c SET agent_read_seq = LEAST($2, c.last_seq) FROM target t
+                 WHERE c.id = t.id AND c.agent_read_seq < LEAST($2, c.last_seq) RETURNING c.id)
+       SELECT t.id::text AS id, EXISTS (SELECT 1 FROM moved) AS changed FROM target t`,
       [conversationPublicId, seq, scope],
     );
-    return rows[0]?.id ?? null;
+    return rows[0] ?? null;
   }
 
   /** The internal id behind a public id, whatever the app (the hub's catch-up). */
