@@ -61,6 +61,7 @@ export type CapName = keyof typeof CAPS;
 
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly open = new Map<string, number>();
   private sweeps = 0;
 
   constructor(
@@ -95,6 +96,25 @@ export class RateLimiter {
       const retryAfter = Math.max(1, Math.ceil((w.start + limit.windowMs - t) / 1000));
       throw new RateLimited(retryAfter);
     }
+  }
+
+  /**
+   * Counts one open socket under `key` against a cap (socket_session, socket_ip); throws
+   * CONVOT_ERR_RATE_LIMITED at the cap. Returns the release to call once, when it closes.
+   */
+  openSocket(cap: 'socket_session' | 'socket_ip', key: string): () => void {
+    const k = `${cap}:${key}`;
+    const n = this.open.get(k) ?? 0;
+    if (n >= this.caps[cap]) throw new RateLimited(5);
+    this.open.set(k, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(k) ?? 1) - 1;
+      if (left > 0) this.open.set(k, left);
+      else this.open.delete(k);
+    };
   }
 
   private sweep(t: number): void {

@@ -3,7 +3,8 @@
  * identity secret, carrying external_id and/or email. Minted for verified visitors; accepted
  * from the widget or from a customer's server (the Ruby and Node examples in the API document).
  */
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { SignJWT, decodeJwt, errors, jwtVerify } from 'jose';
 
 export const TOKEN_TTL_SECONDS = 600;
 export const MAX_LIFETIME_SECONDS = 3600;
@@ -19,7 +20,13 @@ export type TokenCheck = { ok: true; claims: IdentityClaims } | { ok: false; rea
 const key = (secret: string) => new TextEncoder().encode(secret);
 
 export async function mintIdentityToken(secret: string, claims: IdentityClaims, now = Math.floor(Date.now() / 1000)): Promise<string> {
-  return new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(now).setExpirationTime(now + TOKEN_TTL_SECONDS).sign(key(secret));
+  // A jti makes the token single-use: the server remembers it until it expires.
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + TOKEN_TTL_SECONDS)
+    .sign(key(secret));
 }
 
 export async function verifyIdentityToken(secret: string | null, token: string, now = Math.floor(Date.now() / 1000)): Promise<TokenCheck> {
@@ -52,4 +59,10 @@ export async function verifyIdentityToken(secret: string | null, token: string, 
     if (e instanceof errors.JOSEError) return { ok: false, reason: 'the token is malformed' };
     throw e;
   }
+}
+
+/** The `jti` (to accept a token once) and `exp` of a token verifyIdentityToken accepted. */
+export function tokenUse(token: string): { jti: string | null; exp: number } {
+  const { jti, exp } = decodeJwt(token);
+  return { jti: typeof jti === 'string' && jti ? jti.slice(0, 200) : null, exp: exp ?? 0 };
 }

@@ -16,6 +16,8 @@ import { handle, type Guard } from './contract.js';
 declare module 'fastify' {
   interface FastifyRequest {
     agent?: AgentProfile;
+    /** Frees the inbox socket's place under its caps. */
+    releaseSocket?: () => void;
   }
 }
 
@@ -67,10 +69,13 @@ export async function agentRoutes(app: FastifyInstance, { agents }: { agents: Ag
   handle(app, agentApi.presence, signedIn)(({ caller, body }) => agents.setAway(caller, body.away));
 
   // Signed in before the upgrade, so a refusal is a readable 401 rather than a closed socket.
+  // Open inbox sockets are capped per sign-in and address: over the cap, the upgrade is a 429.
   const requireAgent = async (req: FastifyRequest): Promise<void> => {
     req.agent = await signedIn(req);
+    req.releaseSocket = agents.admitSocket(readSessionCookie(req)!, req.ip);
   };
-  app.get(AGENT_SOCKET_PATH, { websocket: true, preValidation: requireAgent }, (socket: WebSocket, req) =>
-    agentSocket(socket, req.agent!, readSessionCookie(req)!, agents, req.log),
-  );
+  app.get(AGENT_SOCKET_PATH, { websocket: true, preValidation: requireAgent }, (socket: WebSocket, req) => {
+    socket.on('close', req.releaseSocket!);
+    agentSocket(socket, req.agent!, readSessionCookie(req)!, agents, req.log);
+  });
 }

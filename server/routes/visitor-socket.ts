@@ -14,8 +14,20 @@ import { readFrames, sender } from './socket-frames.js';
 /** How long a socket may stay open without authenticating. */
 export const AUTH_TIMEOUT_MS = 10_000;
 
-export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log): void {
+export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log, ip: string): void {
   const send = sender<VisitorServerFrame>(socket, visitors.sendBufferLimit);
+  // Open sockets per address and per session are capped; a refused socket is told why and closed.
+  const releases: (() => void)[] = [];
+  const overCap = (e: unknown): void => {
+    if (!(e instanceof RateLimited)) throw e;
+    send({ type: 'error', ...e.toBody(), retry_after: e.retryAfter });
+    socket.close(CloseCode.TooManySockets, 'too many sockets');
+  };
+  try {
+    releases.push(visitors.admitSocket(ip));
+  } catch (e) {
+    overCap(e);
+  }
   let caller: VisitorCaller | null = null;
   let detach: (() => void) | undefined;
   let closed = false;
@@ -29,6 +41,12 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
     caller = await visitors.find(app, frame.token);
     if (!caller) return refuseAuth();
     clearTimeout(authTimer);
+    try {
+      releases.push(visitors.admitSession(caller));
+    } catch (e) {
+      caller = null;
+      return overCap(e);
+    }
     const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN });
     if (closed) stop();
     else detach = stop;
@@ -63,7 +81,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
         case 'auth':
           throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');
         case 'message': {
-          const { message } = await visitors.send(caller, frame);
+          const { message } = await visitors.send(caller, frame, ip);
           send({ type: 'ack', client_id: frame.client_id, message });
           return;
         }
@@ -76,6 +94,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   });
   socket.on('close', () => {
     closed = true;
+    for (const release of releases) release();
     clearTimeout(authTimer);
     detach?.();
   });

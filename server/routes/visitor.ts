@@ -59,8 +59,8 @@ export async function visitorRoutes(app: FastifyInstance, { visitors }: { visito
 
   handle(app, visitorApi.history, visitor())(({ caller, query }) => visitors.history(caller, query.after));
 
-  handle(app, visitorApi.send, visitor())(async ({ caller, body, reply }) => {
-    const { message, created } = await visitors.send(caller, body);
+  handle(app, visitorApi.send, visitor())(async ({ caller, body, req, reply }) => {
+    const { message, created } = await visitors.send(caller, body, req.ip);
     reply.code(created ? 201 : 200);
     return { message };
   });
@@ -82,5 +82,5 @@ export async function visitorRoutes(app: FastifyInstance, { visitors }: { visito
     return { ok: true };
   });
 
-  app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log));
+  app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip));
 }

@@ -166,6 +166,21 @@ export class AgentService {
     this.checked.set(hash, t + SESSION_RECHECK_MS);
   }
 
+  /** An inbox socket: at most `limits.socket_session` per sign-in and `limits.socket_ip` per address. */
+  admitSocket(token: string, ip: string): () => void {
+    const releaseSession = this.deps.limiter.openSocket('socket_session', hashToken(token));
+    try {
+      const releaseIp = this.deps.limiter.openSocket('socket_ip', ip);
+      return () => {
+        releaseSession();
+        releaseIp();
+      };
+    } catch (e) {
+      releaseSession();
+      throw e;
+    }
+  }
+
   /** The socket's `presence` frame: online false means Away. */
   setOnline(agent: AgentProfile, online: boolean): Promise<void> {
     return this.deps.chat.setAgentOnline(agent.id, online);

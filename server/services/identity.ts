@@ -9,7 +9,7 @@
  */
 import type { IdentifyResponse, SessionResponse, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
-import { verifyIdentityToken } from '../identity/identity-token.js';
+import { tokenUse, verifyIdentityToken } from '../identity/identity-token.js';
 import { checkUserHash } from '../identity/user-hash.js';
 import type { AppRow } from '../storage/apps-repo.js';
 import type { VisitorsRepo, VisitorSessionRow } from '../storage/visitors-repo.js';
@@ -59,6 +59,11 @@ export class Identity {
   async identifyWithToken(app: AppRow, session: VisitorSessionRow, token: string): Promise<IdentifyResult> {
     const check = await verifyIdentityToken(app.identity_secret, token);
     if (!check.ok) fail('CONVOT_ERR_BAD_IDENTITY_TOKEN', `identity token refused: ${check.reason}.`, 'token');
+    // Accepted once: a link that leaked (history, logs, a shared screen) cannot be replayed.
+    const { jti, exp } = tokenUse(token);
+    if (jti && !(await this.visitors.useIdentityToken(app.id, jti, exp))) {
+      fail('CONVOT_ERR_BAD_IDENTITY_TOKEN', 'identity token refused: it was already used (each token is accepted once).', 'token');
+    }
     return this.bindVerified(app, session, check.claims);
   }
 

@@ -90,10 +90,40 @@ export class VisitorService {
     };
   }
 
-  /** A visitor message, over REST or the socket (one rate limit for both). */
-  send({ session }: VisitorCaller, message: { client_id: string; body: string }): Promise<SendResult> {
-    this.deps.limiter.hit('message', session.session_id);
-    return this.deps.chat.sendVisitorMessage(session, message.client_id, message.body);
+  /**
+   * A visitor message, over REST or the socket (one rate limit for both), also counted per
+   * client IP (new sessions gain nothing), with new conversations limited per IP too.
+   */
+  async send({ session }: VisitorCaller, message: { client_id: string; body: string }, ip: string): Promise<SendResult> {
+    const { limiter } = this.deps;
+    limiter.hit('message', session.session_id);
+    limiter.hit('message_ip', ip);
+    try {
+      limiter.check('conversation_ip', ip);
+    } catch (e) {
+      // At the limit: only a message that would start a conversation is refused (one query, only then).
+      const current = await this.repos.conversations.current(session.visitor_id);
+      if (!current || current.status !== 'open') throw e;
+    }
+    const result = await this.deps.chat.sendVisitorMessage(session, message.client_id, message.body);
+    if (result.created && result.message.seq === 1) {
+      try {
+        limiter.hit('conversation_ip', ip);
+      } catch {
+        // This one is stored; the next new conversation from this address is refused.
+      }
+    }
+    return result;
+  }
+
+  /** An open visitor socket: at most `limits.socket_ip` per address (before auth). */
+  admitSocket(ip: string): () => void {
+    return this.deps.limiter.openSocket('socket_ip', ip);
+  }
+
+  /** An authenticated visitor socket: at most `limits.socket_session` per session. */
+  admitSession({ session }: VisitorCaller): () => void {
+    return this.deps.limiter.openSocket('socket_session', session.session_id);
   }
 
   /**

@@ -133,6 +133,19 @@ export class VisitorsRepo {
     });
   }
 
+  /**
+   * Records an identity token's jti; false when it was used before (a replay). Expired uses are
+   * forgotten on the way: a replayed expired token fails its exp check anyway.
+   */
+  async useIdentityToken(appId: string, jti: string, expiresAtSeconds: number): Promise<boolean> {
+    await this.db.query('DELETE FROM identity_token_uses WHERE expires_at < now() - interval \'1 hour\'');
+    const rows = await this.db.query(
+      `INSERT INTO identity_token_uses (app_id, jti, expires_at) VALUES ($1, $2, to_timestamp($3)) ON CONFLICT DO NOTHING RETURNING jti`,
+      [appId, jti, expiresAtSeconds],
+    );
+    return rows.length > 0;
+  }
+
   // ---- timeline --------------------------------------------------------------------------
 
   async addEvent(visitorId: string, e: VisitorEvent): Promise<void> {

@@ -190,5 +190,7 @@ export const CloseCode = {
   AuthTimeout: 4401,
   /** The agent's sign-in session ended (signed out on any instance; reason `signed out`). */
   SignedOut: 4401,
+  /** Too many open sockets for this session or address (`limits.socket_session`, `socket_ip`): retry later. */
+  TooManySockets: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
