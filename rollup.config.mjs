@@ -65,7 +65,8 @@ export default [
       embed: 'src/api/embed.ts',
       convot: 'src/convot.ts',
       'convot-widget': 'src/define/convot-widget.ts',
-      index: 'src/index.ts',
+      // No `index` here: the side-effect-free entry is for bundlers (dist/npm/). Built here, its
+      // re-export of all of src/protocol put the server's request parsers in the launcher's chunk.
       inbox: 'src/inbox/main.ts',
     },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

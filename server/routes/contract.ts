@@ -1,11 +1,17 @@
 /**
  * Registers REST routes from their definitions in src/protocol/routes.ts, so a method, a path
  * or a body shape cannot drift from what the widget and the inbox call. The query and body are
- * parsed with the definition's parsers (a ProtocolError names the field; the app's error
+ * parsed with the route's parsers (visitorParsers, agentParsers) (a ProtocolError names the field; the app's error
  * handler answers 400), and the handler must return the definition's response type.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AnyRoute, Query, RouteBody, RouteParams, RouteQuery, RouteResponse } from '../../src/protocol/index.js';
+import { agentApi, agentParsers, visitorApi, visitorParsers, type AnyRoute, type Query, type RouteBody, type RouteParams, type RouteParsers, type RouteQuery, type RouteResponse } from '../../src/protocol/index.js';
+
+/** Each route's parsers, found by the route object the handler is registered with. */
+const PARSERS = new Map<AnyRoute, RouteParsers>([
+  ...Object.entries(visitorApi).map(([k, r]): [AnyRoute, RouteParsers] => [r, (visitorParsers as Record<string, RouteParsers>)[k] ?? {}]),
+  ...Object.entries(agentApi).map(([k, r]): [AnyRoute, RouteParsers] => [r, (agentParsers as Record<string, RouteParsers>)[k] ?? {}]),
+]);
 
 /**
  * Who is calling and whether they may: runs before the query and body are parsed, so an
@@ -36,8 +42,9 @@ export function handle<R extends AnyRoute, C = undefined>(app: FastifyInstance, 
       url: route.path,
       handler: async (req, reply) => {
         const caller = (guard ? await guard(req) : undefined) as C;
-        const query = route.query?.((req.query ?? {}) as Query) as RouteQuery<R>;
-        const body = route.body?.(req.body) as RouteBody<R>;
+        const parsers = PARSERS.get(route) ?? {};
+        const query = parsers.query?.((req.query ?? {}) as Query) as RouteQuery<R>;
+        const body = parsers.body?.(req.body) as RouteBody<R>;
         return handler({ params: req.params as RouteParams<R>, query, body, caller, req, reply });
       },
     });

@@ -2,6 +2,10 @@
  * Every REST route, defined once: method, path, how its query and body are parsed, and the type
  * of its response. The server registers its handlers from these definitions; the widget and the
  * inbox call through them, so a path, a method or a body shape cannot drift between the sides.
+ *
+ * The parsers sit in their own tables (`visitorParsers`, `agentParsers`) beside the routes, typed
+ * from them, so a browser bundle that imports only the routes carries no validation code: the
+ * server is what parses requests.
  */
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
@@ -21,11 +25,9 @@ export interface Route<P extends string = string, Q = undefined, B = undefined, 
   readonly method: HttpMethod;
   /** The full path, with `:name` parameters. */
   readonly path: P;
-  /** Parses the query string; throws a ProtocolError naming the bad parameter. */
-  readonly query?: (q: Query) => Q;
-  /** Parses the JSON body; throws a ProtocolError naming the bad field. */
-  readonly body?: (data: unknown) => B;
-  /** Phantom field: the response body's type. Never set. */
+  /** Phantom fields: the query, body and response types. Never set. */
+  readonly query?: Q;
+  readonly body?: B;
   readonly response?: R;
 }
 
@@ -38,7 +40,20 @@ export type RouteResponse<T> = T extends Route<string, unknown, unknown, infer R
 export type RouteParams<T> = T extends Route<infer P, unknown, unknown, unknown> ? PathParams<P> : never;
 
 const route = <R, B = undefined, Q = undefined>() =>
-  <P extends string>(method: HttpMethod, path: P, parsers: { body?: (data: unknown) => B; query?: (q: Query) => Q } = {}): Route<P, Q, B, R> => ({ method, path, ...parsers });
+  <P extends string>(method: HttpMethod, path: P): Route<P, Q, B, R> => ({ method, path });
+
+/** How a route's query and body are parsed (each throws a ProtocolError naming the bad field). */
+export interface RouteParsers<Q = unknown, B = unknown> {
+  query?: (q: Query) => Q;
+  body?: (data: unknown) => B;
+}
+
+/** The parsers a route needs: required exactly where it has a query or body type. */
+type ParsersOf<R> = (RouteQuery<R> extends undefined ? unknown : { query: (q: Query) => RouteQuery<R> }) &
+  (RouteBody<R> extends undefined ? unknown : { body: (data: unknown) => RouteBody<R> });
+type Needs<R> = RouteQuery<R> extends undefined ? (RouteBody<R> extends undefined ? false : true) : true;
+/** One entry per route that takes a query or a body; a missing one fails to compile. */
+export type ParsersFor<T extends Record<string, AnyRoute>> = { [K in keyof T as Needs<T[K]> extends true ? K : never]: ParsersOf<T[K]> };
 
 /** Fills a route's `:params` (URI-encoded) and appends the defined query parameters. */
 export function routeUrl(path: string, params: Record<string, string> = {}, query: Record<string, string | number | undefined> = {}): string {
@@ -114,20 +129,27 @@ export const visitorApi = {
   config: route<AppPublicConfig>()('GET', `${APP}/config`),
   /** Resumes the session of an `Authorization: Bearer` token, or starts a new anonymous one. */
   session: route<SessionResponse>()('POST', `${APP}/sessions`),
-  history: route<VisitorHistory, undefined, { after: number }>()('GET', `${APP}/messages`, { query: afterQuery }),
-  send: route<{ message: WireMessage }, SendBody>()('POST', `${APP}/messages`, { body: parseSend }),
+  history: route<VisitorHistory, undefined, { after: number }>()('GET', `${APP}/messages`),
+  send: route<{ message: WireMessage }, SendBody>()('POST', `${APP}/messages`),
   /** `set user:*`, session data and segments. */
-  update: route<{ ok: true }, VisitorUpdate>()('PUT', `${APP}/visitor`, { body: parseVisitorUpdate }),
+  update: route<{ ok: true }, VisitorUpdate>()('PUT', `${APP}/visitor`),
   /** A response with `session` means: switch to this new session (a different person). */
-  identify: route<IdentifyResponse, VisitorUpdate>()('POST', `${APP}/identify`, { body: parseVisitorUpdate }),
+  identify: route<IdentifyResponse, VisitorUpdate>()('POST', `${APP}/identify`),
   /** The `?convot_identity=` hand-off. */
-  identifyToken: route<IdentifyResponse, { token: string }>()('POST', `${APP}/identify/token`, {
-    body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })),
-  }),
+  identifyToken: route<IdentifyResponse, { token: string }>()('POST', `${APP}/identify/token`),
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
   identityToken: route<{ token: string | null }>()('POST', `${APP}/identity-token`),
-  event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`, { body: parseVisitorEvent }),
+  event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`),
 } as const;
+
+export const visitorParsers: ParsersFor<typeof visitorApi> = {
+  history: { query: afterQuery },
+  send: { body: parseSend },
+  update: { body: parseVisitorUpdate },
+  identify: { body: parseVisitorUpdate },
+  identifyToken: { body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })) },
+  event: { body: parseVisitorEvent },
+};
 
 /** The visitor socket (first frame `{"type":"auth", …}`). */
 export const VISITOR_SOCKET_PATH = `${APP}/ws`;
@@ -143,34 +165,43 @@ export interface History {
 }
 
 export const agentApi = {
-  login: route<{ agent: AgentProfile }, { email: string; password: string }>()('POST', `${AGENT}/login`, {
+  login: route<{ agent: AgentProfile }, { email: string; password: string }>()('POST', `${AGENT}/login`),
+  logout: route<{ ok: true }>()('POST', `${AGENT}/logout`),
+  /** Who is signed in: `agent` is null when nobody is (a question, not an error). */
+  me: route<{ agent: AgentProfile | null; agents_online: number }>()('GET', `${AGENT}/me`),
+  /** Newest activity first, a page at a time. */
+  conversations: route<{ conversations: ConversationSummary[]; has_more: boolean }, undefined, ConversationPageQuery>()('GET', `${AGENT}/conversations`),
+  /** Messages after `after` (all when 0) plus the visitor's timeline. */
+  history: route<History, undefined, { after: number }>()('GET', `${AGENT}/conversations/:id/messages`),
+  /** Idempotent per client_id, so a retry after a lost response cannot post twice. */
+  reply: route<{ message: WireMessage }, SendBody>()('POST', `${AGENT}/conversations/:id/messages`),
+  read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`),
+  close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
+  reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
+  /** The remembered Available/Away choice: `{away}`, or the older `{online}` where false means Away. */
+  presence: route<{ online: boolean; away: boolean }, { away: boolean }>()('PUT', `${AGENT}/presence`),
+} as const;
+
+export const agentParsers: ParsersFor<typeof agentApi> = {
+  login: {
     body: (data) =>
       wrap(() => {
         const o = obj(data);
         return { email: str(o, 'email', { min: 1, max: 254, trim: true }), password: str(o, 'password', { min: 1, max: 1000 }) };
       }),
-  }),
-  logout: route<{ ok: true }>()('POST', `${AGENT}/logout`),
-  /** Who is signed in: `agent` is null when nobody is (a question, not an error). */
-  me: route<{ agent: AgentProfile | null; agents_online: number }>()('GET', `${AGENT}/me`),
-  /** Newest activity first, a page at a time. */
-  conversations: route<{ conversations: ConversationSummary[]; has_more: boolean }, undefined, ConversationPageQuery>()('GET', `${AGENT}/conversations`, { query: parsePageQuery }),
-  /** Messages after `after` (all when 0) plus the visitor's timeline. */
-  history: route<History, undefined, { after: number }>()('GET', `${AGENT}/conversations/:id/messages`, { query: afterQuery }),
-  /** Idempotent per client_id, so a retry after a lost response cannot post twice. */
-  reply: route<{ message: WireMessage }, SendBody>()('POST', `${AGENT}/conversations/:id/messages`, { body: parseSend }),
-  read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`, { body: (data) => wrap(() => ({ seq: int(obj(data), 'seq', { min: 0 }) })) }),
-  close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
-  reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
-  /** The remembered Available/Away choice: `{away}`, or the older `{online}` where false means Away. */
-  presence: route<{ online: boolean; away: boolean }, { away: boolean }>()('PUT', `${AGENT}/presence`, {
+  },
+  conversations: { query: parsePageQuery },
+  history: { query: afterQuery },
+  reply: { body: parseSend },
+  read: { body: (data) => wrap(() => ({ seq: int(obj(data), 'seq', { min: 0 }) })) },
+  presence: {
     body: (data) =>
       wrap(() => {
         const o = obj(data);
         return { away: o.away !== undefined ? bool(o, 'away') : !bool(o, 'online') };
       }),
-  }),
-} as const;
+  },
+};
 
 export const AGENT_SOCKET_PATH = `${AGENT}/ws`;
 
