@@ -71,7 +71,9 @@ export class Identity {
   async verifiedClaims(session: VisitorSessionRow): Promise<{ external_id?: string; email?: string } | null> {
     const id = await this.visitors.identity(session.visitor_id);
     if (!id.verified) return null;
-    return { ...(id.external_id ? { external_id: id.external_id } : {}), ...(id.email ? { email: id.email } : {}) };
+    // Only what was verified: an email a visitor verified by external_id claimed is not signed.
+    if (id.verified_by === 'email') return id.email ? { email: id.email } : null;
+    return id.external_id ? { external_id: id.external_id } : null;
   }
 
   private async bindVerified(app: AppRow, session: VisitorSessionRow, fields: Omit<VisitorUpdate, 'user_hash'>): Promise<IdentifyResult> {
@@ -85,7 +87,9 @@ export class Identity {
       target = created.session;
       fresh = { session_id: created.session.session_id, token: created.token, resumed: false };
     }
-    await this.visitors.linkVerifiedContact(target.visitor_id, app.id, key, { external_id: fields.external_id, email: fields.email });
+    // The key's identifier is the one vouched for (user_hash signs external_id, else email).
+    const verifiedBy = fields.external_id ? 'external_id' : 'email';
+    await this.visitors.linkVerifiedContact(target.visitor_id, app.id, key, verifiedBy === 'external_id' ? { external_id: fields.external_id } : { email: fields.email }, verifiedBy);
     await this.chat.updateVisitor(target, fields);
     return { verified: true, session: fresh };
   }

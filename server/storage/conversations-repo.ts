@@ -367,7 +367,7 @@ export class ConversationsRepo {
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
       `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.status, c.closed_at, c.last_seq, c.agent_read_seq, c.last_message_at, c.created_at,
-         v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.custom_data, v.session_data, v.segments,
+         v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments,
          (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
        FROM conversations c JOIN visitors v ON v.id = c.visitor_id
        ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''}
@@ -397,6 +397,7 @@ export class ConversationsRepo {
         avatar_url: r.avatar_url,
         external_id: r.external_id,
         verified: r.verified,
+        verified_by: r.verified_by,
         custom_data: r.custom_data ?? {},
         session_data: r.session_data ?? {},
         segments: r.segments ?? [],
@@ -433,6 +434,7 @@ interface SummaryRow {
   avatar_url: string | null;
   external_id: string | null;
   verified: boolean;
+  verified_by: 'external_id' | 'email' | null;
   custom_data: Record<string, unknown>;
   session_data: Record<string, unknown>;
   segments: string[];

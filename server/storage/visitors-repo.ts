@@ -18,6 +18,7 @@ export interface VisitorSessionRow {
 /** The verified identity bound to a visitor (all null while unverified). */
 export interface VisitorIdentity {
   verified: boolean;
+  verified_by: 'external_id' | 'email' | null;
   identity_key: string | null;
   external_id: string | null;
   email: string | null;
@@ -104,7 +105,7 @@ export class VisitorsRepo {
 
   async profile(visitorId: string): Promise<VisitorProfile | null> {
     const rows = await this.db.query<VisitorProfile>(
-      `SELECT public_id AS id, name, email, phone, company, avatar_url, external_id, verified, custom_data, session_data, segments
+      `SELECT public_id AS id, name, email, phone, company, avatar_url, external_id, verified, verified_by, custom_data, session_data, segments
        FROM visitors WHERE id = $1`,
       [visitorId],
     );
@@ -114,14 +115,17 @@ export class VisitorsRepo {
   /** The verified identity bound to a visitor, if any. */
   async identity(visitorId: string): Promise<VisitorIdentity> {
     const rows = await this.db.query<VisitorIdentity>(
-      `SELECT v.verified, c.identity_key, c.external_id, c.email FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.id = $1`,
+      `SELECT v.verified, v.verified_by, c.identity_key, c.external_id, c.email FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.id = $1`,
       [visitorId],
     );
-    return rows[0] ?? { verified: false, identity_key: null, external_id: null, email: null };
+    return rows[0] ?? { verified: false, verified_by: null, identity_key: null, external_id: null, email: null };
   }
 
-  /** Binds a visitor to the verified contact with this identity key (creating the contact). */
-  async linkVerifiedContact(visitorId: string, appId: string, identityKey: string, ids: { external_id?: string; email?: string }): Promise<void> {
+  /**
+   * Binds a visitor to the verified contact with this identity key (creating the contact),
+   * recording which identifier was verified. `ids` holds only verified identifiers.
+   */
+  async linkVerifiedContact(visitorId: string, appId: string, identityKey: string, ids: { external_id?: string; email?: string }, verifiedBy: 'external_id' | 'email'): Promise<void> {
     await this.db.transaction(async (q) => {
       const [contact] = await q.query<{ id: string }>(
         `INSERT INTO contacts (app_id, identity_key, external_id, email) VALUES ($1, $2, $3, $4)
@@ -129,7 +133,7 @@ export class VisitorsRepo {
          RETURNING id::text AS id`,
         [appId, identityKey, ids.external_id ?? null, ids.email ?? null],
       );
-      await q.query('UPDATE visitors SET contact_id = $2, verified = true, updated_at = now() WHERE id = $1', [visitorId, contact!.id]);
+      await q.query('UPDATE visitors SET contact_id = $2, verified = true, verified_by = $3, updated_at = now() WHERE id = $1', [visitorId, contact!.id, verifiedBy]);
     });
   }
 

@@ -7,7 +7,7 @@ import { property, state } from 'lit/decorators.js';
 import type { TimelineEvent, VisitorProfile } from '../protocol/wire.js';
 import { compactValue, fullTime, shortTime, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
-import { avatar, isolate, mailtoHref, verifiedMark } from './visuals.js';
+import { avatar, fieldMark, isolate, mailtoHref, verifiedLabel, verifiedMark } from './visuals.js';
 
 /** Events shown before "Show all"; the server sends at most the latest 200. */
 const EVENTS_SHOWN = 20;
@@ -203,17 +203,17 @@ export class InboxVisitorPanel extends LitElement {
     const v = this.visitor;
     if (!v) return nothing;
     const contact: [string, unknown][] = [
-      ['Email', v.email ? (mailtoHref(v.email) ? html`<a href=${mailtoHref(v.email)!}>${isolate(v.email)}</a>` : isolate(v.email)) : null],
+      ['Email', v.email ? html`${mailtoHref(v.email) ? html`<a href=${mailtoHref(v.email)!}>${isolate(v.email)}</a>` : isolate(v.email)}${fieldMark(v, 'email')}` : null],
       ['Phone', v.phone ? html`<a href=${'tel:' + v.phone.replace(/[^\d+]/g, '')}>${v.phone}</a>` : null],
       ['Company', v.company ? isolate(v.company) : null],
-      ['External ID', v.external_id ? isolate(v.external_id) : null],
+      ['External ID', v.external_id ? html`${isolate(v.external_id)}${fieldMark(v, 'external_id')}` : null],
       ['Visitor ID', v.id],
     ];
     return html`<aside aria-label="Visitor details">
       <div class="who">
         ${avatar(v, 'large')}
         <h2>${isolate(visitorName(v))}${verifiedMark(v)}</h2>
-        ${v.verified ? html`<span class="chip ok">Verified identity</span>` : nothing}
+        ${v.verified ? html`<span class="chip ok">${verifiedLabel(v).replace(/^v/, 'V')}</span>` : nothing}
       </div>
       <section>
         <h3>Contact</h3>

@@ -8,7 +8,21 @@ const checkBadge = svg`<svg viewBox="0 0 20 20" aria-hidden="true" focusable="fa
 /** A check badge with screen-reader text, shown for visitors whose identity the site signed. */
 export function verifiedMark(visitor: VisitorProfile): TemplateResult | typeof nothing {
   if (!visitor.verified) return nothing;
-  return html`<span class="verified" title="Verified visitor">${checkBadge}<span class="sr-only"> (verified)</span></span>`;
+  const what = verifiedLabel(visitor);
+  return html`<span class="verified" title=${what}>${checkBadge}<span class="sr-only"> (${what})</span></span>`;
+}
+
+/** What the site vouched for: exactly the identifier it verified, never the others. */
+export function verifiedLabel(visitor: VisitorProfile): string {
+  if (visitor.verified_by === 'email') return 'verified email';
+  if (visitor.verified_by === 'external_id') return 'verified external ID';
+  return 'verified';
+}
+
+/** The badge beside one field, only when that field is the verified identifier. */
+export function fieldMark(visitor: VisitorProfile, field: 'email' | 'external_id'): TemplateResult | typeof nothing {
+  if (!visitor.verified || visitor.verified_by !== field) return nothing;
+  return html`<span class="verified" title=${verifiedLabel(visitor)}>${checkBadge}<span class="sr-only"> (verified)</span></span>`;
 }
 
 /**

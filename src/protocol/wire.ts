@@ -146,6 +146,11 @@ export interface VisitorProfile {
   avatar_url: string | null;
   external_id: string | null;
   verified: boolean;
+  /**
+   * Which identifier the site verified (user_hash or identity token): only that one is vouched
+   * for; the other fields are what the visitor or page said. Null while unverified.
+   */
+  verified_by?: 'external_id' | 'email' | null;
   custom_data: Record<string, unknown>;
   session_data: Record<string, unknown>;
   segments: string[];

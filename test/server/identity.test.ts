@@ -670,7 +670,7 @@ describe('identify and session switching', () => {
     assert.equal(contacts.length, 1);
     assert.equal(contacts[0]!.id, va.contact_id);
     assert.equal(contacts[0]!.external_id, ext);
-    assert.equal(contacts[0]!.email, `${ext}@example.com`);
+    assert.equal(contacts[0]!.email, null, 'the contact holds only the verified identifier');
     const linked = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM visitors WHERE contact_id = $1', [va.contact_id]);
     assert.equal(linked[0]!.n, 2);
   });
@@ -699,7 +699,8 @@ describe('POST identity-token and POST identify/token', () => {
     const payload = decodePart(token, 1) as { iat: number; exp: number };
     assert.ok(payload.exp - payload.iat <= 3600, `lifetime ${payload.exp - payload.iat}`);
     assert.ok(payload.exp > nowS(), 'not yet expired');
-    assert.deepEqual(await verifyIdentityToken(SECRET, token), { ok: true, claims: { external_id: ext, email } });
+    // Only the verified claim: the email came with the identify but was not what user_hash signed.
+    assert.deepEqual(await verifyIdentityToken(SECRET, token), { ok: true, claims: { external_id: ext } });
     assert.equal((await verifyIdentityToken('other-secret', token)).ok, false);
 
     // Handed to a fresh session (another browser, the help center): verified as that person.
@@ -710,7 +711,7 @@ describe('POST identity-token and POST identify/token', () => {
     const vb = await visitorOf(b.session_id);
     assert.equal(vb.verified, true);
     assert.equal(vb.external_id, ext);
-    assert.equal(vb.email, email);
+    assert.equal(vb.email, null, 'the unverified email does not travel in the token');
     assert.equal(vb.contact_id, (await visitorOf(a.session_id)).contact_id);
   });
 
