@@ -355,7 +355,7 @@ export class InboxConversationView extends LitElement {
                   <span class="author">${isolate(r.label)}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
                 </div>`
               : nothing}
-            <div class="bubble">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>
+            <div class="bubble" dir="auto">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>
             ${r.item.kind === 'pending' ? this.pendingStatus(r.item.p) : nothing}
           </div>`,
       )}

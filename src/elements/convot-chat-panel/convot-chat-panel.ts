@@ -144,7 +144,7 @@ export class ConvotChatPanel extends LitElement {
     const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
     return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
-      <div class="bubble">${messageText(m.body)}</div>
+      <div class="bubble" dir="auto">${messageText(m.body)}</div>
       <span class="meta">${m.author === 'visitor' ? '' : `${who} · `}${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
     </div>`;
   }
@@ -175,7 +175,7 @@ export class ConvotChatPanel extends LitElement {
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
         ${this.welcome
-          ? html`<div class="msg agent welcome"><span class="sr-only">${this.heading || s.team}:</span><div class="bubble">${messageText(this.welcome)}</div></div>`
+          ? html`<div class="msg agent welcome"><span class="sr-only">${this.heading || s.team}:</span><div class="bubble" dir="auto">${messageText(this.welcome)}</div></div>`
           : nothing}
         ${state.messages.length
           ? repeat(state.messages, (m) => m.key, (m) => this.renderMessage(m, s))

@@ -339,7 +339,7 @@ export class ConvotWidget extends ConvotView {
         ? html`<div part="preview" class="preview" role="status">
             <button class="preview-body" type="button" @click=${this.openChat}>
               <span class="preview-from">${preview.agentName ?? s.team}</span>
-              <span class="preview-text">${preview.body}</span>
+              <span class="preview-text" dir="auto">${preview.body}</span>
             </button>
             <button class="preview-dismiss" type="button" aria-label=${s.dismiss} @click=${this.hidePreview}>×</button>
           </div>`
