@@ -82,7 +82,7 @@ export interface ConvotApp extends FastifyInstance {
 export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repos = repositories(opts.db);
-  const revoked = opts.config ? await applyConfig(repos, opts.config) : [];
+  const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config) : { revoked: [], removedApps: [] };
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: BODY_LIMIT,
@@ -112,6 +112,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   );
   // Sign-ins the config revoked (removed agents, changed passwords) close on every instance.
   for (const h of revoked) await fanout.publish({ k: 'signout', h });
+  // So do the visitor sockets of apps the config no longer has.
+  for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
   app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter });
   const heartbeat = setInterval(() => {

@@ -196,13 +196,13 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
 /**
  * Writes apps and agents to the database; running it twice changes nothing. The file is the
  * source of truth: apps and agents missing from it are disabled, and a removed agent's or a
- * changed password's sessions are deleted. Returns the deleted sessions' hashes, so the caller
- * can close their open sockets on every instance.
+ * changed password's sessions are deleted. Returns the deleted sessions' hashes and the apps
+ * disabled now, so the caller can close their open sockets on every instance.
  */
-export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 'agents'>, config: ConvotConfig): Promise<string[]> {
+export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 'agents'>, config: ConvotConfig): Promise<{ revoked: string[]; removedApps: string[] }> {
   const revoked: string[] = [];
   for (const app of config.apps) await apps.upsert(app);
-  await apps.disableOthers(config.apps.map((a) => a.id));
+  const removedApps = await apps.disableOthers(config.apps.map((a) => a.id));
   for (const agent of config.agents) {
     // Keep a matching hash: re-hashing would give a new salt on every start for nothing.
     const existing = await agents.findByEmail(agent.email);
@@ -212,5 +212,5 @@ export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 
     if (existing && !same) revoked.push(...(await agents.deleteSessionsOf(id)));
   }
   revoked.push(...(await agents.disableOthers(config.agents.map((a) => a.email))));
-  return revoked;
+  return { revoked, removedApps };
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, errors, jwtVerify } from 'jose';
+import { hashToken } from './secrets.js';
 
 export const TOKEN_TTL_SECONDS = 600;
 export const MAX_LIFETIME_SECONDS = 3600;
@@ -61,8 +62,12 @@ export async function verifyIdentityToken(secret: string | null, token: string, 
   }
 }
 
-/** The `jti` (to accept a token once) and `exp` of a token verifyIdentityToken accepted. */
-export function tokenUse(token: string): { jti: string | null; exp: number } {
+/**
+ * What makes a token single-use, and until when: its `jti`, or for a token the site signed
+ * without one (as the API document's examples do), a hash of the token itself, so every
+ * identity token is accepted once.
+ */
+export function tokenUse(token: string): { jti: string; exp: number } {
   const { jti, exp } = decodeJwt(token);
-  return { jti: typeof jti === 'string' && jti ? jti.slice(0, 200) : null, exp: exp ?? 0 };
+  return { jti: typeof jti === 'string' && jti ? jti.slice(0, 200) : `sha256:${hashToken(token)}`, exp: exp ?? 0 };
 }

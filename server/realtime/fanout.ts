@@ -15,6 +15,8 @@ export type FanoutEvent = (
   | { k: 'presence'; a: string }
   /** An agent session ended (sign-out): its sockets close, on every instance. */
   | { k: 'signout'; h: string }
+  /** An app left the config: its visitors' sockets close, on every instance. */
+  | { k: 'app-removed'; a: string }
 ) & { /** The publishing instance. */ i?: string };
 
 /** Where a statement can announce its own commit (pg_notify inside the statement: no extra round trip). */

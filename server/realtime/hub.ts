@@ -21,6 +21,8 @@ export interface Peer<F> {
 
 export interface VisitorPeer extends Peer<VisitorServerFrame> {
   visitorId: string;
+  /** Closes the socket (its app was removed). */
+  close(code: CloseCode, reason: string): void;
   appId: string;
   /** Internal id of the conversation this socket shows, once it has one. */
   conversationId: string | null;
@@ -192,7 +194,7 @@ export class Hub {
    */
   handle(event: FanoutEvent): Promise<void> {
     if (this.closed) return this.queue;
-    const key = event.k === 'presence' ? `p:${event.a}` : event.k === 'signout' ? `s:${event.h}` : `${event.k}:${event.c}`;
+    const key = event.k === 'presence' ? `p:${event.a}` : event.k === 'signout' ? `s:${event.h}` : event.k === 'app-removed' ? `r:${event.a}` : `${event.k}:${event.c}`;
     const held = this.pending.get(key);
     // For messages keep the lowest seq: one read from there covers the whole burst.
     this.pending.set(key, held?.k === 'message' && event.k === 'message' ? { ...event, s: Math.min(held.s, event.s) } : event);
@@ -274,6 +276,11 @@ export class Hub {
       }
       case 'signout': {
         for (const peer of [...this.agents]) if (peer.sessionHash === event.h) peer.close(CloseCode.SignedOut, 'signed out');
+        return;
+      }
+      case 'app-removed': {
+        // The widget drops its token on 4401 and asks for a new session, which the app refuses.
+        for (const set of [...this.visitors.values()]) for (const peer of [...set]) if (peer.appId === event.a) peer.close(CloseCode.Unauthorized, 'app removed');
         return;
       }
       case 'presence': {

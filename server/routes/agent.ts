@@ -72,7 +72,10 @@ export async function agentRoutes(app: FastifyInstance, { agents }: { agents: Ag
   // Open inbox sockets are capped per sign-in and address: over the cap, the upgrade is a 429.
   const requireAgent = async (req: FastifyRequest): Promise<void> => {
     req.agent = await signedIn(req);
-    req.releaseSocket = agents.admitSocket(readSessionCookie(req)!, req.ip);
+    const release = agents.admitSocket(readSessionCookie(req)!, req.ip);
+    req.releaseSocket = release;
+    // If the upgrade fails after this point the handler never runs: the connection's end frees the slot (release is idempotent).
+    req.raw.socket.once('close', release);
   };
   app.get(AGENT_SOCKET_PATH, { websocket: true, preValidation: requireAgent }, (socket: WebSocket, req) => {
     socket.on('close', req.releaseSocket!);

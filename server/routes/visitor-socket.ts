@@ -47,7 +47,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
       caller = null;
       return overCap(e);
     }
-    const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN });
+    const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN, close: (code, reason) => socket.close(code, reason) });
     if (closed) stop();
     else detach = stop;
   };

@@ -61,7 +61,7 @@ export class Identity {
     if (!check.ok) fail('CONVOT_ERR_BAD_IDENTITY_TOKEN', `identity token refused: ${check.reason}.`, 'token');
     // Accepted once: a link that leaked (history, logs, a shared screen) cannot be replayed.
     const { jti, exp } = tokenUse(token);
-    if (jti && !(await this.visitors.useIdentityToken(app.id, jti, exp))) {
+    if (!(await this.visitors.useIdentityToken(app.id, jti, exp))) {
       fail('CONVOT_ERR_BAD_IDENTITY_TOKEN', 'identity token refused: it was already used (each token is accepted once).', 'token');
     }
     return this.bindVerified(app, session, check.claims);

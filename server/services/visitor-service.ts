@@ -3,7 +3,7 @@
  * a plain update may change, rate limits, and the socket's `ready` frame. Routes parse and call
  * one method here; storing and announcing go through Chat, identity through Identity.
  */
-import type { AppPublicConfig, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
+import type { AppPublicConfig, CloseCode, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { mintIdentityToken } from '../identity/identity-token.js';
 import type { LimitName, RateLimiter } from '../rate-limit.js';
@@ -24,6 +24,7 @@ export interface VisitorCaller {
 export interface VisitorSocket {
   send(frame: VisitorServerFrame): void;
   isOpen(): boolean;
+  close(code: CloseCode, reason: string): void;
 }
 
 export interface VisitorServiceDeps {
@@ -184,7 +185,7 @@ export class VisitorService {
    */
   async attach({ app, session }: VisitorCaller, lastSeq: number, socket: VisitorSocket): Promise<() => void> {
     const { conversations, visitors, agents } = this.repos;
-    const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f) };
+    const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f), close: (code, reason) => socket.close(code, reason) };
     const { detach, ready } = this.deps.hub.addVisitor(peer, async () => {
       const [conv, available, visitor] = await Promise.all([conversations.current(session.visitor_id), agents.appAvailable(app.id), visitors.profile(session.visitor_id)]);
       // A last_seq beyond the conversation's end belongs to another conversation: resend all.

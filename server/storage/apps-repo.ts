@@ -36,7 +36,9 @@ export class AppsRepo {
   }
 
   /** Disables every app whose id is not in `keep` (removed from the config file). */
-  async disableOthers(keep: string[]): Promise<void> {
-    await this.db.query('UPDATE apps SET disabled = true, updated_at = now() WHERE NOT disabled AND NOT (id = ANY($1::text[]))', [keep]);
+  /** Disables every app not in `keep`; returns the ids it disabled now. */
+  async disableOthers(keep: string[]): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>('UPDATE apps SET disabled = true, updated_at = now() WHERE NOT disabled AND NOT (id = ANY($1::text[])) RETURNING id', [keep]);
+    return rows.map((r) => r.id);
   }
 }

@@ -1,7 +1,7 @@
 /** What the inbox shows of visitor-written data: isolated text, one-address mailto, no remote avatars. */
 import { expect, fixture, html } from '@open-wc/testing';
 import type { VisitorProfile } from '../../src/protocol/wire.js';
-import { avatar, isolate, mailtoHref } from '../../src/inbox/visuals.js';
+import { avatar, fieldMark, isolate, mailtoHref, verifiedLabel } from '../../src/inbox/visuals.js';
 
 const visitor = (over: Partial<VisitorProfile>): VisitorProfile => ({
   id: 'vis_abcd',
@@ -40,5 +40,19 @@ describe('inbox visuals', () => {
     const el = await fixture<HTMLElement>(html`<div>${avatar(visitor({ name: 'Jane Doe', avatar_url: 'https://tracker.example/pixel.gif' }))}</div>`);
     expect(el.querySelector('img')).to.equal(null);
     expect(el.textContent!.trim()).to.equal('JD');
+  });
+});
+
+describe('inbox verified badge', () => {
+  it('marks exactly the identifier that was verified: a visitor verified by external id who claims an email gets no badge on it', async () => {
+    const v = visitor({ name: 'Jane', email: 'claimed@else.example', external_id: 'user_123', verified: true, verified_by: 'external_id' } as Partial<VisitorProfile>);
+    const row = (field: 'email' | 'external_id') => html`<dd>${field}${fieldMark(v, field)}</dd>`;
+    const el = await fixture<HTMLElement>(html`<dl>${row('email')}${row('external_id')}</dl>`);
+    const [email, externalId] = [...el.querySelectorAll('dd')];
+    expect(email!.querySelector('.verified'), 'badge beside the claimed email').to.equal(null);
+    expect(externalId!.querySelector('.verified')).to.not.equal(null);
+    expect(verifiedLabel(v)).to.equal('verified external ID');
+    const byEmail = { ...v, verified_by: 'email' } as VisitorProfile;
+    expect(verifiedLabel(byEmail)).to.equal('verified email');
   });
 });

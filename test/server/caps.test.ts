@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parseConfig } from '../../server/config.js';
 import { computeUserHash } from '../../server/identity/user-hash.js';
+import { SignJWT } from 'jose';
 import { TEST_IDENTITY_SECRET, Sock, agentSocket, auth, cid, loginAgent, newSession, refusedUpgrade, startServer, stopServer, testConfigData, visitorPath, visitorSocket, type TestServer } from './helpers.js';
 
 let s: TestServer;
@@ -37,6 +38,16 @@ test('an identity token carries a jti and is accepted once', async () => {
   assert.equal(first.statusCode, 200, first.body);
   const c = await newSession(s.app);
   const replay = await s.app.inject({ method: 'POST', url: visitorPath('/identify/token'), headers: auth(c.token), payload: { token } });
+  assert.equal(replay.statusCode, 403, replay.body);
+  assert.match((replay.json() as { message: string }).message, /already used/);
+});
+
+test('a token the site signed without a jti (as the document\'s examples) is accepted once too', async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ external_id: 'u-site' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(now).setExpirationTime(now + 600).sign(new TextEncoder().encode(TEST_IDENTITY_SECRET));
+  const first = await s.app.inject({ method: 'POST', url: visitorPath('/identify/token'), headers: auth((await newSession(s.app)).token), payload: { token } });
+  assert.equal(first.statusCode, 200, first.body);
+  const replay = await s.app.inject({ method: 'POST', url: visitorPath('/identify/token'), headers: auth((await newSession(s.app)).token), payload: { token } });
   assert.equal(replay.statusCode, 403, replay.body);
   assert.match((replay.json() as { message: string }).message, /already used/);
 });

@@ -1,12 +1,12 @@
 /**
  * Offboarding: the config file is the source of truth. A restart without an agent refuses their
  * cookie and password and closes their inbox sockets (on every instance); a changed password ends
- * the old sign-ins; an app removed from the config refuses visitors.
+ * the old sign-ins; an app removed from the config refuses visitors and closes their sockets.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { parseConfig } from '../../server/config.js';
-import { AGENT_EMAIL, AGENT_PASSWORD, agentSocket, loginAgent, newSession, startServer, stopServer, testConfigData, visitorPath, type TestServer } from './helpers.js';
+import { AGENT_EMAIL, AGENT_PASSWORD, agentSocket, loginAgent, newSession, startServer, stopServer, testConfigData, visitorPath, visitorSocket, type TestServer } from './helpers.js';
 
 const LEAVER = 'leaver@test.dev';
 const LEAVER_PASSWORD = 'leaver password 1';
@@ -37,6 +37,7 @@ test('a restart without an agent, with a changed password and without an app: si
   const { sock } = await agentSocket(first.wsBase, leaverCookie);
   const oldVisitor = await newSession(first.app, 'app_old');
   assert.ok(oldVisitor.token);
+  const { sock: visitorSock } = await visitorSocket(first.wsBase, oldVisitor.token, 0, 'app_old');
 
   // Another instance starts on the same database with the new config.
   second = await startServer({ db: first.db, config: parseConfig(configData({ leaver: false, oldApp: false, password: NEW_PASSWORD }), {}) });
@@ -44,6 +45,8 @@ test('a restart without an agent, with a changed password and without an app: si
 
   const closed = await sock.closedWithin(4000);
   assert.equal(closed.code, 4401, 'the removed agent’s open inbox socket is closed');
+  const visitorClosed = await visitorSock.closedWithin(4000);
+  assert.equal(visitorClosed.code, 4401, 'the removed app’s open visitor socket is closed, on the instance that did not apply the config');
 
   for (const cookie of [leaverCookie, stayerCookie]) {
     const me = await app.inject({ method: 'GET', url: '/api/v1/agent/me', headers: { cookie } });
