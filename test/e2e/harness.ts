@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { chromiumPath } from '../../scripts/chromium.mjs';
 
@@ -140,4 +141,31 @@ export function watchProblems(page: Page): string[] {
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   return problems;
+}
+
+export interface Setup {
+  convot: ConvotProcess;
+  site: HostSite;
+  browser: Browser;
+}
+
+/**
+ * The usual test file's world, started before its tests and stopped after: the built server
+ * allowing one host origin, that host site serving `pages` (given the server URL), and Chromium.
+ * The returned object is filled in by the `before` hook.
+ */
+export function useSetup(pages: (convotUrl: string) => Record<string, (nonce: string) => string>, extraPolicy = ''): Setup {
+  const setup = {} as Setup;
+  before(async () => {
+    const host = await reserveHostOrigin();
+    setup.convot = await startConvot({ allowedOrigins: [host.origin] });
+    setup.site = await startHostSite(host.port, setup.convot.url, pages(setup.convot.url), extraPolicy);
+    setup.browser = await launchBrowser();
+  });
+  after(async () => {
+    await setup.browser?.close();
+    await setup.site?.close();
+    await setup.convot?.stop();
+  });
+  return setup;
 }

@@ -1,40 +1,24 @@
 /** The inbox on a 390 px phone: no sideways scrolling, every control reachable, list and conversation as separate screens. */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { AGENT, launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
+import { test } from 'node:test';
+import { AGENT, snippetPage, useSetup, watchProblems } from './harness.js';
 
-let convot: ConvotProcess;
-let site: HostSite;
-let browser: Browser;
-
-before(async () => {
-  const host = await reserveHostOrigin();
-  convot = await startConvot({ allowedOrigins: [host.origin] });
-  site = await startHostSite(host.port, convot.url, { '/': snippetPage(convot.url) });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await convot?.stop();
-});
+const world = useSetup((url) => ({ '/': snippetPage(url) }));
 
 test('the inbox at 390 px: no sideways scroll, Sign out reachable, list and conversation as screens with a back button', async () => {
   // A visitor writes first, so there is a conversation to open.
-  const visitorContext = await browser.newContext();
+  const visitorContext = await world.browser.newContext();
   const visitor = await visitorContext.newPage();
-  await visitor.goto(`${site.origin}/`);
+  await visitor.goto(`${world.site.origin}/`);
   await visitor.locator('convot-widget .launcher').click();
   await visitor.locator('convot-chat-panel textarea').fill('Hello from a phone test');
   await visitor.locator('convot-chat-panel textarea').press('Enter');
   await visitor.locator('convot-chat-panel .msg.visitor[data-status="sent"]').waitFor();
 
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await world.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   const problems = watchProblems(page);
-  await page.goto(`${convot.url}/inbox`);
+  await page.goto(`${world.convot.url}/inbox`);
   await page.locator('form.login input[name="email"]').fill(AGENT.email);
   await page.locator('form.login input[name="password"]').fill(AGENT.password);
   await page.locator('form.login button[type="submit"]').click();

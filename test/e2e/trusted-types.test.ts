@@ -4,32 +4,16 @@
  * comes from its "convot" policy and Lit's templates from its "lit-html" policy.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, reserveHostOrigin, snippetPage, startConvot, startHostSite, watchProblems, type ConvotProcess, type HostSite } from './harness.js';
+import { test } from 'node:test';
+import { snippetPage, useSetup, watchProblems } from './harness.js';
 
 /** What the README tells a site to add to its policy. */
 export const TRUSTED_TYPES_POLICY = "require-trusted-types-for 'script'; trusted-types convot lit-html";
 
-let convot: ConvotProcess;
-let site: HostSite;
-let browser: Browser;
-
-before(async () => {
-  const host = await reserveHostOrigin();
-  convot = await startConvot({ allowedOrigins: [host.origin] });
-  site = await startHostSite(host.port, convot.url, { '/': snippetPage(convot.url) }, TRUSTED_TYPES_POLICY);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await convot?.stop();
-});
+const world = useSetup((url) => ({ '/': snippetPage(url) }), TRUSTED_TYPES_POLICY);
 
 test('the snippet under a CSP that requires Trusted Types: loads, opens and chats with zero violations', async () => {
-  const context = await browser.newContext();
+  const context = await world.browser.newContext();
   const page = await context.newPage();
   await page.addInitScript(() => {
     const w = window as unknown as { violations: string[] };
@@ -37,8 +21,8 @@ test('the snippet under a CSP that requires Trusted Types: loads, opens and chat
     document.addEventListener('securitypolicyviolation', (e) => w.violations.push(`${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));
   });
   const problems = watchProblems(page);
-  await page.goto(`${site.origin}/`);
-  const header = await page.request.get(`${site.origin}/`);
+  await page.goto(`${world.site.origin}/`);
+  const header = await page.request.get(`${world.site.origin}/`);
   assert.match(header.headers()['content-security-policy'] ?? '', /require-trusted-types-for 'script'/);
   await page.waitForFunction(() => (window as unknown as { Convot?: { ready(): boolean } }).Convot?.ready() === true);
   await page.locator('convot-widget .launcher').click();
