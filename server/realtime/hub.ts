@@ -7,7 +7,7 @@
  * (its own queue), so setting up one socket never waits behind another's delivery. Agent
  * sockets get only conversations of their apps; visitor sockets hear availability of their app.
  */
-import { CloseCode, type AgentServerFrame, type ConversationStatus, type ConversationSummary, type VisitorServerFrame, type WireMessage } from '../../src/protocol/index.js';
+import { CloseCode, type AgentServerFrame, type ConversationStatus, type ConversationSummary, type VisitorProfile, type VisitorServerFrame, type WireMessage } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
 import type { ConversationState } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
@@ -52,6 +52,9 @@ export interface CommittedMessage {
   message: WireMessage;
 }
 
+/** Conversations per inbox socket whose sent profile is remembered. */
+const PROFILES_PER_SOCKET = 5_000;
+
 export class Hub {
   private readonly visitors = new Map<string, Set<VisitorPeer>>();
   private readonly agents = new Set<AgentPeer>();
@@ -60,6 +63,12 @@ export class Hub {
   /** Per socket: its pending work, so its frames go out in order and one event never races another. */
   private readonly work = new WeakMap<object, Promise<void>>();
   private readonly summaries: SummaryCache;
+  /**
+   * Per inbox socket: the visitor profile it was last sent for each conversation. A profile
+   * can be tens of KB (custom and session data up to their caps), so message frames carry it
+   * only when the socket has not seen this one yet.
+   */
+  private readonly profilesSent = new WeakMap<AgentPeer, Map<string, VisitorProfile>>();
 
   constructor(
     private readonly repos: Pick<Repositories, 'conversations' | 'agents'>,
@@ -167,8 +176,7 @@ export class Hub {
     const after = peer.lastSeq.get(summary.id) ?? m.message.seq - 1;
     if (m.message.seq <= after) return;
     if (m.message.seq === after + 1) {
-      peer.send({ type: 'message', conversation: summary, message: m.message });
-      peer.lastSeq.set(summary.id, m.message.seq);
+      this.sendAgentMessage(peer, summary, m.message);
       return;
     }
     await this.sendAgentMessages(peer, m.conversationId, summary, after);
@@ -240,7 +248,7 @@ export class Hub {
               await this.turn(peer, async () => {
                 // Conversations that started while we were deaf are sent from their first message.
                 if (internal) await this.sendAgentMessages(peer, internal, summary, 0);
-                peer.send({ type: 'conversation', conversation: summary });
+                this.sendAgentSummary(peer, summary);
               });
             }
           }
@@ -271,7 +279,7 @@ export class Hub {
         if (!peers.length) return;
         const summary = await this.summaries.refresh(event.c);
         if (!summary) return;
-        for (const peer of peers) void this.turn(peer, () => peer.send({ type: 'conversation', conversation: summary }));
+        for (const peer of peers) void this.turn(peer, () => this.sendAgentSummary(peer, summary));
         return;
       }
       case 'signout': {
@@ -340,10 +348,36 @@ export class Hub {
     if (!messages.length) return;
     // Messages committed after the summary was read: send them with a summary that covers them.
     if (messages.at(-1)!.seq > summary.last_seq) summary = (await this.repos.conversations.summary(internalId)) ?? summary;
-    for (const message of messages) {
+    for (const message of messages) this.sendAgentMessage(peer, summary, message);
+  }
+
+  /** A message frame, with the visitor's profile only when this socket has not seen it. */
+  private sendAgentMessage(peer: AgentPeer, summary: ConversationSummary, message: WireMessage): void {
+    if (this.profileSeen(peer, summary)) {
+      const { visitor: _, ...rest } = summary;
+      peer.send({ type: 'message', conversation: rest, message });
+    } else {
       peer.send({ type: 'message', conversation: summary, message });
-      peer.lastSeq.set(summary.id, message.seq);
     }
+    peer.lastSeq.set(summary.id, message.seq);
+  }
+
+  /** A summary frame always carries the profile; remember that this socket has it. */
+  private sendAgentSummary(peer: AgentPeer, summary: ConversationSummary): void {
+    this.profileSeen(peer, summary);
+    peer.send({ type: 'conversation', conversation: summary });
+  }
+
+  /** Whether the socket already has this profile (by identity: the cache keeps unchanged ones); records it. */
+  private profileSeen(peer: AgentPeer, summary: ConversationSummary): boolean {
+    let sent = this.profilesSent.get(peer);
+    if (!sent) this.profilesSent.set(peer, (sent = new Map()));
+    if (sent.get(summary.id) === summary.visitor) return true;
+    sent.delete(summary.id);
+    sent.set(summary.id, summary.visitor);
+    // Oldest first out; a forgotten conversation only means its next frame carries the profile.
+    if (sent.size > PROFILES_PER_SOCKET) sent.delete(sent.keys().next().value!);
+    return false;
   }
 
   /**

@@ -5,7 +5,7 @@
  * message advances last_seq, last_message and the unread count in memory. Promises chain per
  * conversation, so updates apply in delivery order.
  */
-import type { ConversationSummary, WireMessage } from '../../src/protocol/index.js';
+import type { ConversationSummary, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 
 /** Enough for every conversation active at once; the oldest entry goes first (a re-read later). */
 const CAPACITY = 10_000;
@@ -23,9 +23,15 @@ export class SummaryCache {
     return next;
   }
 
-  /** Re-reads a conversation whose metadata changed (read marks, status, the visitor's profile). */
+  /**
+   * Re-reads a conversation whose metadata changed (read marks, status, the visitor's profile).
+   * An unchanged profile keeps its object, so the hub can tell by identity that a socket has it.
+   */
   refresh(conversationId: string): Promise<ConversationSummary | null> {
-    const next = this.read(conversationId);
+    const prev = this.entries.get(conversationId);
+    const next = Promise.all([this.read(conversationId), prev]).then(([s, old]) =>
+      s && old && sameProfile(s.visitor, old.visitor) ? { ...s, visitor: old.visitor } : s,
+    );
     this.set(conversationId, next.catch(() => null));
     return next;
   }
@@ -36,6 +42,9 @@ export class SummaryCache {
     if (this.entries.size > CAPACITY) this.entries.delete(this.entries.keys().next().value!);
   }
 }
+
+/** Profiles come from jsonb, whose keys are in a canonical order, so equal ones stringify alike. */
+const sameProfile = (a: VisitorProfile, b: VisitorProfile): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /** A summary that already covers the message is kept as it is (it was read after the commit). */
 function withMessage(s: ConversationSummary, m: WireMessage): ConversationSummary {

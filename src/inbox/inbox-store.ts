@@ -14,7 +14,7 @@
  * <convot-inbox>, which passes it in: `linkedConversation` and `markReadIfSeen(visible)`.
  */
 import { createStore, type Store } from '../client/store.js';
-import type { AgentProfile, AgentServerFrame, ConversationSummary, TimelineEvent, WireMessage } from '../protocol/wire.js';
+import type { AgentProfile, AgentServerFrame, ConversationSummary, ConversationUpdate, TimelineEvent, WireMessage } from '../protocol/wire.js';
 import { ApiError, inboxApi, type History } from './inbox-api.js';
 import { InboxSocket, type SocketHandlers, type SocketStatus } from './inbox-socket.js';
 import { mergeMessages, mergeSummaries, newClientId, upsertSummary, type PendingReply } from './inbox-state.js';
@@ -195,13 +195,23 @@ export function threadFailed(s: InboxState, id: string, error: string, notFound:
   return { threadError: error, threadLoading: false };
 }
 
+/** A message frame's summary, completed with the profile we hold when the frame left it out. */
+export function withProfile(s: InboxState, c: ConversationUpdate): ConversationSummary | null {
+  if (c.visitor) return c as ConversationSummary;
+  const held = s.conversations.find((x) => x.id === c.id);
+  return held ? { ...c, visitor: held.visitor } : null;
+}
+
 /** What a socket frame changes in the data; effects (refetches, sign-out) are the controller's. */
 export function frameApplied(s: InboxState, f: AgentServerFrame): Patch {
   switch (f.type) {
     case 'ready':
       return { agent: f.agent, agentsOnline: f.agents_online, headerError: '' };
-    case 'message':
-      return chain(s, summaryChanged(s, f.conversation), (t) => messageStored(t, f.message));
+    case 'message': {
+      const summary = withProfile(s, f.conversation);
+      // Without a profile for an unknown conversation the controller refetches the list.
+      return summary ? chain(s, summaryChanged(s, summary), (t) => messageStored(t, f.message)) : messageStored(s, f.message);
+    }
     case 'ack':
       return messageStored(s, f.message);
     case 'conversation':
@@ -464,6 +474,10 @@ export class InboxController {
       case 'ready':
         void this.loadConversations();
         if (this.state.selectedId) void this.loadThread();
+        return;
+      case 'message':
+        // A conversation we dropped came back without its profile: the list read has it.
+        if (!f.conversation.visitor && !this.state.conversations.some((c) => c.id === f.conversation.id)) void this.loadConversations();
         return;
       case 'conversation':
         // Profile and timeline changes arrive as bare summaries; the timeline needs a refetch.

@@ -137,6 +137,13 @@ export interface ConversationSummary {
   created_at: string;
 }
 
+/**
+ * A summary in an agent `message` frame. The visitor's profile (up to the stored caps of
+ * custom and session data) is sent the first time a socket hears of the conversation and
+ * after it changes; otherwise it is left out and the inbox keeps the one it has.
+ */
+export type ConversationUpdate = Omit<ConversationSummary, 'visitor'> & { visitor?: VisitorProfile };
+
 export interface VisitorProfile {
   id: string;
   name: string | null;
@@ -182,7 +189,7 @@ export type AgentServerFrame =
   /** `agents_online`: agents available now (inbox open, not away) who share an app with this one. */
   | { type: 'ready'; agent: AgentProfile; agents_online: number }
   | { type: 'ack'; client_id: string; message: WireMessage }
-  | { type: 'message'; conversation: ConversationSummary; message: WireMessage }
+  | { type: 'message'; conversation: ConversationUpdate; message: WireMessage }
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'presence'; agents_online: number; agent: AgentProfile }
   | { type: 'pong' }

@@ -97,6 +97,25 @@ describe('inbox reducers: socket frames', () => {
     expect(next.conversations.filter((c) => c.unread_count > 0).map((c) => c.id)).to.deep.equal(['cnv_b']);
   });
 
+  it('a message frame without the profile keeps the one held; one with it replaces it', () => {
+    const named = conv('cnv_a', 3, { visitor: { ...conv('cnv_a', 3).visitor, name: 'Held' } });
+    const s = state({ conversations: [named] });
+    const { visitor: _, ...bare } = conv('cnv_a', 4, { unread_count: 1 });
+    const next = apply(s, frameApplied(s, { type: 'message', conversation: bare, message: msg('cnv_a', 4) }));
+    expect(next.conversations[0]!.visitor.name).to.equal('Held');
+    expect(next.conversations[0]!.last_seq).to.equal(4);
+    expect(next.conversations[0]!.unread_count).to.equal(1);
+    const renamed = conv('cnv_a', 5, { visitor: { ...named.visitor, name: 'New' } });
+    expect(apply(next, frameApplied(next, { type: 'message', conversation: renamed, message: msg('cnv_a', 5) })).conversations[0]!.visitor.name).to.equal('New');
+  });
+
+  it('a profile-less message for a conversation not held adds no row without a visitor', () => {
+    const s = state({ conversations: [conv('cnv_a', 3)], selectedId: 'cnv_a' });
+    const { visitor: _, ...bare } = conv('cnv_z', 7);
+    const next = apply(s, frameApplied(s, { type: 'message', conversation: bare, message: msg('cnv_z', 7) }));
+    expect(ids(next.conversations)).to.deep.equal(['cnv_a']);
+  });
+
   it('an ack settles the matching pending reply, adds the stored message and updates the preview', () => {
     const s = state({
       conversations: [conv('cnv_a', 3)],
@@ -309,6 +328,19 @@ describe('InboxController (fake API and socket)', () => {
   }
 
   const settle = () => new Promise((r) => setTimeout(r, 0));
+
+  it('a profile-less message for a conversation it does not hold refetches the list, which brings the row', async () => {
+    const { controller, calls, socket } = setup();
+    controller.connect();
+    await settle();
+    calls.length = 0;
+    const { visitor: _, ...bare } = conv('cnv_9', 1);
+    socket().handlers.frame({ type: 'message', conversation: bare, message: msg('cnv_9', 1) });
+    const { visitor: __, ...known } = conv('cnv_1', 3);
+    socket().handlers.frame({ type: 'message', conversation: known, message: msg('cnv_1', 3) });
+    await settle();
+    expect(calls).to.deep.equal(['conversations ']);
+  });
 
   it('boots, opens the linked conversation, refetches after ready, and marks read over REST when the socket is down', async () => {
     const { controller, calls, socket } = setup();

@@ -4,6 +4,7 @@ import {
   AGENT_NAME,
   Sock,
   agentSocket,
+  auth,
   cid,
   loginAgent,
   newSession,
@@ -11,6 +12,7 @@ import {
   sendVisitor,
   startServer,
   stopServer,
+  visitorPath,
   visitorSocket,
   type Frame,
   type TestServer,
@@ -163,6 +165,38 @@ describe('agent and visitor sockets together', () => {
     const live2 = await agentSock.next(isMessage('hello?'));
     assert.equal(live2.message.seq, 2);
     assert.equal(live2.conversation.unread_count, 2);
+  });
+
+  test("the visitor's profile rides a message frame only when the socket has not seen it", async () => {
+    const { sock: agentSock } = await agent();
+    const { token } = await newSession(s.app);
+    await sendVisitor(s.app, token, 'profile 1');
+    const first = await agentSock.next(isMessage('profile 1'));
+    assert.equal(first.conversation.visitor.name, null, 'a socket new to the conversation gets the profile');
+    await sendVisitor(s.app, token, 'profile 2');
+    const second = await agentSock.next(isMessage('profile 2'));
+    assert.equal('visitor' in second.conversation, false, 'an unchanged profile is not sent again');
+    assert.equal(second.conversation.last_seq, 2);
+
+    // A change arrives in a conversation frame, with the profile; the next message leaves it out.
+    const res = await s.app.inject({ method: 'PUT', url: visitorPath('/visitor'), headers: auth(token), payload: { name: 'Renamed', custom_data: { plan: 'pro' } } });
+    assert.equal(res.statusCode, 200, res.body);
+    const changed = await agentSock.next((f) => f.type === 'conversation' && f.conversation.visitor?.name === 'Renamed');
+    assert.deepEqual(changed.conversation.visitor.custom_data, { plan: 'pro' });
+    await sendVisitor(s.app, token, 'profile 3');
+    assert.equal('visitor' in (await agentSock.next(isMessage('profile 3'))).conversation, false);
+
+    // A read mark re-reads the summary; the profile did not change, so it stays out.
+    agentSock.send({ type: 'read', conversation_id: first.conversation.id, seq: 3 });
+    await agentSock.next((f) => f.type === 'conversation' && f.conversation.agent_read_seq === 3);
+    await sendVisitor(s.app, token, 'profile 4');
+    assert.equal('visitor' in (await agentSock.next(isMessage('profile 4'))).conversation, false);
+
+    // Another inbox that opens now has not seen it: its first frame carries it.
+    const { sock: later } = await agent();
+    await sendVisitor(s.app, token, 'profile 5');
+    assert.equal((await later.next(isMessage('profile 5'))).conversation.visitor.name, 'Renamed');
+    assert.equal('visitor' in (await agentSock.next(isMessage('profile 5'))).conversation, false);
   });
 
   test('a REST-sent visitor message also reaches the agent socket', async () => {
