@@ -6,15 +6,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024 };
+const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024, help: 12 * 1024 };
+/** Chunks loaded only when the visitor opens a tab other than chat: not part of the chat's first open. */
+const LATER_TABS = /^convot-help-panel/;
 const gz = (file) => gzipSync(readFileSync(join('dist', file)), { level: 9 }).length;
 
 /** Files reachable from an entry through relative imports (static only, or dynamic too). */
-function reachable(entry, { dynamic = true } = {}) {
+function reachable(entry, { dynamic = true, skip = null } = {}) {
   const pattern = dynamic ? /(?:from\s*|import\s*\(?\s*)["']\.\/([\w.-]+\.js)["']/g : /(?:from\s*|import\s*)["']\.\/([\w.-]+\.js)["']/g;
   const seen = new Set();
   const visit = (file) => {
-    if (seen.has(file)) return;
+    if (seen.has(file) || (skip && file !== entry && skip.test(file))) return;
     seen.add(file);
     const code = readFileSync(join('dist', file), 'utf8');
     for (const m of code.matchAll(pattern)) visit(m[1]);
@@ -28,7 +30,7 @@ const loader = gz('widget-loader.js');
 const { locales } = JSON.parse(readFileSync(join('dist', 'preload.json'), 'utf8'));
 const localeFiles = new Set(Object.values(locales).flat());
 const largestLocale = Object.values(locales).sort((a, b) => b.reduce((n, f) => n + gz(f), 0) - a.reduce((n, f) => n + gz(f), 0))[0] ?? [];
-const files = reachable('embed.js').filter((f) => !localeFiles.has(f) || largestLocale.includes(f));
+const files = reachable('embed.js', { skip: LATER_TABS }).filter((f) => !localeFiles.has(f) || largestLocale.includes(f));
 // What paints the launcher: the static graph of embed.js. The panel must not be in it.
 const launcherPath = reachable('embed.js', { dynamic: false });
 const launcherBytes = loader + launcherPath.reduce((sum, f) => sum + gz(f), 0);
@@ -41,7 +43,24 @@ for (const f of files) console.log(`  ${f.padEnd(26)}${String(gz(f)).padStart(7)
 console.log(`  first open, all included  ${String(firstOpen).padStart(7)}  (${kb(firstOpen)} of ${kb(BUDGETS.firstOpen)} budget)`);
 console.log(`  launcher (no panel code)  ${String(launcherBytes).padStart(7)}  (${kb(launcherBytes)})`);
 
+// The Help tab: its chunk and what it needs beyond the first open.
+const helpEntry = reachable('embed.js').find((f) => LATER_TABS.test(f));
+const helpFiles = helpEntry ? reachable(helpEntry).filter((f) => !files.includes(f) && !localeFiles.has(f)) : [];
+const help = helpFiles.reduce((sum, f) => sum + gz(f), 0);
+console.log(`  help tab, on first use    ${String(help).padStart(7)}  (${kb(help)} of ${kb(BUDGETS.help)} budget: ${helpFiles.join(', ')})`);
+
 let failed = false;
+if (!helpEntry) {
+  console.error('size: no help panel chunk found (it must be a dynamic import of its own)');
+  failed = true;
+} else if (files.some((f) => LATER_TABS.test(f))) {
+  console.error('size: the help panel is in the chat first open');
+  failed = true;
+}
+if (help > BUDGETS.help) {
+  console.error(`size: the help tab loads ${help} bytes gzip, over its ${BUDGETS.help} byte budget`);
+  failed = true;
+}
 const panelInLauncherPath = launcherPath.filter((f) => f.startsWith('convot-chat-panel'));
 if (panelInLauncherPath.length) {
   console.error(`size: the launcher path statically imports the chat panel (${panelInLauncherPath.join(', ')}); it must load lazily`);

@@ -55,7 +55,7 @@ export class VisitorService {
   }
 
   async config(app: AppRow): Promise<AppPublicConfig> {
-    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {} };
+    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {}, help: null, status_url: null };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */

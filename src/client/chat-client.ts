@@ -268,8 +268,8 @@ export class ChatClient {
     this.stop();
     this.forgetSession();
     this.ops = [];
-    const { open, shown, launcherVisible, appearance, settings } = this.state;
-    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, settings });
+    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, tab, help, settings } = this.state;
+    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, tab, help, settings });
     if (wasRunning) this.start();
   }
 
@@ -420,7 +420,7 @@ export class ChatClient {
       const config = configResult.value;
       if (config) {
         this.configLoaded = true;
-        this.store.set({ appearance: config.appearance ?? {} });
+        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null });
       }
     } catch (e) {
       if (this.refusedForGood(e)) return null;

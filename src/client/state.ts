@@ -1,4 +1,4 @@
-import type { Appearance, Author, ConversationStatus, WireMessage } from '../protocol/wire.js';
+import type { AppPublicConfig, Appearance, Author, ConversationStatus, WidgetTab, WireMessage } from '../protocol/wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 export type MessageStatus = 'pending' | 'sent' | 'failed';
@@ -18,6 +18,12 @@ export interface ChatMessage {
   order: number;
   /** Shown only in this browser (`message:show`); never sent. */
   local?: boolean;
+}
+
+export interface HelpView {
+  query: string;
+  article: { locale: string; slug: string } | null;
+  focus: number;
 }
 
 export type UserField = 'email' | 'phone' | 'nickname' | 'avatar' | 'company';
@@ -79,6 +85,13 @@ export interface WidgetState {
   segments: readonly string[];
   /** The app's appearance from the server config (page settings override it). */
   appearance: Appearance;
+  /** The app's help site, null without articles; undefined until the app's config arrived. */
+  helpCenter: AppPublicConfig['help'] | undefined;
+  statusUrl: string | null;
+  /** The panel's tab (views show it when the panel is open). */
+  tab: WidgetTab;
+  /** What the Help tab shows: a search (`query`) or one article; `focus` counts requests to focus search. */
+  help: HelpView;
   /** A problem worth showing in the panel, already in words for the visitor. */
   problem: 'unknown-app' | 'origin' | null;
   settings: Readonly<WidgetSettings>;
@@ -102,6 +115,10 @@ export const initialState = (): WidgetState => ({
   sessionData: {},
   segments: [],
   appearance: {},
+  helpCenter: undefined,
+  statusUrl: null,
+  tab: 'chat',
+  help: { query: '', article: null, focus: 0 },
   problem: null,
   settings: defaultSettings(),
 });

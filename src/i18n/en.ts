@@ -22,6 +22,9 @@ export const en = {
   unknownApp: 'This chat is not set up correctly (unknown app id).',
   badOrigin: 'This chat is not enabled on this website.',
   dismiss: 'Dismiss',
+  tabChat: 'Chat',
+  tabHelp: 'Help',
+  tabBook: 'Book',
 };
 
 export type Catalog = typeof en;

@@ -9,6 +9,7 @@
  */
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
+import type { Article, HelpSearchQuery, HelpSearchResponse } from './help.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -140,6 +141,9 @@ export const visitorApi = {
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
   identityToken: route<{ token: string | null }>()('POST', `${APP}/identity-token`),
   event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`),
+  /** Help-center search; an empty `q` lists every article of the locale. Needs no session. */
+  helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
+  helpArticle: route<{ article: Article }>()('GET', `${APP}/help/articles/:locale/:slug`),
 } as const;
 
 export const visitorParsers: ParsersFor<typeof visitorApi> = {
@@ -149,6 +153,13 @@ export const visitorParsers: ParsersFor<typeof visitorApi> = {
   identify: { body: parseVisitorUpdate },
   identifyToken: { body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })) },
   event: { body: parseVisitorEvent },
+  helpSearch: {
+    query: (q) =>
+      wrap(() => ({
+        locale: str({ locale: q.locale ?? 'en' }, 'locale', { min: 2, max: 35, trim: true }),
+        q: str({ q: q.q ?? '' }, 'q', { max: 200, trim: true }),
+      })),
+  },
 };
 
 /** The visitor socket (first frame `{"type":"auth", …}`). */

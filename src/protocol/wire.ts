@@ -47,6 +47,10 @@ export interface AppPublicConfig {
   name: string;
   available: boolean;
   appearance: Appearance;
+  /** The app's public help site (null without published articles). */
+  help: { url: string; articles: number } | null;
+  /** The app's status page, shown as a "System status" link. */
+  status_url: string | null;
 }
 
 /** Validates an appearance object (server config); the error names the field. */

@@ -12,6 +12,7 @@ import { ChatClient } from '../client/chat-client.js';
 import { parseHexColor } from '../client/color.js';
 import { appStorage, type AppStorage, type StorageMode } from '../client/storage.js';
 import type { ConnectionState, UserField, UserProfile, WidgetSettings, WidgetState } from '../client/state.js';
+import type { WidgetTab } from '../protocol/wire.js';
 import { afterPaintAndIdle } from '../client/idle.js';
 import { playChime } from '../client/sound.js';
 import { SUPPORTED_LOCALES, matchLocale } from '../i18n/index.js';
@@ -313,17 +314,44 @@ export class ConvotRuntime {
     return this.client.identityToken();
   }
 
-  // ---- help center and scheduling (later issues) ------------------------------------------
+  // ---- tabs and the help center ----------------------------------------------------------
 
+  /** Shows a tab of the open panel (the verbs open tabs that `appearance.tabs` hides, too). */
+  showTab(tab: WidgetTab): void {
+    if (this.state.tab !== tab) this.store.set({ tab });
+  }
+
+  /**
+   * `helpdesk:search` (no query: opens Help with search focused) and `helpdesk:query` (opens
+   * it with that query run). An app known to have no articles warns and stays as it is.
+   */
   openHelp(query?: unknown): void {
-    void query;
-    warn('the help center is not configured for this app yet.');
+    if (query !== undefined && typeof query !== 'string') return warn(`helpdesk:query expects a string, got ${describe(query)}.`);
+    if (!this.helpAvailable()) return;
+    const help = this.state.help;
+    this.store.set({ tab: 'help', help: { query: query ?? (help.article ? help.query : ''), article: null, focus: help.focus + 1 } });
+    this.openChat();
   }
 
+  /** `helpdesk:article:open {locale, slug}`; a missing article shows a not-found state. */
   openArticle(article: unknown): void {
-    void article;
-    warn('the help center is not configured for this app yet.');
+    const ok = isPlainObject(article) && typeof article.slug === 'string' && article.slug.trim() !== '' && (article.locale === undefined || typeof article.locale === 'string');
+    if (!ok) return warn(`helpdesk:article:open expects { locale: "en", slug: "my-article" }, got ${describe(article)}.`);
+    if (!this.helpAvailable()) return;
+    const locale = (article.locale as string | undefined)?.trim() || matchLocale(this.state.settings.locale) || 'en';
+    this.store.set({ tab: 'help', help: { ...this.state.help, article: { locale, slug: (article.slug as string).trim() } } });
+    this.openChat();
   }
+
+  /** False (with one warning) once the app's config says it has no help articles. */
+  private helpAvailable(): boolean {
+    if (this.state.helpCenter !== null) return true;
+    if (!this.warnedNoHelp) warn(`app ${JSON.stringify(this.appId)} has no help articles; add apps[].articles to the server config.`);
+    this.warnedNoHelp = true;
+    return false;
+  }
+
+  private warnedNoHelp = false;
 
   openScheduling(options?: unknown): void {
     void options;

@@ -25,6 +25,44 @@ export const panelStyles = css`
     background: var(--_primary);
     color: var(--_on-primary);
   }
+  header.with-tabs {
+    flex-wrap: wrap;
+    padding-bottom: 0;
+    row-gap: 10px;
+  }
+  .tabs {
+    flex-basis: 100%;
+    display: flex;
+    gap: 4px;
+  }
+  [role='tab'] {
+    flex: 1;
+    padding: 8px 4px 10px;
+    border: none;
+    border-bottom: 3px solid transparent;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    font-size: 14px;
+    opacity: 0.8;
+    cursor: pointer;
+  }
+  [role='tab'][aria-selected='true'] {
+    border-bottom-color: currentColor;
+    font-weight: 600;
+    opacity: 1;
+  }
+  [role='tab']:focus-visible {
+    outline: 2px solid var(--_on-primary);
+    outline-offset: -2px;
+  }
+  .tab-chat,
+  .tab-body {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
   header .titles {
     flex: 1;
     min-width: 0;

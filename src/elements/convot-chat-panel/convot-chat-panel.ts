@@ -3,6 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
+import type { WidgetTab } from '../../protocol/wire.js';
 import { en, type Catalog } from '../../i18n/en.js';
 import { messageText } from '../shared/message-text.js';
 import { srOnly } from '../shared/theme.styles.js';
@@ -45,6 +46,9 @@ export class ConvotChatPanel extends LitElement {
 
   /** Greeting shown above the conversation (the app's `welcome_text`). */
   @property() welcome = '';
+
+  /** The tabs to offer (a tab bar shows when there is more than one); the shown one is the store's. */
+  @property({ attribute: false }) tabs: readonly WidgetTab[] = ['chat'];
 
   /** Whether the panel shows a close button (the floating widget does, inline embeds do not). */
   @property({ type: Boolean, attribute: 'closable' }) closable = false;
@@ -134,6 +138,33 @@ export class ConvotChatPanel extends LitElement {
     t.style.height = `${t.scrollHeight + 2}px`;
   }
 
+  private selectTab(tab: WidgetTab): void {
+    this.dispatchEvent(new CustomEvent('convot-tab', { detail: { tab, focus: false }, bubbles: true, composed: true }));
+  }
+
+  /** Arrow keys move between tabs (mirrored in right-to-left), Home and End to the ends. */
+  private onTabKeydown(e: KeyboardEvent): void {
+    const i = this.tabs.indexOf(this.client?.state.tab ?? 'chat');
+    const rtl = getComputedStyle(this).direction === 'rtl';
+    const step = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[e.key];
+    const n = this.tabs.length;
+    const next = step ? (i + step + n) % n : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    this.selectTab(this.tabs[next]!);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus());
+  }
+
+  private renderTabs(current: WidgetTab, s: Catalog) {
+    if (this.tabs.length < 2) return nothing;
+    const names: Record<WidgetTab, string> = { chat: s.tabChat, help: s.tabHelp, book: s.tabBook };
+    return html`<div class="tabs" role="tablist" aria-label=${this.heading || s.title} @keydown=${this.onTabKeydown}>
+      ${this.tabs.map(
+        (t) => html`<button type="button" role="tab" id="tab-${t}" aria-controls="tabpanel" aria-selected=${t === current ? 'true' : 'false'} tabindex=${t === current ? '0' : '-1'} @click=${() => this.selectTab(t)}>${names[t]}</button>`,
+      )}
+    </div>`;
+  }
+
   private onClose(): void {
     this.dispatchEvent(new Event('convot-panel-close', { bubbles: true, composed: true }));
   }
@@ -156,22 +187,8 @@ export class ConvotChatPanel extends LitElement {
     return nothing;
   }
 
-  protected override render() {
-    const state = this.client?.state;
-    if (!state) return nothing;
-    const s = this.strings;
-    return html`<section part="panel" class="panel" role="dialog" aria-labelledby="title" @keydown=${this.onPanelKeydown}>
-      <header part="header">
-        <div class="titles">
-          <h2 id="title">${this.heading || s.title}</h2>
-          <p class="status"><span class="dot ${state.available ? '' : 'away'}"></span>${state.available ? s.online : s.away}</p>
-        </div>
-        ${this.closable
-          ? html`<button class="icon-button close" type="button" aria-label=${s.closeChat} @click=${this.onClose}>
-              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>
-            </button>`
-          : nothing}
-      </header>
+  private renderChat(state: WidgetState, s: Catalog) {
+    return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing}>
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
         ${this.welcome
@@ -190,6 +207,28 @@ export class ConvotChatPanel extends LitElement {
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
       </form>
+    </div>`;
+  }
+
+  protected override render() {
+    const state = this.client?.state;
+    if (!state) return nothing;
+    const s = this.strings;
+    const tab = this.tabs.includes(state.tab) ? state.tab : 'chat';
+    return html`<section part="panel" class="panel" role="dialog" aria-labelledby="title" @keydown=${this.onPanelKeydown}>
+      <header part="header" class=${this.tabs.length > 1 ? 'with-tabs' : ''}>
+        <div class="titles">
+          <h2 id="title">${this.heading || s.title}</h2>
+          <p class="status"><span class="dot ${state.available ? '' : 'away'}"></span>${state.available ? s.online : s.away}</p>
+        </div>
+        ${this.closable
+          ? html`<button class="icon-button close" type="button" aria-label=${s.closeChat} @click=${this.onClose}>
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>
+            </button>`
+          : nothing}
+        ${this.renderTabs(tab, s)}
+      </header>
+      ${tab === 'chat' ? this.renderChat(state, s) : html`<div class="tab-body" id="tabpanel" role="tabpanel" aria-labelledby="tab-${tab}"><slot name=${tab}></slot></div>`}
     </section>`;
   }
 }

@@ -61,7 +61,8 @@ export class ConvotInline extends ConvotView {
       .locale=${locale}
       .heading=${this.heading || appearance.team_name || ''}
       .welcome=${appearance.welcome_text ?? ''}
+      .tabs=${this.tabs}
       exportparts="panel, header, messages, composer"
-    ></convot-chat-panel>`;
+    >${this.renderTabContent()}</convot-chat-panel>`;
   }
 }

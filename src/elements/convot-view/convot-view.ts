@@ -1,13 +1,23 @@
-import { LitElement, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { UserIdentity } from '../../api/commands.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import { parseHexColor, textOn } from '../../client/color.js';
 import { moduleServer } from '../../client/server-url.js';
 import type { UserField, UserProfile, WidgetSettings, WidgetState } from '../../client/state.js';
 import { browserLocale, catalogFor, directionOf, loadCatalog, matchLocale, type Catalog } from '../../i18n/index.js';
+import type { WidgetTab } from '../../protocol/wire.js';
 import type { ConvotRuntime, ViewKind } from '../../runtime/runtime.js';
 import { RuntimeController } from '../shared/runtime-controller.js';
+
+const TAB_ORDER: readonly WidgetTab[] = ['chat', 'help', 'book'];
+
+let helpModule: Promise<unknown> | undefined;
+/** The Help tab's code (search, articles, Markdown rendering) is its own chunk, fetched on first use. */
+const loadHelp = (): Promise<unknown> => (helpModule ??= import('../../define/convot-help-panel.js').catch((e: unknown) => {
+  helpModule = undefined;
+  throw e;
+}));
 
 const EMPTY_USER: UserProfile = { email: null, phone: null, nickname: null, avatar: null, company: null };
 
@@ -42,6 +52,13 @@ export abstract class ConvotView extends LitElement {
     onBind: (runtime, fresh) => fresh && this.applyOwnSettings(runtime),
   });
   private readonly own: OwnSettings = {};
+  @state() private helpLoaded = false;
+  /** A tab button, or "Chat with us" in Help: show that tab; `focus` puts the cursor in the composer. */
+  private readonly onTab = (e: Event) => {
+    const { tab, focus } = (e as CustomEvent<{ tab: WidgetTab; focus: boolean }>).detail;
+    this.runtime?.showTab(tab);
+    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement & { focusComposer(): void }>('convot-chat-panel')?.focusComposer());
+  };
   private appliedColor: string | null = null;
 
   /** UI language (BCP 47). Defaults to the browser's language when supported, else English. */
@@ -219,6 +236,42 @@ export abstract class ConvotView extends LitElement {
   }
 
   // ---- internals --------------------------------------------------------------------------
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('convot-tab', this.onTab);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('convot-tab', this.onTab);
+  }
+
+  /**
+   * The panel's tabs: those `appearance.tabs` allows (all by default) that the app has content
+   * for, plus the one a verb opened even when hidden. Chat is always there.
+   */
+  protected get tabs(): WidgetTab[] {
+    const s = this.state;
+    if (!s) return ['chat'];
+    const allowed = s.appearance.tabs ?? TAB_ORDER;
+    const has: Record<WidgetTab, boolean> = { chat: true, help: (s.helpCenter?.articles ?? 0) > 0, book: false };
+    return TAB_ORDER.filter((t) => t === 'chat' || t === s.tab || (allowed.includes(t) && has[t]));
+  }
+
+  /** What the chat panel shows in a tab other than chat (slotted into it). */
+  protected renderTabContent() {
+    const runtime = this.runtime;
+    if (!runtime || runtime.state.tab !== 'help') return nothing;
+    if (!this.helpLoaded) {
+      loadHelp().then(
+        () => (this.helpLoaded = true),
+        () => console.warn('Convot: could not load the help center; it will be retried when Help is opened again.'),
+      );
+      return html`<div slot="help" role="status" aria-busy="true"></div>`;
+    }
+    return html`<convot-help-panel slot="help" .runtime=${runtime} .locale=${this.resolvedLocale}></convot-help-panel>`;
+  }
 
   protected get state(): WidgetState | undefined {
     return this.runtime?.state;

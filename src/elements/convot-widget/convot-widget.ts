@@ -331,8 +331,9 @@ export class ConvotWidget extends ConvotView {
               .heading=${this.heading || appearance.team_name || ''}
               .welcome=${appearance.welcome_text ?? ''}
               closable
+              .tabs=${this.tabs}
               exportparts="panel, header, messages, composer"
-            ></convot-chat-panel>`
+            >${this.renderTabContent()}</convot-chat-panel>`
           : nothing}
       </div>
       ${preview

@@ -29,6 +29,9 @@ const ar: Catalog = {
   unknownApp: 'هذه الدردشة غير مُعدّة بشكل صحيح (معرّف تطبيق غير معروف).',
   badOrigin: 'هذه الدردشة غير مفعّلة على هذا الموقع.',
   dismiss: 'تجاهل',
+  tabChat: 'محادثة',
+  tabHelp: 'مساعدة',
+  tabBook: 'حجز',
 };
 
 export default ar;

@@ -22,6 +22,9 @@ const de: Catalog = {
   unknownApp: 'Dieser Chat ist nicht richtig eingerichtet (unbekannte App-ID).',
   badOrigin: 'Dieser Chat ist auf dieser Website nicht aktiviert.',
   dismiss: 'Schließen',
+  tabChat: 'Chat',
+  tabHelp: 'Hilfe',
+  tabBook: 'Termin',
 };
 
 export default de;

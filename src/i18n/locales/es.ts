@@ -22,6 +22,9 @@ const es: Catalog = {
   unknownApp: 'Este chat no está bien configurado (id de app desconocido).',
   badOrigin: 'Este chat no está habilitado en este sitio.',
   dismiss: 'Descartar',
+  tabChat: 'Chat',
+  tabHelp: 'Ayuda',
+  tabBook: 'Reservar',
 };
 
 export default es;

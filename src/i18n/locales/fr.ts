@@ -22,6 +22,9 @@ const fr: Catalog = {
   unknownApp: "Ce chat n'est pas configuré correctement (identifiant d'app inconnu).",
   badOrigin: "Ce chat n'est pas activé sur ce site.",
   dismiss: 'Ignorer',
+  tabChat: 'Chat',
+  tabHelp: 'Aide',
+  tabBook: 'Rendez-vous',
 };
 
 export default fr;

@@ -22,6 +22,9 @@ const he: Catalog = {
   unknownApp: 'הצ׳אט הזה לא מוגדר כראוי (מזהה אפליקציה לא מוכר).',
   badOrigin: 'הצ׳אט הזה לא מופעל באתר הזה.',
   dismiss: 'סגירה',
+  tabChat: "צ'אט",
+  tabHelp: 'עזרה',
+  tabBook: 'קביעת פגישה',
 };
 
 export default he;

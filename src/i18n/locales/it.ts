@@ -22,6 +22,9 @@ const it: Catalog = {
   unknownApp: 'Questa chat non è configurata correttamente (id app sconosciuto).',
   badOrigin: 'Questa chat non è attiva su questo sito.',
   dismiss: 'Ignora',
+  tabChat: 'Chat',
+  tabHelp: 'Aiuto',
+  tabBook: 'Prenota',
 };
 
 export default it;

@@ -22,6 +22,9 @@ const ja: Catalog = {
   unknownApp: 'このチャットは正しく設定されていません（不明なアプリID）。',
   badOrigin: 'このチャットはこのサイトでは有効になっていません。',
   dismiss: '閉じる',
+  tabChat: 'チャット',
+  tabHelp: 'ヘルプ',
+  tabBook: '予約',
 };
 
 export default ja;

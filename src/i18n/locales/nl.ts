@@ -22,6 +22,9 @@ const nl: Catalog = {
   unknownApp: 'Deze chat is niet goed ingesteld (onbekende app-id).',
   badOrigin: 'Deze chat is niet ingeschakeld op deze website.',
   dismiss: 'Sluiten',
+  tabChat: 'Chat',
+  tabHelp: 'Hulp',
+  tabBook: 'Afspraak',
 };
 
 export default nl;

@@ -22,6 +22,9 @@ const pt: Catalog = {
   unknownApp: 'Este chat não está configurado corretamente (id de app desconhecido).',
   badOrigin: 'Este chat não está ativado neste site.',
   dismiss: 'Dispensar',
+  tabChat: 'Chat',
+  tabHelp: 'Ajuda',
+  tabBook: 'Agendar',
 };
 
 export default pt;

@@ -22,6 +22,9 @@ const zh: Catalog = {
   unknownApp: '此聊天未正确设置（未知的应用 ID）。',
   badOrigin: '此网站未启用此聊天。',
   dismiss: '关闭',
+  tabChat: '聊天',
+  tabHelp: '帮助',
+  tabBook: '预约',
 };
 
 export default zh;
