@@ -179,6 +179,15 @@ CREATE TABLE identity_token_uses (
 );
 `,
   },
+  {
+    id: 12,
+    name: 'message cards',
+    sql: `
+-- Rich content an agent attaches to a message (an article of the help center); body keeps a
+-- plain-text fallback for older clients and emails.
+ALTER TABLE messages ADD COLUMN card jsonb;
+`,
+  },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { AppPublicConfig, Appearance, Author, ConversationStatus, WidgetTab, WireMessage } from '../protocol/wire.js';
+import type { AppPublicConfig, Appearance, Author, ConversationStatus, MessageCard, WidgetTab, WireMessage } from '../protocol/wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 export type MessageStatus = 'pending' | 'sent' | 'failed';
@@ -18,6 +18,8 @@ export interface ChatMessage {
   order: number;
   /** Shown only in this browser (`message:show`); never sent. */
   local?: boolean;
+  /** An article (or other card) the team attached. */
+  card?: MessageCard;
 }
 
 export interface HelpView {
@@ -134,6 +136,7 @@ export function fromWire(m: WireMessage): ChatMessage {
     createdAt: m.created_at,
     status: 'sent',
     order: m.seq,
+    ...(m.card ? { card: m.card } : {}),
   };
 }
 

@@ -19,7 +19,20 @@ export interface WireMessage {
   body: string;
   /** ISO 8601 timestamp set by the server at commit. */
   created_at: string;
+  /** Rich content an agent attached (absent on plain messages); `body` is its plain-text fallback. */
+  card?: MessageCard;
 }
+
+/** An article of the app's help center, sent into the chat: it opens in the widget's Help tab. */
+export interface ArticleCard {
+  type: 'article';
+  locale: string;
+  slug: string;
+  title: string;
+  description: string | null;
+}
+
+export type MessageCard = ArticleCard;
 
 /** POST /api/v1/apps/:appId/sessions response. */
 export interface SessionResponse {

@@ -53,6 +53,8 @@ export abstract class ConvotView extends LitElement {
   });
   private readonly own: OwnSettings = {};
   @state() private helpLoaded = false;
+  /** An article card in the chat was clicked: show it in Help. */
+  private readonly onOpenArticle = (e: Event) => this.runtime?.openArticle((e as CustomEvent<{ locale: string; slug: string }>).detail);
   /** A tab button, or "Chat with us" in Help: show that tab; `focus` puts the cursor in the composer. */
   private readonly onTab = (e: Event) => {
     const { tab, focus } = (e as CustomEvent<{ tab: WidgetTab; focus: boolean }>).detail;
@@ -240,11 +242,13 @@ export abstract class ConvotView extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('convot-tab', this.onTab);
+    this.addEventListener('convot-open-article', this.onOpenArticle);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('convot-tab', this.onTab);
+    this.removeEventListener('convot-open-article', this.onOpenArticle);
   }
 
   /**
