@@ -54,7 +54,8 @@ export class VisitorService {
     return found;
   }
 
-  async config(app: AppRow): Promise<AppPublicConfig> {
+  /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
+  async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
     return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {} };
   }
 

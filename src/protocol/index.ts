@@ -3,3 +3,4 @@ export * from './validate.js';
 export * from './wire.js';
 export * from './routes.js';
 export * from './frames.js';
+export * from './help.js';

@@ -47,6 +47,13 @@ export interface AppPublicConfig {
   name: string;
   available: boolean;
   appearance: Appearance;
+  /**
+   * The app's help center: `url` is the absolute home of its public help site, `articles` the
+   * number of published articles (all locales). Null when it has none.
+   */
+  help: { url: string; articles: number } | null;
+  /** `apps[].status_url`: the team's system status page, or null. */
+  status_url: string | null;
 }
 
 /** Validates an appearance object (server config); the error names the field. */
