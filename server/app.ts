@@ -20,6 +20,8 @@ import { staticRoutes } from './routes/static.js';
 import { visitorRoutes } from './routes/visitor.js';
 import { AgentService } from './services/agent-service.js';
 import { Chat } from './services/chat.js';
+import { HelpService } from './services/help-service.js';
+import { helpSiteRoutes } from './routes/help-site.js';
 import { Identity } from './services/identity.js';
 import { VisitorService } from './services/visitor-service.js';
 import type { Db } from './storage/db.js';
@@ -74,6 +76,7 @@ export interface ConvotApp extends FastifyInstance {
     identity: Identity;
     visitors: VisitorService;
     agents: AgentService;
+    help: HelpService;
     hub: Hub;
     limiter: RateLimiter;
   };
@@ -82,7 +85,8 @@ export interface ConvotApp extends FastifyInstance {
 export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repos = repositories(opts.db);
-  const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config) : { revoked: [], removedApps: [] };
+  const configWarnings: string[] = [];
+  const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config, { warn: (m) => configWarnings.push(m) }) : { revoked: [], removedApps: [] };
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: BODY_LIMIT,
@@ -95,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     keepAliveTimeout: HTTP_TIMEOUT_MS,
   });
   (app.server as Server).headersTimeout = HTTP_TIMEOUT_MS;
+  for (const w of configWarnings) app.log.warn(w);
   // Agent presence is counted per process (a heartbeat keeps it fresh, a crash lets it
   // expire), and fan-out events name the process that published them.
   const instanceId = randomUUID();
@@ -106,6 +111,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
+  const help = new HelpService(repos);
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
@@ -115,7 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, help, hub, limiter });
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
@@ -160,9 +166,10 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
-  await app.register(visitorRoutes, { visitors });
-  await app.register(agentRoutes, { agents });
-  await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false });
+  await app.register(visitorRoutes, { visitors, help, limiter });
+  await app.register(agentRoutes, { agents, help });
+  const helpSite = await helpSiteRoutes(app, { help, repos, limiter });
+  await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false, helpHome: helpSite.homeForHost });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     await chat.dropInstance(instanceId).catch(() => undefined);

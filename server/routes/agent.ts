@@ -9,6 +9,7 @@ import { AGENT_SOCKET_PATH, agentApi, type AgentProfile } from '../../src/protoc
 import { fail } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import type { AgentService } from '../services/agent-service.js';
+import type { HelpService } from '../services/help-service.js';
 import { readSessionCookie, setSessionCookie } from './agent-cookie.js';
 import { agentSocket } from './agent-socket.js';
 import { handle, type Guard } from './contract.js';
@@ -21,7 +22,7 @@ declare module 'fastify' {
   }
 }
 
-export async function agentRoutes(app: FastifyInstance, { agents }: { agents: AgentService }): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { agents, help }: { agents: AgentService; help: HelpService }): Promise<void> {
   // The inbox is same-origin only. Besides the SameSite=Strict cookie, refuse any request (and
   // socket upgrade) that a browser marks as coming from another origin: defence in depth.
   app.addHook('onRequest', async (req) => {
@@ -67,6 +68,23 @@ export async function agentRoutes(app: FastifyInstance, { agents }: { agents: Ag
   handle(app, agentApi.reopen, signedIn)(async ({ caller, params }) => ({ conversation: await agents.reopen(caller, params.id) }));
 
   handle(app, agentApi.presence, signedIn)(({ caller, body }) => agents.setAway(caller, body.away));
+
+  handle(app, agentApi.apps, signedIn)(async ({ caller }) => ({ apps: await help.apps(caller) }));
+
+  handle(app, agentApi.articles, signedIn)(async ({ caller, params }) => ({ articles: await help.list(caller, params.appId) }));
+
+  handle(app, agentApi.saveArticle, signedIn)(async ({ caller, params, body, reply }) => {
+    const { article, created } = await help.save(caller, params.appId, params.locale, params.slug, body);
+    reply.code(created ? 201 : 200);
+    return { article };
+  });
+
+  handle(app, agentApi.deleteArticle, signedIn)(async ({ caller, params }) => {
+    await help.delete(caller, params.appId, params.locale, params.slug);
+    return { ok: true };
+  });
+
+  handle(app, agentApi.previewArticle, signedIn)(async ({ body }) => ({ doc: help.preview(body.body) }));
 
   // Signed in before the upgrade, so a refusal is a readable 401 rather than a closed socket.
   // Open inbox sockets are capped per sign-in and address: over the cap, the upgrade is a 429.

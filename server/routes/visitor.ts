@@ -9,7 +9,9 @@ import type { WebSocket } from '@fastify/websocket';
 import { VISITOR_API_PREFIX, VISITOR_SOCKET_PATH, visitorApi } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
-import type { LimitName } from '../rate-limit.js';
+import { helpSiteOf } from '../help/site-urls.js';
+import type { LimitName, RateLimiter } from '../rate-limit.js';
+import type { HelpService } from '../services/help-service.js';
 import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
 import type { AppRow } from '../storage/apps-repo.js';
 import { handle, type Guard } from './contract.js';
@@ -26,7 +28,7 @@ const bearer = (req: FastifyRequest): string | undefined => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-export async function visitorRoutes(app: FastifyInstance, { visitors }: { visitors: VisitorService }): Promise<void> {
+export async function visitorRoutes(app: FastifyInstance, { visitors, help, limiter }: { visitors: VisitorService; help: HelpService; limiter: RateLimiter }): Promise<void> {
   // Resolve the app and enforce its origin allowlist before anything else, preflights included.
   app.addHook('onRequest', async (req, reply) => {
     const { appId } = req.params as { appId: string };
@@ -49,7 +51,12 @@ export async function visitorRoutes(app: FastifyInstance, { visitors }: { visito
     (req) =>
       visitors.authenticate(appOf(req), bearer(req), limit);
 
-  handle(app, visitorApi.config, null)(({ req }) => visitors.config(appOf(req)));
+  /** The app's public help site as this request sees it (scheme honours CONVOT_TRUST_PROXY). */
+  const siteOf = (req: FastifyRequest) => helpSiteOf(appOf(req), req.protocol, req.host, true);
+  /** Help-center reads need no session: counted per client IP. */
+  const helpReader: Guard<undefined> = async (req) => void limiter.hit('help', req.ip);
+
+  handle(app, visitorApi.config, null)(async ({ req }) => ({ ...(await visitors.config(appOf(req))), ...(await help.publicInfo(appOf(req), siteOf(req))) }));
 
   handle(app, visitorApi.session, null)(async ({ req, reply }) => {
     const session = await visitors.startSession(appOf(req), bearer(req), req.ip);
@@ -81,6 +88,10 @@ export async function visitorRoutes(app: FastifyInstance, { visitors }: { visito
     reply.code(201);
     return { ok: true };
   });
+
+  handle(app, visitorApi.helpSearch, helpReader)(({ req, query }) => help.search(appOf(req), query.locale, query.q));
+
+  handle(app, visitorApi.helpArticle, helpReader)(async ({ req, params }) => ({ article: await help.article(appOf(req), params.locale, params.slug, siteOf(req)) }));
 
   app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip));
 }

@@ -54,8 +54,9 @@ export class VisitorService {
     return found;
   }
 
-  async config(app: AppRow): Promise<AppPublicConfig> {
-    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {}, help: null, status_url: null };
+  /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
+  async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
+    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {} };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */

@@ -3,6 +3,7 @@
  * above storage/ writes SQL.
  */
 import { AgentsRepo } from './agents-repo.js';
+import { ArticlesRepo } from './articles-repo.js';
 import type { AppsRepo } from './apps-repo.js';
 import { CachedAppsRepo } from './cached-apps-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
@@ -14,6 +15,7 @@ export interface Repositories {
   agents: AgentsRepo;
   visitors: VisitorsRepo;
   conversations: ConversationsRepo;
+  articles: ArticlesRepo;
 }
 
 export const repositories = (db: Db): Repositories => ({
@@ -21,4 +23,5 @@ export const repositories = (db: Db): Repositories => ({
   agents: new AgentsRepo(db),
   visitors: new VisitorsRepo(db),
   conversations: new ConversationsRepo(db),
+  articles: new ArticlesRepo(db),
 });

@@ -60,9 +60,12 @@ export interface AppPublicConfig {
   name: string;
   available: boolean;
   appearance: Appearance;
-  /** The app's public help site (null without published articles). */
+  /**
+   * The app's help center: `url` is the absolute home of its public help site, `articles` the
+   * number of published articles (all locales). Null when it has none.
+   */
   help: { url: string; articles: number } | null;
-  /** The app's status page, shown as a "System status" link. */
+  /** `apps[].status_url`: the team's system status page, or null. */
   status_url: string | null;
 }
 
