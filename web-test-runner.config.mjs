@@ -24,9 +24,49 @@ const freePort = () =>
   });
 
 const testPort = await freePort();
+
+/** The help center of the test app: two categories, French, and hostile Markdown that must stay inert. */
+const HELP_ARTICLES = [
+  {
+    locale: 'en',
+    slug: 'billing-basics',
+    title: 'Billing basics',
+    category: 'Billing',
+    description: 'How invoices and payments work.',
+    body: [
+      'Your **invoice** is sent on the first day of each month. See [the pricing page](https://example.com/pricing).',
+      '',
+      '- Pay by card',
+      '- Pay by bank transfer',
+      '',
+      '| Plan | Price |',
+      '|:-----|------:|',
+      '| Pro | 10 |',
+      '',
+      '<script>window.__convotPwned = 1</script>',
+      '<img src=x onerror="window.__convotPwned = 2">',
+      '[click me](javascript:window.__convotPwned=3) and [data](data:text/html,<script>alert(1)</script>)',
+      '![tracker](http://insecure.example.com/pixel.png)',
+    ].join('\n'),
+  },
+  { locale: 'en', slug: 'refunds', title: 'Refunds', category: 'Billing', body: 'We refund unused months of billing on request.' },
+  { locale: 'en', slug: 'reset-password', title: 'Reset your password', category: 'Account', body: 'Use **Forgot password** on the sign-in page.' },
+  { locale: 'fr', slug: 'facturation', title: 'Facturation', category: 'Facturation', body: 'Votre facture est envoyée chaque mois.' },
+];
 const db = await openPglite();
 const config = parseConfig({
-  apps: [{ id: 'app_browser', name: 'Browser tests', identity_secret: 'browser-secret-of-at-least-32-characters', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] }],
+  apps: [
+    {
+      id: 'app_browser',
+      name: 'Browser tests',
+      identity_secret: 'browser-secret-of-at-least-32-characters',
+      allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`],
+      status_url: 'https://status.example.com/',
+      articles: HELP_ARTICLES,
+    },
+    // No help articles: the helpdesk verbs warn and do nothing.
+    { id: 'app_nohelp', name: 'No help', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] },
+  ],
   agents: [{ email: 'agent@browser.test', name: 'Bea', password: 'browser-pass' }],
 });
 const { RateLimiter, LIMITS } = await import('./server/rate-limit.ts');
@@ -106,7 +146,7 @@ export default {
     },
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>
-    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
+    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', noHelpAppId: 'app_nohelp', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
     <body><script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [
     chromeLauncher({
