@@ -110,8 +110,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const identity = new Identity(repos.visitors, chat);
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
-  const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
   const help = new HelpService(repos);
+  const agents = new AgentService({ repos, chat, help, hub, limiter, instanceId, log: app.log });
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),

@@ -10,6 +10,7 @@ import { fail } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import type { AgentService } from '../services/agent-service.js';
 import type { HelpService } from '../services/help-service.js';
+import { helpSiteOf } from '../help/site-urls.js';
 import { readSessionCookie, setSessionCookie } from './agent-cookie.js';
 import { agentSocket } from './agent-socket.js';
 import { handle, type Guard } from './contract.js';
@@ -54,6 +55,12 @@ export async function agentRoutes(app: FastifyInstance, { agents, help }: { agen
 
   handle(app, agentApi.reply, signedIn)(async ({ caller, params, body, reply }) => {
     const { message, created } = await agents.reply(caller, params.id, body);
+    reply.code(created ? 201 : 200);
+    return { message };
+  });
+
+  handle(app, agentApi.sendArticle, signedIn)(async ({ caller, params, body, req, reply }) => {
+    const { message, created } = await agents.sendArticle(caller, params.id, body, (appRow) => helpSiteOf(appRow, req.protocol, req.host, true));
     reply.code(created ? 201 : 200);
     return { message };
   });

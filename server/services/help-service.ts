@@ -6,7 +6,7 @@
  */
 import { parseMarkdown } from '../../src/markdown/parse.js';
 import type { MdDoc } from '../../src/markdown/tree.js';
-import type { AgentArticle, AgentProfile, Article, ArticleHit, ArticleInput, HelpSearchResponse, HighlightPart } from '../../src/protocol/index.js';
+import type { AgentArticle, AgentProfile, Article, ArticleCard, ArticleHit, ArticleInput, HelpSearchResponse, HighlightPart } from '../../src/protocol/index.js';
 import { isLocale, isSlug } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { bodyText } from '../help/apply-articles.js';
@@ -109,6 +109,16 @@ export class HelpService {
       doc: this.docOf(row, site),
       url: articleUrl(site, row.locale, row.slug),
     };
+  }
+
+  /**
+   * A published article as a chat card, with the plain-text fallback (title and help-site link)
+   * that older widgets and emails show. 404 naming the slug when it is not published.
+   */
+  async card(app: AppRow, locale: string, slug: string, site: HelpSite): Promise<{ card: ArticleCard; text: string }> {
+    const row = await this.published(app, locale, slug);
+    const card: ArticleCard = { type: 'article', locale: row.locale, slug: row.slug, title: row.title, description: row.description };
+    return { card, text: `${row.title}\n${articleUrl(site, row.locale, row.slug)}` };
   }
 
   // ---- the inbox: agents of the app ------------------------------------------------------

@@ -87,6 +87,13 @@ const parseSend = (data: unknown): SendBody =>
     return { client_id: clientId(o), body: messageBody(o) };
   });
 
+/** An article sent into a conversation as a card. */
+export interface SendArticleBody {
+  client_id: string;
+  locale: string;
+  slug: string;
+}
+
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -182,6 +189,8 @@ export const agentApi = {
   history: route<History, undefined, { after: number }>()('GET', `${AGENT}/conversations/:id/messages`),
   /** Idempotent per client_id, so a retry after a lost response cannot post twice. */
   reply: route<{ message: WireMessage }, SendBody>()('POST', `${AGENT}/conversations/:id/messages`),
+  /** Sends a published article of the conversation's app as a card (idempotent per client_id, like reply). */
+  sendArticle: route<{ message: WireMessage }, SendArticleBody>()('POST', `${AGENT}/conversations/:id/articles`),
   read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`),
   close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
   reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
@@ -209,6 +218,13 @@ export const agentParsers: ParsersFor<typeof agentApi> = {
   conversations: { query: parsePageQuery },
   history: { query: afterQuery },
   reply: { body: parseSend },
+  sendArticle: {
+    body: (data) =>
+      wrap(() => {
+        const o = obj(data);
+        return { client_id: clientId(o), locale: str(o, 'locale', { min: 2, max: 3, trim: true }), slug: str(o, 'slug', { min: 1, max: 100, trim: true }) };
+      }),
+  },
   read: { body: (data) => wrap(() => ({ seq: int(obj(data), 'seq', { min: 0 }) })) },
   presence: {
     body: (data) =>
