@@ -124,6 +124,18 @@ export default {
           const r = await app.inject({ method: 'POST', url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/close`, headers: { cookie } });
           return r.statusCode;
         }
+        if (command === 'convot-agent-article') {
+          // Through the inbox's own HTTP route, signed in like the inbox.
+          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
+          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const r = await app.inject({
+            method: 'POST',
+            url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/articles`,
+            headers: { cookie },
+            payload: { client_id: randomUUID(), locale: payload.locale, slug: payload.slug },
+          });
+          return r.json().message ?? null;
+        }
         if (command === 'convot-conversations') return repos.conversations.summaries();
         if (command === 'convot-messages') {
           // Through the inbox's own HTTP route, signed in like the inbox.

@@ -6,7 +6,8 @@
  */
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widget.js';
-import { appId, captureConsole, openWidget, panel, panelPart, server, shadow, widgetFixture } from './helpers.js';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { appId, captureConsole, openWidget, panel, panelPart, sendAndAwaitAck, server, shadow, widgetFixture } from './helpers.js';
 
 declare global {
   interface Window {
@@ -177,6 +178,20 @@ describe('Help tab', () => {
     expect(warn[0]).to.include('no help articles');
     await openWidget(el);
     expect(tabs(el)).to.have.length(0);
+  });
+
+  it('an article the team sends shows as a card in the chat and opens in the Help tab', async () => {
+    const el = await widgetFixture();
+    await openWidget(el);
+    await sendAndAwaitAck(el, 'How do invoices work?');
+    const conversationId = el.client!.state.conversationId!;
+    await executeServerCommand('convot-agent-article', { conversationId, locale: 'en', slug: 'billing-basics' });
+    await waitUntil(() => panelPart(el, '.card'), 'no article card in the chat');
+    expect(panelPart(el, '.card-title')!.textContent).to.equal('Billing basics');
+    expect(panelPart(el, '.card-text')!.textContent).to.equal('How invoices and payments work.');
+    panelPart<HTMLButtonElement>(el, '.card')!.click();
+    await waitUntil(() => inHelp(el, '.article-title')?.textContent === 'Billing basics', 'the card did not open the article');
+    expect(el.client!.state.tab).to.equal('help');
   });
 
   it('bad verb arguments warn with the value and change nothing', async () => {
