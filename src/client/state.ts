@@ -28,6 +28,12 @@ export interface HelpView {
   focus: number;
 }
 
+export interface BookingView {
+  meetingTypeId: number | null;
+  /** Counts `openScheduling` calls, so each one restarts the flow on its meeting type. */
+  request: number;
+}
+
 export type UserField = 'email' | 'phone' | 'nickname' | 'avatar' | 'company';
 export type UserProfile = Record<UserField, string | null>;
 
@@ -90,6 +96,10 @@ export interface WidgetState {
   /** The app's help site, null without articles; undefined until the app's config arrived. */
   helpCenter: AppPublicConfig['help'] | undefined;
   statusUrl: string | null;
+  /** The app's booking (meeting type count), null without; undefined until the config arrived. */
+  scheduling: AppPublicConfig['scheduling'] | undefined;
+  /** What the Book tab starts on: a meeting type the page asked for (`openScheduling`), or the list. */
+  booking: BookingView;
   /** The panel's tab (views show it when the panel is open). */
   tab: WidgetTab;
   /** What the Help tab shows: a search (`query`) or one article; `focus` counts requests to focus search. */
@@ -121,6 +131,8 @@ export const initialState = (): WidgetState => ({
   statusUrl: null,
   tab: 'chat',
   help: { query: '', article: null, focus: 0 },
+  scheduling: undefined,
+  booking: { meetingTypeId: null, request: 0 },
   problem: null,
   settings: defaultSettings(),
 });

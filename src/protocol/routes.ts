@@ -10,6 +10,7 @@
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
 import type { MdDoc } from '../markdown/tree.js';
+import type { Booking, BookingRequest, MeetingType, SlotsQuery, SlotsResponse } from './scheduling.js';
 import { parseArticleInput, parseHelpSearchQuery, parsePreviewBody, type AgentArticle, type Article, type ArticleInput, type HelpSearchQuery, type HelpSearchResponse } from './help.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -153,6 +154,10 @@ export const visitorApi = {
   helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
   /** One published article, parsed; 404 CONVOT_ERR_NOT_FOUND when unknown or unpublished. Needs no session. */
   helpArticle: route<{ article: Article }>()('GET', `${APP}/help/articles/:locale/:slug`),
+  meetingTypes: route<{ meeting_types: MeetingType[] }>()('GET', `${APP}/scheduling/meeting-types`),
+  slots: route<SlotsResponse, undefined, SlotsQuery>()('GET', `${APP}/scheduling/meeting-types/:id/slots`),
+  /** With the visitor's session token; 409 CONVOT_ERR_SLOT_TAKEN when someone else just took it. */
+  book: route<{ booking: Booking }, BookingRequest>()('POST', `${APP}/scheduling/bookings`),
 } as const;
 
 export const visitorParsers: ParsersFor<typeof visitorApi> = {
@@ -163,6 +168,29 @@ export const visitorParsers: ParsersFor<typeof visitorApi> = {
   identifyToken: { body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })) },
   event: { body: parseVisitorEvent },
   helpSearch: { query: parseHelpSearchQuery },
+  slots: {
+    query: (q) =>
+      wrap(() => ({
+        from: str({ from: q.from }, 'from', { min: 10, max: 10 }),
+        days: queryInt(q, 'days', 7, 1),
+        tz: str({ tz: q.tz }, 'tz', { min: 1, max: 64 }),
+      })),
+  },
+  book: {
+    body: (data) =>
+      wrap(() => {
+        const o = obj(data);
+        const answers = o.answers === undefined ? undefined : (obj(o.answers, 'answers') as Record<string, string>);
+        return {
+          meeting_type_id: int(o, 'meeting_type_id', { min: 1 }),
+          start: str(o, 'start', { min: 1, max: 40 }),
+          timezone: str(o, 'timezone', { min: 1, max: 64 }),
+          name: str(o, 'name', { min: 1, max: 200, trim: true }),
+          email: str(o, 'email', { min: 3, max: 254, trim: true }),
+          answers,
+        };
+      }),
+  },
 };
 
 /** The visitor socket (first frame `{"type":"auth", …}`). */

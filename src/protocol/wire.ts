@@ -67,6 +67,8 @@ export interface AppPublicConfig {
   help: { url: string; articles: number } | null;
   /** `apps[].status_url`: the team's system status page, or null. */
   status_url: string | null;
+  /** The app's booking: how many meeting types it offers; null without any. */
+  scheduling: { meeting_types: number } | null;
 }
 
 /** Validates an appearance object (server config); the error names the field. */
