@@ -187,7 +187,7 @@ ${related}
 
 export function notFoundPage(ctx: PageContext): string {
   const s = stringsFor(ctx.locale);
-  const home = ctx.site && ctx.locales.length ? homeUrl(ctx.site, ctx.locales.includes(ctx.locale) ? ctx.locale : ctx.locales.includes('en') ? 'en' : ctx.locales[0]!) : null;
+  const home = ctx.site ? homeUrl(ctx.site, ctx.locale) : null;
   return layout(ctx, {
     title: `${s.notFound}${ctx.app ? ` · ${ctx.app.name}` : ''}`,
     description: null,

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { docText, parseMarkdown } from '../../src/markdown/parse.js';
 import type { MdBlock, MdDoc, MdInline } from '../../src/markdown/tree.js';
 import { renderDoc } from '../../server/help/render-markdown.js';
+import { HOSTILE } from './help-fixtures.js';
 
 const BASE = 'https://help.example.com/help/en/article/current';
 
@@ -32,39 +33,6 @@ function inlines(doc: MdDoc): MdInline[] {
   return out;
 }
 
-/** Hostile bodies, each with what must not survive as markup. */
-export const HOSTILE: Record<string, string> = {
-  'script tag': 'Before <script>alert("x")</script> after',
-  'script block': '<script>\nalert(1)\n</script>',
-  'event handler': '<img src=x onerror=alert(1)>',
-  'handler in block html': '<div onmouseover="alert(1)">hover</div>',
-  'javascript link': '[click](javascript:alert(1))',
-  'javascript link, entity-encoded': '[click](jav&#x61;script:alert(1))',
-  'javascript link, spaced case': '[click]( JaVaScRiPt:alert(1) )',
-  'javascript autolink': '<javascript:alert(1)>',
-  'vbscript link': '[vb](vbscript:msgbox(1))',
-  'data link': '[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
-  'data image': '![pic](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)',
-  'http image': '![pic](http://tracker.example/pixel.gif)',
-  'svg inline': '<svg onload=alert(1)><circle r="5"/></svg>',
-  'base tag': '<base href="https://evil.example/">',
-  'meta refresh': '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-  form: '<form action="https://evil.example/"><input name=pw><button>Go</button></form>',
-  'iframe srcdoc': '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-  'style tag': '<style>body{display:none}</style>',
-  'link with quote breaking out': '[x](https://ok.example/" onclick="alert(1))',
-  'title with quotes': '[x](https://ok.example/ "a\\" onmouseover=\\"alert(1)")',
-  'reference-style javascript': '[r][bad]\n\n[bad]: javascript:alert(1)',
-  'reference-style ok': '[r][good]\n\n[good]: https://ok.example/page',
-  'entities making a tag': '&lt;script&gt;alert(1)&lt;/script&gt;',
-  'html comment': '<!-- <script>alert(1)</script> -->',
-  'object embed': '<object data="x.swf"></object><embed src="x.swf">',
-  'code span with html': '`<script>alert(1)</script>`',
-  'fenced code with html': '```html\n<script>alert(1)</script>\n```',
-  'autolink www': 'see www.example.com/page or https://ok.example/a?b=<c>',
-  'mailto and tel': '[mail](mailto:help@example.com) [call](tel:+123456)',
-  'protocol-relative': '[pr](//evil.example/x)',
-};
 
 const MARKUP = /<(script|img|svg|base|meta|form|iframe|style|object|embed|input|button|div|circle)\b/i;
 const HANDLER = /<[^>]*\son[a-z]+\s*=/i;

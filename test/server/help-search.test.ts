@@ -78,6 +78,7 @@ describe('search', () => {
     assert.ok(hits(body!.snippet).length >= 2, JSON.stringify(body!.snippet));
     assert.ok(hits(body!.snippet).every((h) => h === 'invoice'), JSON.stringify(body!.snippet));
     assert.deepEqual(body!.title_parts, [{ text: 'Payments overview', hit: false }]);
+    // eslint-disable-next-line no-control-regex -- the server's highlight markers must never leak
     for (const a of r.articles) for (const p of [...a.snippet, ...a.title_parts]) assert.doesNotMatch(p.text, /[<>\u0001\u0002]/);
     // Markdown syntax is not part of the searched text.
     const md = await search('en', 'notifications');
