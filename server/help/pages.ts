@@ -49,7 +49,10 @@ const chatScript = (nonce: string): string =>
 
 export const highlighted = (parts: HighlightPart[]): string => parts.map((p) => (p.hit ? `<mark>${esc(p.text)}</mark>` : esc(p.text))).join('');
 
-function layout(ctx: PageContext, o: { title: string; description: string | null; canonical: string | null; alternates: { locale: string; href: string }[]; heading: string; main: string; query?: string }): string {
+function layout(
+  ctx: PageContext,
+  o: { title: string; description: string | null; canonical: string | null; alternates: { locale: string; href: string }[]; heading: string; main: string; query?: string; headingIsTitle?: boolean },
+): string {
   const s = stringsFor(ctx.locale);
   const n = esc(ctx.nonce);
   const appName = ctx.app?.name ?? s.helpCenter;
@@ -91,7 +94,7 @@ ${ctx.app ? `<script nonce="${n}" async src="/widget-loader.js"></script>` : ''}
 <a class="skip" href="#content">Skip to content</a>
 <header class="top"><div class="inner">
 <nav>${home ? `<a class="brand" href="${esc(home)}">${esc(appName)}</a>` : `<span class="brand">${esc(appName)}</span>`}${langLinks}</nav>
-<h1>${o.heading}</h1>
+${o.headingIsTitle === false ? `<p class="title">${o.heading}</p>` : `<h1>${o.heading}</h1>`}
 ${search}
 </div></header>
 <main id="content">
@@ -180,14 +183,15 @@ ${related}
     description: a.description,
     canonical: articleUrl(ctx.canonicalSite!, ctx.locale, a.slug),
     alternates: alternatesOf(ctx.canonicalSite, a.translations, (st, l) => articleUrl(st, l, a.slug)),
-    heading: esc(ctx.app!.name),
+    heading: esc(stringsFor(ctx.locale).helpCenter),
+    headingIsTitle: false, // the article's title is the page's h1
     main,
   });
 }
 
 export function notFoundPage(ctx: PageContext): string {
   const s = stringsFor(ctx.locale);
-  const home = ctx.site && ctx.locales.length ? homeUrl(ctx.site, ctx.locales.includes(ctx.locale) ? ctx.locale : ctx.locales.includes('en') ? 'en' : ctx.locales[0]!) : null;
+  const home = ctx.site ? homeUrl(ctx.site, ctx.locale) : null;
   return layout(ctx, {
     title: `${s.notFound}${ctx.app ? ` · ${ctx.app.name}` : ''}`,
     description: null,

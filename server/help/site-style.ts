@@ -33,7 +33,7 @@ a:hover{text-decoration-thickness:2px}
 .top .brand{font-size:1.05rem}
 .top .langs{display:flex;gap:.6rem;font-size:.9rem;font-weight:400}
 .top .langs a{opacity:.85}.top .langs a[aria-current]{opacity:1;text-decoration:underline}
-.top h1{margin:1.6rem 0 1rem;font-size:clamp(1.6rem,4vw,2.2rem);line-height:1.2;letter-spacing:-.01em}
+.top h1,.top .title{margin:1.6rem 0 1rem;font-weight:700;font-size:clamp(1.6rem,4vw,2.2rem);line-height:1.2;letter-spacing:-.01em}
 form.search{display:flex;gap:.5rem;max-width:40rem}
 form.search input{flex:1;min-width:0;font:inherit;padding:.7rem .95rem;border-radius:.6rem;border:1px solid transparent;background:var(--bg);color:var(--fg);box-shadow:0 1px 2px rgb(0 0 0/.15)}
 form.search button{font:inherit;font-weight:600;padding:.7rem 1.1rem;border-radius:.6rem;border:0;background:var(--bg);color:var(--fg);cursor:pointer}

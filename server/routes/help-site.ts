@@ -57,7 +57,9 @@ export async function helpSiteRoutes(
 
   const notFound = async (reply: FastifyReply, sel: Selected | null, locale: string, nonce: string) => {
     const locales = sel ? [...(await repos.articles.publishedLocales(sel.app.id)).keys()] : [];
-    const ctx: PageContext = { app: sel?.app ?? null, site: sel?.site ?? null, canonicalSite: sel?.canonicalSite ?? null, locale: isLocale(locale) ? locale : 'en', nonce, locales };
+    // The page speaks the asked language only where the site has it, so its links all work.
+    const shown = locales.includes(locale) ? locale : locales.includes(FALLBACK_LOCALE) || !locales.length ? FALLBACK_LOCALE : locales[0]!;
+    const ctx: PageContext = { app: sel?.app ?? null, site: sel && locales.length ? sel.site : null, canonicalSite: sel?.canonicalSite ?? null, locale: shown, nonce, locales };
     return page(reply, nonce, 404, notFoundPage(ctx));
   };
 
