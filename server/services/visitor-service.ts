@@ -56,7 +56,7 @@ export class VisitorService {
 
   /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
   async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
-    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {} };
+    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {}, scheduling: null };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */
