@@ -18,6 +18,8 @@ export const ERRORS = {
   CONVOT_ERR_NOT_FOUND: { status: 404, message: 'Not found.' },
   CONVOT_ERR_CONVERSATION_CLOSED: { status: 409, message: 'This conversation is closed; reopen it to reply.' },
   CONVOT_ERR_OPEN_CONVERSATION_EXISTS: { status: 409, message: 'The visitor already has another open conversation; close it before reopening this one.' },
+  CONVOT_ERR_SLOT_TAKEN: { status: 409, message: 'That time was just taken; pick another.' },
+  CONVOT_ERR_READ_ONLY: { status: 409, message: 'This meeting type is declared in the server config file; change it there.' },
   CONVOT_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The body or frame is too large.' },
   CONVOT_ERR_VISITOR_DATA_FULL: { status: 413, message: "The visitor's stored custom_data or session_data would pass its limit (size or number of keys); remove keys (set them to null) or send less." },
   CONVOT_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },

@@ -4,3 +4,4 @@ export * from './wire.js';
 export * from './routes.js';
 export * from './frames.js';
 export * from './help.js';
+export * from './scheduling.js';

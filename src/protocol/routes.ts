@@ -10,8 +10,9 @@
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
 import type { Article, HelpSearchQuery, HelpSearchResponse } from './help.js';
+import { parseBookingRequest, parseSlotsQuery, type Booking, type BookingRequest, type MeetingType, type SlotsQuery, type SlotsResponse } from './scheduling.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type Query = Record<string, string | undefined>;
 
@@ -144,6 +145,12 @@ export const visitorApi = {
   /** Help-center search; an empty `q` lists every article of the locale. Needs no session. */
   helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
   helpArticle: route<{ article: Article }>()('GET', `${APP}/help/articles/:locale/:slug`),
+  /** Book tab: the app's meeting types. Needs no session. */
+  meetingTypes: route<{ meeting_types: MeetingType[] }>()('GET', `${APP}/scheduling/meeting-types`),
+  /** Free slots of a meeting type, grouped by date in `tz`; 404 for an unknown type. Needs no session. */
+  slots: route<SlotsResponse, undefined, SlotsQuery>()('GET', `${APP}/scheduling/meeting-types/:id/slots`),
+  /** Books an offered slot (201); 409 CONVOT_ERR_SLOT_TAKEN when someone was quicker: refetch the slots. */
+  book: route<{ booking: Booking }, BookingRequest>()('POST', `${APP}/scheduling/bookings`),
 } as const;
 
 export const visitorParsers: ParsersFor<typeof visitorApi> = {
@@ -160,6 +167,8 @@ export const visitorParsers: ParsersFor<typeof visitorApi> = {
         q: str({ q: q.q ?? '' }, 'q', { max: 200, trim: true }),
       })),
   },
+  slots: { query: parseSlotsQuery },
+  book: { body: parseBookingRequest },
 };
 
 /** The visitor socket (first frame `{"type":"auth", …}`). */

@@ -51,6 +51,8 @@ export interface AppPublicConfig {
   help: { url: string; articles: number } | null;
   /** The app's status page, shown as a "System status" link. */
   status_url: string | null;
+  /** Booking: how many meeting types the app offers (null without any: no Book tab). */
+  scheduling: { meeting_types: number } | null;
 }
 
 /** Validates an appearance object (server config); the error names the field. */
