@@ -16,14 +16,17 @@ import { dbFanout } from './realtime/fanout.js';
 import { UNAVAILABLE_RETRY_SECONDS, isDbUnavailable } from './unavailable.js';
 import { Hub } from './realtime/hub.js';
 import { agentRoutes } from './routes/agent.js';
+import { schedulingPages } from './routes/scheduling.js';
 import { staticRoutes } from './routes/static.js';
 import { visitorRoutes } from './routes/visitor.js';
 import { AgentService } from './services/agent-service.js';
 import { Chat } from './services/chat.js';
 import { Identity } from './services/identity.js';
+import { SchedulingService, type SchedulingHooks } from './services/scheduling-service.js';
 import { VisitorService } from './services/visitor-service.js';
 import type { Db } from './storage/db.js';
 import { migrate } from './storage/migrations.js';
+import { applyMeetingTypes } from './scheduling/config.js';
 import { repositories, type Repositories } from './storage/repositories.js';
 
 /** Header, request and keep-alive idle timeout of HTTP connections. */
@@ -65,6 +68,10 @@ export interface AppOptions {
   trustProxy?: number | string[] | false;
   /** Tests pass their own to control limits; default: in-memory fixed windows. */
   rateLimiter?: RateLimiter;
+  /** Scheduling's extension points (the confirmation email's `onBookingCreated`). */
+  schedulingHooks?: SchedulingHooks;
+  /** The clock scheduling reads (tests fix it); default Date.now. */
+  now?: () => number;
 }
 
 export interface ConvotApp extends FastifyInstance {
@@ -74,6 +81,7 @@ export interface ConvotApp extends FastifyInstance {
     identity: Identity;
     visitors: VisitorService;
     agents: AgentService;
+    scheduling: SchedulingService;
     hub: Hub;
     limiter: RateLimiter;
   };
@@ -83,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repos = repositories(opts.db);
   const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config) : { revoked: [], removedApps: [] };
+  if (opts.config) await applyMeetingTypes(repos.meetingTypes, opts.config.meeting_types ?? []);
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: BODY_LIMIT,
@@ -106,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
+  const scheduling = new SchedulingService({ repos, chat, limiter, log: app.log, hooks: opts.schedulingHooks, now: opts.now });
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
@@ -115,7 +125,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, scheduling, hub, limiter });
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
@@ -160,8 +170,9 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
-  await app.register(visitorRoutes, { visitors });
-  await app.register(agentRoutes, { agents });
+  await app.register(visitorRoutes, { visitors, scheduling });
+  await app.register(agentRoutes, { agents, scheduling });
+  await app.register(schedulingPages, { scheduling });
   await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);

@@ -9,9 +9,11 @@ import { AGENT_SOCKET_PATH, agentApi, type AgentProfile } from '../../src/protoc
 import { fail } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import type { AgentService } from '../services/agent-service.js';
+import type { SchedulingService } from '../services/scheduling-service.js';
 import { readSessionCookie, setSessionCookie } from './agent-cookie.js';
 import { agentSocket } from './agent-socket.js';
 import { handle, type Guard } from './contract.js';
+import { schedulingAgentRoutes } from './scheduling.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +23,7 @@ declare module 'fastify' {
   }
 }
 
-export async function agentRoutes(app: FastifyInstance, { agents }: { agents: AgentService }): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { agents, scheduling }: { agents: AgentService; scheduling?: SchedulingService }): Promise<void> {
   // The inbox is same-origin only. Besides the SameSite=Strict cookie, refuse any request (and
   // socket upgrade) that a browser marks as coming from another origin: defence in depth.
   app.addHook('onRequest', async (req) => {
@@ -67,6 +69,8 @@ export async function agentRoutes(app: FastifyInstance, { agents }: { agents: Ag
   handle(app, agentApi.reopen, signedIn)(async ({ caller, params }) => ({ conversation: await agents.reopen(caller, params.id) }));
 
   handle(app, agentApi.presence, signedIn)(({ caller, body }) => agents.setAway(caller, body.away));
+
+  if (scheduling) schedulingAgentRoutes(app, { scheduling, signedIn });
 
   // Signed in before the upgrade, so a refusal is a readable 401 rather than a closed socket.
   // Open inbox sockets are capped per sign-in and address: over the cap, the upgrade is a 429.

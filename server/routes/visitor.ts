@@ -10,9 +10,11 @@ import { VISITOR_API_PREFIX, VISITOR_SOCKET_PATH, visitorApi } from '../../src/p
 import { fail } from '../errors.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
 import type { LimitName } from '../rate-limit.js';
+import type { SchedulingService } from '../services/scheduling-service.js';
 import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
 import type { AppRow } from '../storage/apps-repo.js';
 import { handle, type Guard } from './contract.js';
+import { schedulingVisitorRoutes } from './scheduling.js';
 import { visitorSocket } from './visitor-socket.js';
 
 declare module 'fastify' {
@@ -26,7 +28,7 @@ const bearer = (req: FastifyRequest): string | undefined => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-export async function visitorRoutes(app: FastifyInstance, { visitors }: { visitors: VisitorService }): Promise<void> {
+export async function visitorRoutes(app: FastifyInstance, { visitors, scheduling }: { visitors: VisitorService; scheduling?: SchedulingService }): Promise<void> {
   // Resolve the app and enforce its origin allowlist before anything else, preflights included.
   app.addHook('onRequest', async (req, reply) => {
     const { appId } = req.params as { appId: string };
@@ -81,6 +83,8 @@ export async function visitorRoutes(app: FastifyInstance, { visitors }: { visito
     reply.code(201);
     return { ok: true };
   });
+
+  if (scheduling) schedulingVisitorRoutes(app, { scheduling, appOf, visitor });
 
   app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip));
 }

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { SCHEDULING_MIGRATION } from './scheduling-migration.js';
 
 /**
  * Ordered schema migrations. Append only: a migration that has shipped is never edited.
@@ -178,6 +179,11 @@ CREATE TABLE identity_token_uses (
   PRIMARY KEY (app_id, jti)
 );
 `,
+  },
+  {
+    id: 10,
+    name: 'scheduling',
+    sql: SCHEDULING_MIGRATION,
   },
 ];
 

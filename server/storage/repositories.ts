@@ -3,10 +3,12 @@
  * above storage/ writes SQL.
  */
 import { AgentsRepo } from './agents-repo.js';
+import { BookingsRepo } from './bookings-repo.js';
 import type { AppsRepo } from './apps-repo.js';
 import { CachedAppsRepo } from './cached-apps-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import type { Db } from './db.js';
+import { MeetingTypesRepo } from './meeting-types-repo.js';
 import { VisitorsRepo } from './visitors-repo.js';
 
 export interface Repositories {
@@ -14,6 +16,8 @@ export interface Repositories {
   agents: AgentsRepo;
   visitors: VisitorsRepo;
   conversations: ConversationsRepo;
+  meetingTypes: MeetingTypesRepo;
+  bookings: BookingsRepo;
 }
 
 export const repositories = (db: Db): Repositories => ({
@@ -21,4 +25,6 @@ export const repositories = (db: Db): Repositories => ({
   agents: new AgentsRepo(db),
   visitors: new VisitorsRepo(db),
   conversations: new ConversationsRepo(db),
+  meetingTypes: new MeetingTypesRepo(db),
+  bookings: new BookingsRepo(db),
 });

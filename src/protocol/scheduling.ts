@@ -115,8 +115,12 @@ export interface MeetingTypeDetail extends MeetingTypeInput {
   source: 'config' | 'inbox';
 }
 
-/** A booking in the inbox: the visitor's view plus who, where and which conversation. */
-export interface AgentBooking extends Booking {
+/**
+ * A booking in the inbox: the visitor's view plus who, where and which conversation. There is no
+ * `manage_url` (only the visitor holds that secret link); `ics_url` is the host's copy, on the
+ * inbox's own origin.
+ */
+export interface AgentBooking extends Omit<Booking, 'manage_url'> {
   app_id: string;
   host_email: string;
   answers: Record<string, string>;
