@@ -36,7 +36,7 @@ export function parseMeetingTypesConfig(appsIn: readonly unknown[], agents: read
       try {
         const o = obj(entry, where);
         const id = int(o, 'id', { min: 1 });
-        if (ids.has(id)) throw new ValidationError('id', `id ${id} is used by another meeting type of this app`);
+        if (ids.has(id)) throw new ValidationError('id', `id must be unique per app; ${id} is already used by another meeting type`);
         ids.add(id);
         const input = parseMeetingTypeInput(o);
         for (const [k, email] of (input.hosts ?? []).entries()) {

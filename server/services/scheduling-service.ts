@@ -243,7 +243,7 @@ export class SchedulingService {
     const hosts = await this.repos.bookings.hosts(row.app_id, t.hosts);
     const calendars = await this.repos.bookings.calendars(hosts, start - 86_400_000, start + 86_400_000, row.internal_id);
     const offered = offeredSlot(rulesOf(t), calendars, start, this.now());
-    if (!offered) return 'not_offered';
+    if (!offered) return offeredSlot(rulesOf(t), calendars.map((c) => ({ host: c.host, busy: [] })), start, this.now()) ? 'taken' : 'not_offered';
     const order = [...offered.hosts.filter((h) => h.id === row.host_id), ...offered.hosts.filter((h) => h.id !== row.host_id)];
     const moved = await this.repos.bookings.move(row.internal_id, offered.start, offered.end, t.buffer_minutes, order.map((h) => h.id));
     if (moved === null) return 'cancelled';
@@ -262,7 +262,7 @@ export class SchedulingService {
 
   async listBookings(agent: AgentProfile, q: AgentBookingsQuery): Promise<{ bookings: AgentBooking[] }> {
     if (q.app_id !== undefined && !inScope(agent.apps, q.app_id)) return { bookings: [] };
-    return { bookings: (await this.repos.bookings.list(agent.apps, q)).map((r) => this.toAgentBooking(r)) };
+    return { bookings: (await this.repos.bookings.list(agent.apps, q, this.now())).map((r) => this.toAgentBooking(r)) };
   }
 
   private async agentBooking(agent: AgentProfile, id: string): Promise<BookingRow> {

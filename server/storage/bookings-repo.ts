@@ -200,13 +200,13 @@ export class BookingsRepo {
   }
 
   /** Upcoming (not ended; soonest first) or past (newest first) bookings of the apps in scope. */
-  async list(scope: AppScope, q: AgentBookingsQuery): Promise<BookingRow[]> {
+  async list(scope: AppScope, q: AgentBookingsQuery, now: number): Promise<BookingRow[]> {
     const upcoming = q.when === 'upcoming';
     return this.db.query<BookingRow>(
       `${SELECT} WHERE ($1::text[] IS NULL OR b.app_id = ANY($1::text[])) AND ($2::text IS NULL OR b.app_id = $2)
-         AND ${upcoming ? 'b.end_at > now()' : 'b.end_at <= now()'}
+         AND ${upcoming ? 'b.end_at > $4' : 'b.end_at <= $4'}
        ORDER BY b.start_at ${upcoming ? 'ASC' : 'DESC'}, b.id LIMIT $3`,
-      [scope, q.app_id ?? null, q.limit],
+      [scope, q.app_id ?? null, q.limit, new Date(now)],
     );
   }
 }

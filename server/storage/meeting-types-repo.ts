@@ -34,8 +34,11 @@ export class MeetingTypesRepo {
   async replaceFromConfig(types: readonly DeclaredMeetingType[]): Promise<void> {
     await this.db.transaction(async (q) => {
       for (const t of types) await upsert(q, t.app_id, t.id, 'config', t);
-      const keep = types.map((t) => `${t.app_id}\u0000${t.id}`);
-      await q.query(`DELETE FROM meeting_types WHERE source = 'config' AND NOT ((app_id || chr(0) || id::text) = ANY($1::text[]))`, [keep]);
+      await q.query(
+        `DELETE FROM meeting_types t WHERE source = 'config'
+           AND NOT EXISTS (SELECT 1 FROM unnest($1::text[], $2::int[]) AS k(app_id, id) WHERE k.app_id = t.app_id AND k.id = t.id)`,
+        [types.map((t) => t.app_id), types.map((t) => t.id)],
+      );
     });
   }
 
