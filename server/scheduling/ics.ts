@@ -39,7 +39,8 @@ export function escapeText(s: string): string {
 }
 
 /** A parameter value (CN=…): quoted, without the characters a quoted value cannot hold. */
-const param = (s: string): string => `"${s.replace(/["\r\n]/g, '').replace(/[\u0000-\u001f]/g, '')}"`;
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const param = (s: string): string => `"${s.replace(/["\u0000-\u001f\u007f]/g, '')}"`;
 
 /** Folds a content line to at most 75 octets per line (continuations start with one space). */
 export function fold(line: string): string {
