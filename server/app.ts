@@ -16,6 +16,7 @@ import { dbFanout } from './realtime/fanout.js';
 import { UNAVAILABLE_RETRY_SECONDS, isDbUnavailable } from './unavailable.js';
 import { Hub } from './realtime/hub.js';
 import { agentRoutes } from './routes/agent.js';
+import { schedulingPages } from './routes/scheduling.js';
 import { staticRoutes } from './routes/static.js';
 import { visitorRoutes } from './routes/visitor.js';
 import { AgentService } from './services/agent-service.js';
@@ -23,9 +24,11 @@ import { Chat } from './services/chat.js';
 import { HelpService } from './services/help-service.js';
 import { helpSiteRoutes } from './routes/help-site.js';
 import { Identity } from './services/identity.js';
+import { SchedulingService, type SchedulingHooks } from './services/scheduling-service.js';
 import { VisitorService } from './services/visitor-service.js';
 import type { Db } from './storage/db.js';
 import { migrate } from './storage/migrations.js';
+import { applyMeetingTypes } from './scheduling/config.js';
 import { repositories, type Repositories } from './storage/repositories.js';
 
 /** Header, request and keep-alive idle timeout of HTTP connections. */
@@ -67,6 +70,10 @@ export interface AppOptions {
   trustProxy?: number | string[] | false;
   /** Tests pass their own to control limits; default: in-memory fixed windows. */
   rateLimiter?: RateLimiter;
+  /** Scheduling's extension points (the confirmation email's `onBookingCreated`). */
+  schedulingHooks?: SchedulingHooks;
+  /** The clock scheduling reads (tests fix it); default Date.now. */
+  now?: () => number;
 }
 
 export interface ConvotApp extends FastifyInstance {
@@ -77,6 +84,7 @@ export interface ConvotApp extends FastifyInstance {
     visitors: VisitorService;
     agents: AgentService;
     help: HelpService;
+    scheduling: SchedulingService;
     hub: Hub;
     limiter: RateLimiter;
   };
@@ -87,6 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const repos = repositories(opts.db);
   const configWarnings: string[] = [];
   const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config, { warn: (m) => configWarnings.push(m) }) : { revoked: [], removedApps: [] };
+  if (opts.config) await applyMeetingTypes(repos.meetingTypes, opts.config.meeting_types ?? []);
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
     bodyLimit: BODY_LIMIT,
@@ -112,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const help = new HelpService(repos);
   const agents = new AgentService({ repos, chat, help, hub, limiter, instanceId, log: app.log });
+  const scheduling = new SchedulingService({ repos, chat, limiter, log: app.log, hooks: opts.schedulingHooks, now: opts.now });
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
@@ -121,7 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, help, hub, limiter });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, help, scheduling, hub, limiter });
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
@@ -166,8 +176,9 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
-  await app.register(visitorRoutes, { visitors, help, limiter });
-  await app.register(agentRoutes, { agents, help });
+  await app.register(visitorRoutes, { visitors, help, limiter, scheduling });
+  await app.register(agentRoutes, { agents, help, scheduling });
+  await app.register(schedulingPages, { scheduling });
   const helpSite = await helpSiteRoutes(app, { help, repos, limiter });
   await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false, helpHome: helpSite.homeForHost });
   app.addHook('onClose', async () => {

@@ -12,6 +12,8 @@ import { hashPassword, verifyPassword } from './identity/secrets.js';
 import { CAPS, LIMITS, type CapName, type Limit, type LimitName } from './rate-limit.js';
 import type { AppRow } from './storage/apps-repo.js';
 import type { Repositories } from './storage/repositories.js';
+import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
+import type { DeclaredMeetingType } from './storage/meeting-types-repo.js';
 
 /** An app as declared in the config file: the stored row, and its articles. */
 export type AppConfig = AppRow & {
@@ -40,6 +42,8 @@ export interface ConvotConfig {
   limits: Record<LimitName, Limit>;
   /** Caps on open sockets with the config's `limits` applied over the defaults. */
   caps: Record<CapName, number>;
+  /** `apps[].meeting_types[]`, each with its app id (server/scheduling/config.ts). */
+  meeting_types?: DeclaredMeetingType[];
 }
 
 export class ConfigError extends Error {
@@ -224,8 +228,9 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env,
         apps: agentApps(o.apps, `agents[${i}]`, ids),
       };
     }));
-    return { apps, agents, ...parseLimits(root.limits) };
+    return { apps, agents, ...parseLimits(root.limits), meeting_types: parseMeetingTypesConfig(appsIn, agents) };
   } catch (e) {
+    if (e instanceof MeetingTypeConfigError) throw new ConfigError(e.message);
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);
     if (e instanceof ArticleConfigError) throw new ConfigError(e.message);
     throw e;

@@ -23,6 +23,10 @@ export const LIMITS = {
   identify: { max: 30, windowMs: 60_000 },
   /** Timeline events per session (`set session:event`). */
   event: { max: 60, windowMs: 60_000 },
+  /** Bookings made, moved or cancelled per visitor session (each one holds a host's time). */
+  booking: { max: 10, windowMs: 60 * 60_000 },
+  /** The same per client IP, all sessions and manage links together. */
+  booking_ip: { max: 60, windowMs: 60 * 60_000 },
   /** Messages per session (REST and socket together). */
   message: { max: 60, windowMs: 60_000 },
   /** Visitor messages per client IP, all sessions together (a new session per message gains nothing). */

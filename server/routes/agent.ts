@@ -11,9 +11,11 @@ import { isOriginAllowed } from '../origins.js';
 import type { AgentService } from '../services/agent-service.js';
 import type { HelpService } from '../services/help-service.js';
 import { helpSiteOf } from '../help/site-urls.js';
+import type { SchedulingService } from '../services/scheduling-service.js';
 import { readSessionCookie, setSessionCookie } from './agent-cookie.js';
 import { agentSocket } from './agent-socket.js';
 import { handle, type Guard } from './contract.js';
+import { schedulingAgentRoutes } from './scheduling.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-export async function agentRoutes(app: FastifyInstance, { agents, help }: { agents: AgentService; help: HelpService }): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { agents, help, scheduling }: { agents: AgentService; help: HelpService; scheduling?: SchedulingService }): Promise<void> {
   // The inbox is same-origin only. Besides the SameSite=Strict cookie, refuse any request (and
   // socket upgrade) that a browser marks as coming from another origin: defence in depth.
   app.addHook('onRequest', async (req) => {
@@ -92,6 +94,8 @@ export async function agentRoutes(app: FastifyInstance, { agents, help }: { agen
   });
 
   handle(app, agentApi.previewArticle, signedIn)(async ({ body }) => ({ doc: help.preview(body.body) }));
+
+  if (scheduling) schedulingAgentRoutes(app, { scheduling, signedIn });
 
   // Signed in before the upgrade, so a refusal is a readable 401 rather than a closed socket.
   // Open inbox sockets are capped per sign-in and address: over the cap, the upgrade is a 429.

@@ -12,9 +12,11 @@ import { isOriginAllowed, setCorsHeaders } from '../origins.js';
 import { helpSiteOf } from '../help/site-urls.js';
 import type { LimitName, RateLimiter } from '../rate-limit.js';
 import type { HelpService } from '../services/help-service.js';
+import type { SchedulingService } from '../services/scheduling-service.js';
 import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
 import type { AppRow } from '../storage/apps-repo.js';
 import { handle, type Guard } from './contract.js';
+import { schedulingVisitorRoutes } from './scheduling.js';
 import { visitorSocket } from './visitor-socket.js';
 
 declare module 'fastify' {
@@ -28,7 +30,7 @@ const bearer = (req: FastifyRequest): string | undefined => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-export async function visitorRoutes(app: FastifyInstance, { visitors, help, limiter }: { visitors: VisitorService; help: HelpService; limiter: RateLimiter }): Promise<void> {
+export async function visitorRoutes(app: FastifyInstance, { visitors, help, limiter, scheduling }: { visitors: VisitorService; help: HelpService; limiter: RateLimiter; scheduling?: SchedulingService }): Promise<void> {
   // Resolve the app and enforce its origin allowlist before anything else, preflights included.
   app.addHook('onRequest', async (req, reply) => {
     const { appId } = req.params as { appId: string };
@@ -92,6 +94,8 @@ export async function visitorRoutes(app: FastifyInstance, { visitors, help, limi
   handle(app, visitorApi.helpSearch, helpReader)(({ req, query }) => help.search(appOf(req), query.locale, query.q));
 
   handle(app, visitorApi.helpArticle, helpReader)(async ({ req, params }) => ({ article: await help.article(appOf(req), params.locale, params.slug, siteOf(req)) }));
+
+  if (scheduling) schedulingVisitorRoutes(app, { scheduling, appOf, visitor });
 
   app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip));
 }

@@ -109,6 +109,12 @@ export class Chat {
     await this.announceVisitor(session.visitor_id);
   }
 
+  /** A server-made event on a visitor's timeline (a booking), announced like the visitor's own. */
+  async addTimelineEvent(visitorId: string, event: VisitorEvent): Promise<void> {
+    await this.repos.visitors.addEvent(visitorId, event);
+    await this.announceVisitor(visitorId);
+  }
+
   /** Agents see visitor changes through the visitor's current conversation, if any. */
   private async announceVisitor(visitorId: string): Promise<void> {
     const conv = await this.repos.conversations.current(visitorId);

@@ -28,7 +28,7 @@ export interface VisitorSocket {
 }
 
 export interface VisitorServiceDeps {
-  repos: Pick<Repositories, 'apps' | 'agents' | 'visitors' | 'conversations'>;
+  repos: Pick<Repositories, 'apps' | 'agents' | 'visitors' | 'conversations' | 'meetingTypes'>;
   chat: Chat;
   identity: Identity;
   hub: Hub;
@@ -56,7 +56,8 @@ export class VisitorService {
 
   /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
   async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
-    return { app_id: app.id, name: app.name, available: await this.repos.agents.appAvailable(app.id), appearance: app.appearance ?? {}, scheduling: null };
+    const [available, meetingTypes] = await Promise.all([this.repos.agents.appAvailable(app.id), this.repos.meetingTypes.count(app.id)]);
+    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */
@@ -166,6 +167,8 @@ export class VisitorService {
 
   /** `set session:event`: a named event on the visitor's timeline, shown to agents. */
   addEvent({ session }: VisitorCaller, event: VisitorEvent): Promise<void> {
+    // `convot:` names are the server's own timeline events (bookings): a page cannot forge them.
+    if (event.name.startsWith('convot:')) fail('CONVOT_ERR_BAD_REQUEST', 'Event names starting with "convot:" are reserved for the server.', 'name');
     return this.deps.chat.addVisitorEvent(session, event);
   }
 

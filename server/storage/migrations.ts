@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { SCHEDULING_MIGRATION } from './scheduling-migration.js';
 
 /**
  * Ordered schema migrations. Append only: a migration that has shipped is never edited.
@@ -221,6 +222,11 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_search ON articles USING gin (search);
 `,
+  },
+  {
+    id: 10,
+    name: 'scheduling',
+    sql: SCHEDULING_MIGRATION,
   },
   {
     id: 12,

@@ -4,10 +4,12 @@
  */
 import { AgentsRepo } from './agents-repo.js';
 import { ArticlesRepo } from './articles-repo.js';
+import { BookingsRepo } from './bookings-repo.js';
 import type { AppsRepo } from './apps-repo.js';
 import { CachedAppsRepo } from './cached-apps-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import type { Db } from './db.js';
+import { MeetingTypesRepo } from './meeting-types-repo.js';
 import { VisitorsRepo } from './visitors-repo.js';
 
 export interface Repositories {
@@ -16,6 +18,8 @@ export interface Repositories {
   visitors: VisitorsRepo;
   conversations: ConversationsRepo;
   articles: ArticlesRepo;
+  meetingTypes: MeetingTypesRepo;
+  bookings: BookingsRepo;
 }
 
 export const repositories = (db: Db): Repositories => ({
@@ -24,4 +28,6 @@ export const repositories = (db: Db): Repositories => ({
   visitors: new VisitorsRepo(db),
   conversations: new ConversationsRepo(db),
   articles: new ArticlesRepo(db),
+  meetingTypes: new MeetingTypesRepo(db),
+  bookings: new BookingsRepo(db),
 });

@@ -184,6 +184,27 @@ export class ConvotInbox extends LitElement {
           padding: 0 8px;
         }
       }
+      .views {
+        display: inline-flex;
+        gap: 4px;
+      }
+      .views button {
+        height: 32px;
+        padding: 0 12px;
+        border: 0;
+        border-radius: 8px;
+        background: transparent;
+        color: var(--in-muted);
+        font-weight: 600;
+        font-size: 13px;
+      }
+      .views button[aria-current='page'] {
+        background: var(--in-soft);
+        color: var(--in-on-soft);
+      }
+      convot-inbox-bookings {
+        background: var(--in-bg);
+      }
       .splash {
         display: grid;
         place-content: center;
@@ -197,6 +218,8 @@ export class ConvotInbox extends LitElement {
   /** The latest snapshot of the inbox's data (the controller's store). */
   @state() private snap: InboxState;
   @state() private now = Date.now();
+  /** Which screen the header's nav shows. */
+  @state() private view: 'conversations' | 'bookings' = 'conversations';
 
   /** Data and its rules live here, without the DOM; this element renders and forwards UI events. */
   readonly controller = new InboxController({
@@ -266,6 +289,11 @@ export class ConvotInbox extends LitElement {
     const online = s.agentsOnline;
     return html`<header class="top">
       <h1 class="brand"><span class="logo" aria-hidden="true">C</span><span class="title">Convot inbox</span></h1>
+      <nav class="views" aria-label="Inbox screens">
+        ${(['conversations', 'bookings'] as const).map(
+          (v) => html`<button type="button" aria-current=${this.view === v ? 'page' : 'false'} @click=${() => (this.view = v)}>${v === 'bookings' ? 'Bookings' : 'Conversations'}</button>`,
+        )}
+      </nav>
       <span class="spacer"></span>
       <!-- Live regions stay rendered (empty) so their changes are announced. -->
       <span role="status">${s.socketStatus === 'reconnecting' ? html`<span class="conn">Reconnecting…</span>` : nothing}</span>
@@ -309,7 +337,14 @@ export class ConvotInbox extends LitElement {
         const selected = s.conversations.find((x) => x.id === s.selectedId) ?? null;
         return html`<div class="app">
           ${this.renderHeader(s, agent)}
-          <main class="columns ${selected ? 'thread-open' : ''}">
+          ${this.view === 'bookings'
+            ? html`<convot-inbox-bookings
+                @inbox-open-conversation=${(e: CustomEvent<string>) => {
+                  this.view = 'conversations';
+                  c.select(e.detail);
+                }}
+              ></convot-inbox-bookings>`
+            : html`<main class="columns ${selected ? 'thread-open' : ''}">
             <convot-inbox-list
               .conversations=${s.conversations}
               .selectedId=${s.selectedId}
@@ -335,7 +370,7 @@ export class ConvotInbox extends LitElement {
               @inbox-back=${() => c.deselect()}
             ></convot-inbox-thread>
             <convot-inbox-profile .visitor=${selected?.visitor ?? null} .events=${selected ? s.events : []} .now=${this.now}></convot-inbox-profile>
-          </main>
+          </main>`}
         </div>`;
       }
     }

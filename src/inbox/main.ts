@@ -1,8 +1,10 @@
 /** Entry of /dist/inbox.js: registers the inbox elements (once, if another bundle has not). */
+import { InboxBookings } from './bookings-view.js';
 import { InboxConversationList } from './conversation-list.js';
 import { InboxConversationView } from './conversation-view.js';
 import { ConvotInbox } from './convot-inbox.js';
 import { InboxLogin } from './login-form.js';
+import { InboxMeetingTypes } from './meeting-types-editor.js';
 import { InboxVisitorPanel } from './visitor-panel.js';
 
 const elements: [string, CustomElementConstructor][] = [
@@ -11,6 +13,8 @@ const elements: [string, CustomElementConstructor][] = [
   ['convot-inbox-list', InboxConversationList],
   ['convot-inbox-thread', InboxConversationView],
   ['convot-inbox-profile', InboxVisitorPanel],
+  ['convot-inbox-meeting-types', InboxMeetingTypes],
+  ['convot-inbox-bookings', InboxBookings],
   ['convot-inbox', ConvotInbox],
 ];
 
@@ -24,5 +28,7 @@ declare global {
     'convot-inbox-list': InboxConversationList;
     'convot-inbox-thread': InboxConversationView;
     'convot-inbox-profile': InboxVisitorPanel;
+    'convot-inbox-meeting-types': InboxMeetingTypes;
+    'convot-inbox-bookings': InboxBookings;
   }
 }

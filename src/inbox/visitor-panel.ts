@@ -8,6 +8,7 @@ import type { TimelineEvent, VisitorProfile } from '../protocol/wire.js';
 import { compactValue, fullTime, shortTime, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
 import { avatar, fieldMark, isolate, mailtoHref, verifiedLabel, verifiedMark } from './visuals.js';
+import { BOOKING_EVENT, bookingEventText } from './scheduling-format.js';
 
 /** Events shown before "Show all"; the server sends at most the latest 200. */
 const EVENTS_SHOWN = 20;
@@ -186,7 +187,11 @@ export class InboxVisitorPanel extends LitElement {
                   <strong>${isolate(e.name)}</strong>
                   <time datetime=${e.created_at} title=${fullTime(e.created_at)}>${shortTime(e.created_at, this.now)}</time>
                 </div>
-                ${Object.keys(e.data).length ? html`<code>${JSON.stringify(e.data)}</code>` : nothing}
+                ${e.name === BOOKING_EVENT && bookingEventText(e.data)
+                  ? html`<span class="booking">${isolate(bookingEventText(e.data)!)}</span>`
+                  : Object.keys(e.data).length
+                    ? html`<code>${JSON.stringify(e.data)}</code>`
+                    : nothing}
               </li>`,
             )}
           </ol>`

@@ -10,8 +10,8 @@
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
 import type { MdDoc } from '../markdown/tree.js';
-import type { Booking, BookingRequest, MeetingType, SlotsQuery, SlotsResponse } from './scheduling.js';
 import { parseArticleInput, parseHelpSearchQuery, parsePreviewBody, type AgentArticle, type Article, type ArticleInput, type HelpSearchQuery, type HelpSearchResponse } from './help.js';
+import { parseBookingRequest, parseSlotsQuery, type Booking, type BookingRequest, type MeetingType, type SlotsQuery, type SlotsResponse } from './scheduling.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -154,9 +154,11 @@ export const visitorApi = {
   helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
   /** One published article, parsed; 404 CONVOT_ERR_NOT_FOUND when unknown or unpublished. Needs no session. */
   helpArticle: route<{ article: Article }>()('GET', `${APP}/help/articles/:locale/:slug`),
+  /** Book tab: the app's meeting types. Needs no session. */
   meetingTypes: route<{ meeting_types: MeetingType[] }>()('GET', `${APP}/scheduling/meeting-types`),
+  /** Free slots of a meeting type, grouped by date in `tz`; 404 for an unknown type. Needs no session. */
   slots: route<SlotsResponse, undefined, SlotsQuery>()('GET', `${APP}/scheduling/meeting-types/:id/slots`),
-  /** With the visitor's session token; 409 CONVOT_ERR_SLOT_TAKEN when someone else just took it. */
+  /** Books an offered slot (201); 409 CONVOT_ERR_SLOT_TAKEN when someone was quicker: refetch the slots. */
   book: route<{ booking: Booking }, BookingRequest>()('POST', `${APP}/scheduling/bookings`),
 } as const;
 
@@ -168,29 +170,8 @@ export const visitorParsers: ParsersFor<typeof visitorApi> = {
   identifyToken: { body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })) },
   event: { body: parseVisitorEvent },
   helpSearch: { query: parseHelpSearchQuery },
-  slots: {
-    query: (q) =>
-      wrap(() => ({
-        from: str({ from: q.from }, 'from', { min: 10, max: 10 }),
-        days: queryInt(q, 'days', 7, 1),
-        tz: str({ tz: q.tz }, 'tz', { min: 1, max: 64 }),
-      })),
-  },
-  book: {
-    body: (data) =>
-      wrap(() => {
-        const o = obj(data);
-        const answers = o.answers === undefined ? undefined : (obj(o.answers, 'answers') as Record<string, string>);
-        return {
-          meeting_type_id: int(o, 'meeting_type_id', { min: 1 }),
-          start: str(o, 'start', { min: 1, max: 40 }),
-          timezone: str(o, 'timezone', { min: 1, max: 64 }),
-          name: str(o, 'name', { min: 1, max: 200, trim: true }),
-          email: str(o, 'email', { min: 3, max: 254, trim: true }),
-          answers,
-        };
-      }),
-  },
+  slots: { query: parseSlotsQuery },
+  book: { body: parseBookingRequest },
 };
 
 /** The visitor socket (first frame `{"type":"auth", …}`). */

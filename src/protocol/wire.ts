@@ -67,7 +67,7 @@ export interface AppPublicConfig {
   help: { url: string; articles: number } | null;
   /** `apps[].status_url`: the team's system status page, or null. */
   status_url: string | null;
-  /** The app's booking: how many meeting types it offers; null without any. */
+  /** Booking: how many meeting types the app offers (null without any: no Book tab). */
   scheduling: { meeting_types: number } | null;
 }
 
