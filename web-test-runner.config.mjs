@@ -25,6 +25,25 @@ const freePort = () =>
 
 const testPort = await freePort();
 
+/** Bookable every day around the clock (UTC), so any test day has free times. */
+const EVERY_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:30']]]));
+const MEETING_TYPES = [
+  {
+    id: 3,
+    name: 'Product demo',
+    duration_minutes: 30,
+    description: 'A walk through the product.',
+    location: 'https://meet.example.com/demo',
+    timezone: 'UTC',
+    weekly_hours: EVERY_DAY,
+    buffer_minutes: 0,
+    min_notice_minutes: 60,
+    horizon_days: 60,
+    questions: [{ id: 'company', label: 'Company', required: true, type: 'text' }],
+  },
+  { id: 5, name: 'Quick call', duration_minutes: 15, timezone: 'Europe/Paris', weekly_hours: EVERY_DAY, min_notice_minutes: 60, horizon_days: 60 },
+];
+
 /** The help center of the test app: two categories, French, and hostile Markdown that must stay inert. */
 const HELP_ARTICLES = [
   {
@@ -63,6 +82,7 @@ const config = parseConfig({
       allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`],
       status_url: 'https://status.example.com/',
       articles: HELP_ARTICLES,
+      meeting_types: MEETING_TYPES,
     },
     // No help articles: the helpdesk verbs warn and do nothing.
     { id: 'app_nohelp', name: 'No help', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] },
@@ -135,6 +155,17 @@ export default {
             payload: { client_id: randomUUID(), locale: payload.locale, slug: payload.slug },
           });
           return r.json().message ?? null;
+        }
+        if (command === 'convot-book') {
+          // Another visitor books a time over HTTP, as their widget would.
+          const session = await app.inject({ method: 'POST', url: '/api/v1/apps/app_browser/sessions' });
+          const r = await app.inject({
+            method: 'POST',
+            url: '/api/v1/apps/app_browser/scheduling/bookings',
+            headers: { authorization: `Bearer ${session.json().token}` },
+            payload: { meeting_type_id: payload.meetingTypeId, start: payload.start, timezone: 'UTC', name: 'Quick Other', email: 'other@example.com', answers: { company: 'Other Co' } },
+          });
+          return r.statusCode;
         }
         if (command === 'convot-conversations') return repos.conversations.summaries();
         if (command === 'convot-messages') {

@@ -33,8 +33,8 @@ describe('Help tab', () => {
     const el = await widgetFixture();
     await configLoaded(el);
     await openWidget(el);
-    await waitUntil(() => tabs(el).length === 2, 'no tab bar');
-    expect(tabs(el).map((t) => t.textContent!.trim())).to.deep.equal(['Chat', 'Help']);
+    await waitUntil(() => tabs(el).length === 3, 'no tab bar');
+    expect(tabs(el).map((t) => t.textContent!.trim())).to.deep.equal(['Chat', 'Help', 'Book']);
     expect(tabs(el)[0]!.getAttribute('aria-selected')).to.equal('true');
     tabs(el)[1]!.click();
     await waitUntil(() => allInHelp(el, '.group h3').length === 2, 'the article list did not render');
@@ -52,13 +52,15 @@ describe('Help tab', () => {
     const el = await widgetFixture();
     await configLoaded(el);
     await openWidget(el);
-    await waitUntil(() => tabs(el).length === 2);
+    await waitUntil(() => tabs(el).length === 3);
     tabs(el)[0]!.focus();
     tabs(el)[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
     await waitUntil(() => el.client!.state.tab === 'help');
     await waitUntil(() => panel(el)!.shadowRoot!.activeElement === tabs(el)[1], 'focus did not follow the tab');
-    tabs(el)[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true, composed: true }));
-    await waitUntil(() => el.client!.state.tab === 'chat');
+    tabs(el)[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
+    await waitUntil(() => el.client!.state.tab === 'book');
+    tabs(el)[2]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    await waitUntil(() => el.client!.state.tab === 'chat', 'ArrowRight on the last tab wraps to the first');
   });
 
   it('helpdesk:search (openHelp()) opens the panel on Help with the search box focused', async () => {
