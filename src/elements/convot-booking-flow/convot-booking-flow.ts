@@ -58,6 +58,24 @@ export class ConvotBookingFlow extends LitElement {
 
   private seq = 0;
   private moveFocus: 'day' | 'heading' | null = null;
+  private unsubscribe?: () => void;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** openScheduling requests and the visitor's details arrive through the runtime's store. */
+  private subscribe(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.isConnected ? this.runtime?.store.subscribe(() => this.requestUpdate()) : undefined;
+  }
 
   private get t(): BookingStrings {
     return bookingStrings(this.locale);
@@ -66,7 +84,10 @@ export class ConvotBookingFlow extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const runtime = this.runtime;
     if (!runtime) return;
-    if (changed.has('runtime')) void this.loadTypes();
+    if (changed.has('runtime')) {
+      this.subscribe();
+      void this.loadTypes();
+    }
     // Each openScheduling call restarts the flow on its meeting type.
     const request = runtime.state.booking.request;
     if (!this.standalone && request > (requestsDone.get(runtime) ?? 0)) {

@@ -44,13 +44,11 @@ export const panelStyles = css`
     color: inherit;
     font: inherit;
     font-size: 14px;
-    opacity: 0.8;
     cursor: pointer;
   }
   [role='tab'][aria-selected='true'] {
     border-bottom-color: currentColor;
     font-weight: 600;
-    opacity: 1;
   }
   [role='tab']:focus-visible {
     outline: 2px solid var(--_on-primary);
