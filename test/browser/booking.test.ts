@@ -118,8 +118,14 @@ describe('Book tab', () => {
     expect(Date.parse(second) - Date.parse(first)).to.equal(86_400_000);
     key('ArrowLeft');
     await waitUntil(() => focused() === first);
+    expect(q(el, '.day[aria-pressed="true"]')!.dataset.date, 'the first free day is picked at once').to.equal(first);
+    key('ArrowDown');
+    await waitUntil(() => focused() !== first);
+    const weekLater = focused()!;
+    expect(Date.parse(weekLater) - Date.parse(first)).to.equal(7 * 86_400_000);
     key('Enter');
-    await waitUntil(() => all(el, '.slot').length > 0, 'Enter did not pick the day');
+    await waitUntil(() => q(el, '.day[aria-pressed="true"]')?.dataset.date === weekLater, 'Enter did not pick the day');
+    expect(q(el, '#times-title')!.textContent).to.include(String(Number(weekLater.slice(8))));
     expect(grid.getAttribute('role')).to.equal('grid');
     expect(all(el, '.slot')[0]!.getAttribute('aria-label')).to.match(/\d/);
   });

@@ -180,6 +180,8 @@ export class ConvotBookingFlow extends LitElement {
       // Keep the chosen day if it still has times; else offer the first day that has some.
       if (this.day && !map.has(this.day)) this.day = null;
       if (!this.focusDay || monthOf(this.focusDay) !== this.month) this.focusDay = [...map.keys()][0] ?? first;
+      // Show the first free day's times at once: one click less for most visitors.
+      if (!this.day && map.size) this.day = map.has(this.focusDay) ? this.focusDay : [...map.keys()][0]!;
     } catch {
       if (seq === this.seq) this.slots = { status: 'failed' };
     }
@@ -192,10 +194,9 @@ export class ConvotBookingFlow extends LitElement {
   }
 
   private pickDay(date: string): void {
-    const map = this.slots.status === 'ready' ? this.slots.value : null;
     this.focusDay = date;
-    if (!map?.has(date)) return;
-    this.day = date;
+    // While its month loads, the pick waits for the answer (kept if that day has times).
+    if (this.slots.status === 'loading' || (this.slots.status === 'ready' && this.slots.value.has(date))) this.day = date;
   }
 
   /** Arrow keys move a day or a week, Home/End to the week's ends, PageUp/PageDown a month. */
@@ -269,7 +270,7 @@ export class ConvotBookingFlow extends LitElement {
   private back(): void {
     this.error = '';
     if (this.step === 'details') this.step = 'calendar';
-    else if (this.step === 'calendar' && this.types.status === 'ready' && this.types.value.length > 1) this.step = 'types';
+    else if (this.step === 'calendar') this.step = 'types';
   }
 
   private toChat(): void {
@@ -430,7 +431,9 @@ export class ConvotBookingFlow extends LitElement {
     else if (this.step === 'details' && this.type && this.chosen) body = this.renderDetails(this.type, this.chosen);
     else if (this.step === 'calendar' && this.type) body = html`<h3 dir="auto">${this.type.name} <span class="type-meta">${t.minutes(this.type.duration_minutes)}</span></h3>${this.renderCalendar()}`;
     else body = this.renderTypes(types.value);
-    const canGoBack = (this.step === 'details' || (this.step === 'calendar' && types.status === 'ready' && types.value.length > 1)) && !this.busy;
+    // From the calendar back to the list, unless the page chose the meeting type.
+    const listBehind = this.step === 'calendar' && types.status === 'ready' && types.value.length > 1 && (this.wanted === null || this.unknownType);
+    const canGoBack = (this.step === 'details' || listBehind) && !this.busy;
     return html`<div class="booking" lang=${this.locale} dir=${directionOf(this.locale)}>
       ${canGoBack ? html`<button type="button" class="back" @click=${this.back}><span aria-hidden="true" class="arrow">←</span> ${t.back}</button>` : nothing}
       <div class="scroll">
