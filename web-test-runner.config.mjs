@@ -156,6 +156,17 @@ export default {
           });
           return r.json().message ?? null;
         }
+        if (command === 'convot-agent-offer-booking') {
+          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
+          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const r = await app.inject({
+            method: 'POST',
+            url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/booking-offers`,
+            headers: { cookie },
+            payload: { client_id: randomUUID(), meeting_type_id: payload.meetingTypeId },
+          });
+          return r.json().message ?? null;
+        }
         if (command === 'convot-book') {
           // Another visitor books a time over HTTP, as their widget would.
           const session = await app.inject({ method: 'POST', url: '/api/v1/apps/app_browser/sessions' });

@@ -61,6 +61,12 @@ export async function agentRoutes(app: FastifyInstance, { agents, help, scheduli
     return { message };
   });
 
+  handle(app, agentApi.offerBooking, signedIn)(async ({ caller, params, body, reply }) => {
+    const { message, created } = await agents.offerBooking(caller, params.id, body);
+    reply.code(created ? 201 : 200);
+    return { message };
+  });
+
   handle(app, agentApi.sendArticle, signedIn)(async ({ caller, params, body, req, reply }) => {
     const { message, created } = await agents.sendArticle(caller, params.id, body, (appRow) => helpSiteOf(appRow, req.protocol, req.host, true));
     reply.code(created ? 201 : 200);

@@ -4,7 +4,7 @@
  * conversation's history, and an inbox socket's presence and `ready` frame. Everything an
  * agent reads or changes is limited to their apps (other apps' ids answer 404).
  */
-import type { AgentProfile, AgentServerFrame, CloseCode, ConversationPageQuery, ConversationSummary, History, SendArticleBody, SendBody } from '../../src/protocol/index.js';
+import type { AgentProfile, AgentServerFrame, BookingCard, CloseCode, ConversationPageQuery, ConversationSummary, History, OfferBookingBody, SendArticleBody, SendBody } from '../../src/protocol/index.js';
 import type { HelpSite } from '../help/site-urls.js';
 import type { AppRow } from '../storage/apps-repo.js';
 import type { HelpService } from './help-service.js';
@@ -39,7 +39,7 @@ export interface AgentSocket {
 }
 
 export interface AgentServiceDeps {
-  repos: Pick<Repositories, 'agents' | 'visitors' | 'conversations' | 'apps'>;
+  repos: Pick<Repositories, 'agents' | 'visitors' | 'conversations' | 'apps' | 'meetingTypes'>;
   chat: Chat;
   help: HelpService;
   hub: Hub;
@@ -132,6 +132,16 @@ export class AgentService {
 
   reply(agent: AgentProfile, conversationId: string, message: SendBody): Promise<SendResult> {
     return this.deps.chat.sendAgentMessage(conversationId, agent, message.client_id, message.body);
+  }
+
+  /** Offers a meeting type of the conversation's app as a card (404 naming the id when the app has no such type). */
+  async offerBooking(agent: AgentProfile, conversationId: string, body: OfferBookingBody): Promise<SendResult> {
+    const { chat, repos } = this.deps;
+    const appId = await chat.appOfConversation(conversationId, agent);
+    const type = await repos.meetingTypes.find(appId, body.meeting_type_id);
+    if (!type) fail('CONVOT_ERR_NOT_FOUND', `This app has no meeting type ${body.meeting_type_id}.`, 'meeting_type_id');
+    const card: BookingCard = { type: 'booking', meeting_type_id: type.id, name: type.name, duration_minutes: type.duration_minutes };
+    return chat.sendAgentMessage(conversationId, agent, body.client_id, `${type.name} (${type.duration_minutes} min): pick a time to book.`, card);
   }
 
   /** Sends a published article of the conversation's app as a card; `siteOf` gives the app's help site (links). */

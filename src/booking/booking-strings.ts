@@ -30,6 +30,7 @@ export interface BookingStrings {
   backToChat: string;
   bookAnother: string;
   none: string;
+  moreTimes: string;
 }
 
 const en: BookingStrings = {
@@ -60,6 +61,7 @@ const en: BookingStrings = {
   backToChat: 'Back to chat',
   bookAnother: 'Book another time',
   none: 'No meetings can be booked right now.',
+  moreTimes: 'More times…',
 };
 
 const STRINGS: Record<string, BookingStrings> = {
@@ -92,6 +94,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'Retour au chat',
     bookAnother: 'Réserver un autre créneau',
     none: 'Aucun rendez-vous ne peut être réservé pour le moment.',
+    moreTimes: 'Autres créneaux…',
   },
   es: {
     chooseType: 'Elige una reunión',
@@ -121,6 +124,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'Volver al chat',
     bookAnother: 'Reservar otra hora',
     none: 'Ahora no se pueden reservar reuniones.',
+    moreTimes: 'Más horas…',
   },
   de: {
     chooseType: 'Termin auswählen',
@@ -150,6 +154,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'Zurück zum Chat',
     bookAnother: 'Weiteren Termin buchen',
     none: 'Derzeit können keine Termine gebucht werden.',
+    moreTimes: 'Weitere Zeiten…',
   },
   pt: {
     chooseType: 'Escolha uma reunião',
@@ -179,6 +184,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'Voltar ao chat',
     bookAnother: 'Agendar outro horário',
     none: 'Nenhuma reunião pode ser agendada agora.',
+    moreTimes: 'Mais horários…',
   },
   it: {
     chooseType: 'Scegli un incontro',
@@ -208,6 +214,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'Torna alla chat',
     bookAnother: 'Prenota un altro orario',
     none: 'Al momento non si possono prenotare incontri.',
+    moreTimes: 'Altri orari…',
   },
   nl: {
     chooseType: 'Kies een afspraak',
@@ -237,6 +244,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'Terug naar de chat',
     bookAnother: 'Nog een tijd boeken',
     none: 'Er kunnen nu geen afspraken worden geboekt.',
+    moreTimes: 'Meer tijden…',
   },
   ja: {
     chooseType: 'ミーティングを選択',
@@ -266,6 +274,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'チャットに戻る',
     bookAnother: '別の時間を予約',
     none: '現在予約できるミーティングはありません。',
+    moreTimes: 'ほかの時間…',
   },
   zh: {
     chooseType: '选择会议',
@@ -295,6 +304,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: '返回聊天',
     bookAnother: '预约其他时间',
     none: '目前无法预约会议。',
+    moreTimes: '更多时间…',
   },
   ar: {
     chooseType: 'اختر اجتماعًا',
@@ -324,6 +334,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: 'العودة إلى المحادثة',
     bookAnother: 'احجز وقتًا آخر',
     none: 'لا يمكن حجز اجتماعات الآن.',
+    moreTimes: 'أوقات أخرى…',
   },
   he: {
     chooseType: 'בחירת פגישה',
@@ -353,6 +364,7 @@ const STRINGS: Record<string, BookingStrings> = {
     backToChat: "חזרה לצ'אט",
     bookAnother: 'קביעת זמן נוסף',
     none: 'אי אפשר לקבוע פגישות כרגע.',
+    moreTimes: 'זמנים נוספים…',
   },
 };
 

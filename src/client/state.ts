@@ -1,3 +1,4 @@
+import type { Slot } from '../protocol/scheduling.js';
 import type { AppPublicConfig, Appearance, Author, ConversationStatus, MessageCard, WidgetTab, WireMessage } from '../protocol/wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
@@ -30,6 +31,8 @@ export interface HelpView {
 
 export interface BookingView {
   meetingTypeId: number | null;
+  /** A time picked in a chat card: the flow goes straight to the visitor's details. */
+  slot: Slot | null;
   /** Counts `openScheduling` calls, so each one restarts the flow on its meeting type. */
   request: number;
 }
@@ -132,7 +135,7 @@ export const initialState = (): WidgetState => ({
   tab: 'chat',
   help: { query: '', article: null, focus: 0 },
   scheduling: undefined,
-  booking: { meetingTypeId: null, request: 0 },
+  booking: { meetingTypeId: null, slot: null, request: 0 },
   problem: null,
   settings: defaultSettings(),
 });

@@ -95,6 +95,12 @@ export interface SendArticleBody {
   slug: string;
 }
 
+/** A meeting type offered in a conversation as a booking card. */
+export interface OfferBookingBody {
+  client_id: string;
+  meeting_type_id: number;
+}
+
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -200,6 +206,8 @@ export const agentApi = {
   reply: route<{ message: WireMessage }, SendBody>()('POST', `${AGENT}/conversations/:id/messages`),
   /** Sends a published article of the conversation's app as a card (idempotent per client_id, like reply). */
   sendArticle: route<{ message: WireMessage }, SendArticleBody>()('POST', `${AGENT}/conversations/:id/articles`),
+  /** Offers a meeting type of the conversation's app as a card the visitor books from (idempotent per client_id). */
+  offerBooking: route<{ message: WireMessage }, OfferBookingBody>()('POST', `${AGENT}/conversations/:id/booking-offers`),
   read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`),
   close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
   reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
@@ -227,6 +235,13 @@ export const agentParsers: ParsersFor<typeof agentApi> = {
   conversations: { query: parsePageQuery },
   history: { query: afterQuery },
   reply: { body: parseSend },
+  offerBooking: {
+    body: (data) =>
+      wrap(() => {
+        const o = obj(data);
+        return { client_id: clientId(o), meeting_type_id: int(o, 'meeting_type_id', { min: 1 }) };
+      }),
+  },
   sendArticle: {
     body: (data) =>
       wrap(() => {

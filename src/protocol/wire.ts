@@ -32,7 +32,15 @@ export interface ArticleCard {
   description: string | null;
 }
 
-export type MessageCard = ArticleCard;
+/** A meeting type offered in the chat: the visitor picks a time right in the card. */
+export interface BookingCard {
+  type: 'booking';
+  meeting_type_id: number;
+  name: string;
+  duration_minutes: number;
+}
+
+export type MessageCard = ArticleCard | BookingCard;
 
 /** POST /api/v1/apps/:appId/sessions response. */
 export interface SessionResponse {

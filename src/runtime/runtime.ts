@@ -12,6 +12,7 @@ import { ChatClient } from '../client/chat-client.js';
 import { parseHexColor } from '../client/color.js';
 import { appStorage, type AppStorage, type StorageMode } from '../client/storage.js';
 import type { ConnectionState, UserField, UserProfile, WidgetSettings, WidgetState } from '../client/state.js';
+import type { Slot } from '../protocol/scheduling.js';
 import type { WidgetTab } from '../protocol/wire.js';
 import { afterPaintAndIdle } from '../client/idle.js';
 import { playChime } from '../client/sound.js';
@@ -370,7 +371,13 @@ export class ConvotRuntime {
       this.warnedNoScheduling = true;
       return;
     }
-    this.store.set({ tab: 'book', booking: { meetingTypeId: id, request: this.state.booking.request + 1 } });
+    this.store.set({ tab: 'book', booking: { meetingTypeId: id, slot: null, request: this.state.booking.request + 1 } });
+    this.openChat();
+  }
+
+  /** A time (or "more times") picked in a booking card in the chat: the Book tab takes over. */
+  bookSlot(meetingTypeId: number, slot: Slot | null): void {
+    this.store.set({ tab: 'book', booking: { meetingTypeId, slot, request: this.state.booking.request + 1 } });
     this.openChat();
   }
 

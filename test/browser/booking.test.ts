@@ -10,7 +10,7 @@ import '../../src/define/convot-scheduling.js';
 import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widget.js';
 import type { ConvotScheduling } from '../../src/elements/convot-scheduling/convot-scheduling.js';
 import type { Booking } from '../../src/protocol/scheduling.js';
-import { captureConsole, openWidget, panel, server, shadow, widgetFixture, appId } from './helpers.js';
+import { captureConsole, openWidget, panel, panelPart, sendAndAwaitAck, server, shadow, widgetFixture, appId } from './helpers.js';
 
 const flowOf = (host: Element) => host.shadowRoot!.querySelector('convot-booking-flow');
 const q = <T extends Element = HTMLElement>(host: Element, selector: string) => flowOf(host)?.shadowRoot?.querySelector<T>(selector) ?? null;
@@ -128,6 +128,28 @@ describe('Book tab', () => {
     expect(q(el, '#times-title')!.textContent).to.include(String(Number(weekLater.slice(8))));
     expect(grid.getAttribute('role')).to.equal('grid');
     expect(all(el, '.slot')[0]!.getAttribute('aria-label')).to.match(/\d/);
+  });
+
+  it('a meeting type the team offers in the chat: the visitor picks a time in the card and only gives their details', async () => {
+    const el = await widgetFixture();
+    await openWidget(el);
+    await sendAndAwaitAck(el, 'Can I get a demo?');
+    await executeServerCommand('convot-agent-offer-booking', { conversationId: el.client!.state.conversationId!, meetingTypeId: 3 });
+    const card = () => panelPart(el, 'convot-booking-card');
+    await waitUntil(() => card()?.shadowRoot?.querySelectorAll('li button').length, 'no times in the card', { timeout: 8000 });
+    const times = [...card()!.shadowRoot!.querySelectorAll<HTMLButtonElement>('li button')];
+    expect(times.length).to.be.within(1, 6);
+    expect(card()!.shadowRoot!.querySelector('.title')!.textContent).to.include('Product demo');
+    const picked = times[0]!.getAttribute('aria-label')!;
+    times[0]!.click();
+    await waitUntil(() => el.client!.state.tab === 'book' && q(el, 'form.details'), 'the card did not lead to the details', { timeout: 8000 });
+    expect(q(el, '.summary')!.textContent).to.include('Product demo');
+    expect(picked).to.be.a('string');
+    // "More times" opens the calendar on that meeting type.
+    el.client!.store.set({ tab: 'chat' });
+    await waitUntil(() => card());
+    card()!.shadowRoot!.querySelector<HTMLButtonElement>('.more')!.click();
+    await waitUntil(() => el.client!.state.tab === 'book' && q(el, 'table[role="grid"]'), 'more times did not open the calendar', { timeout: 8000 });
   });
 
   it('bad calls warn and do nothing; an unknown meeting type warns once and lists the others', async () => {

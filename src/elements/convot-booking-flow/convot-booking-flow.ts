@@ -136,7 +136,13 @@ export class ConvotBookingFlow extends LitElement {
     this.unknownType = false;
     if (wanted !== null) {
       const t = types.find((x) => x.id === wanted);
-      if (t) return this.selectType(t);
+      const picked = this.standalone ? null : (this.runtime?.state.booking.slot ?? null);
+      if (t) {
+        this.selectType(t);
+        // A time picked in a chat card: straight to the details (the server still checks it is free).
+        if (picked) this.pickSlot(picked);
+        return;
+      }
       this.unknownType = true;
       const key = `${this.runtime!.appId}/${wanted}`;
       if (!warnedUnknown.has(key)) {

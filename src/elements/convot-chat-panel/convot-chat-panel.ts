@@ -3,7 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
-import type { ArticleCard, WidgetTab } from '../../protocol/wire.js';
+import type { ArticleCard, BookingCard, WidgetTab } from '../../protocol/wire.js';
 import { en, type Catalog } from '../../i18n/en.js';
 import { messageText } from '../shared/message-text.js';
 import { srOnly } from '../shared/theme.styles.js';
@@ -28,6 +28,12 @@ function timeFormat(locale: string): Intl.DateTimeFormat {
   if (!f) timeFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })));
   return f;
 }
+
+let bookingModule: Promise<unknown> | undefined;
+const loadBookingCard = (): Promise<unknown> =>
+  (bookingModule ??= import('../../define/convot-booking-flow.js').catch(() => {
+    bookingModule = undefined; // retried on the next render
+  }));
 
 export class ConvotChatPanel extends LitElement {
   static override styles = [srOnly, panelStyles];
@@ -175,7 +181,11 @@ export class ConvotChatPanel extends LitElement {
     const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
     return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
-      ${m.card?.type === 'article' ? this.renderArticleCard(m.card) : html`<div class="bubble" dir="auto">${messageText(m.body)}</div>`}
+      ${m.card?.type === 'article'
+        ? this.renderArticleCard(m.card)
+        : m.card?.type === 'booking'
+          ? this.renderBookingCard(m.card)
+          : html`<div class="bubble" dir="auto">${messageText(m.body)}</div>`}
       <span class="meta">${m.author === 'visitor' ? '' : `${who} · `}${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
     </div>`;
   }
@@ -188,6 +198,13 @@ export class ConvotChatPanel extends LitElement {
       ${card.description ? html`<span class="card-text" dir="auto">${card.description}</span>` : nothing}
       <span class="card-action">${this.strings.readArticle}</span>
     </button>`;
+  }
+
+  /** A meeting type the team offered: its element (times to pick) is in the booking chunk, loaded now. */
+  private renderBookingCard(card: BookingCard) {
+    void loadBookingCard();
+    const client = this.client!;
+    return html`<convot-booking-card .card=${card} .server=${client.server} .appId=${client.options.appId} .locale=${this.locale}></convot-booking-card>`;
   }
 
   private renderNotice(state: WidgetState, s: Catalog) {

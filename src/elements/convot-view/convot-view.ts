@@ -6,6 +6,7 @@ import { parseHexColor, textOn } from '../../client/color.js';
 import { moduleServer } from '../../client/server-url.js';
 import type { UserField, UserProfile, WidgetSettings, WidgetState } from '../../client/state.js';
 import { browserLocale, catalogFor, directionOf, loadCatalog, matchLocale, type Catalog } from '../../i18n/index.js';
+import type { Slot } from '../../protocol/scheduling.js';
 import type { WidgetTab } from '../../protocol/wire.js';
 import type { ConvotRuntime, ViewKind } from '../../runtime/runtime.js';
 import { RuntimeController } from '../shared/runtime-controller.js';
@@ -66,6 +67,11 @@ export abstract class ConvotView extends LitElement {
   @state() private loadedTabs: readonly WidgetTab[] = [];
   /** An article card in the chat was clicked: show it in Help. */
   private readonly onOpenArticle = (e: Event) => this.runtime?.openArticle((e as CustomEvent<{ locale: string; slug: string }>).detail);
+  /** A time picked in a booking card in the chat. */
+  private readonly onBookSlot = (e: Event) => {
+    const { meeting_type_id, slot } = (e as CustomEvent<{ meeting_type_id: number; slot: Slot | null }>).detail;
+    this.runtime?.bookSlot(meeting_type_id, slot);
+  };
   /** A tab button, or "Chat with us" in Help: show that tab; `focus` puts the cursor in the composer. */
   private readonly onTab = (e: Event) => {
     const { tab, focus } = (e as CustomEvent<{ tab: WidgetTab; focus: boolean }>).detail;
@@ -254,12 +260,14 @@ export abstract class ConvotView extends LitElement {
     super.connectedCallback();
     this.addEventListener('convot-tab', this.onTab);
     this.addEventListener('convot-open-article', this.onOpenArticle);
+    this.addEventListener('convot-book-slot', this.onBookSlot);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('convot-tab', this.onTab);
     this.removeEventListener('convot-open-article', this.onOpenArticle);
+    this.removeEventListener('convot-book-slot', this.onBookSlot);
   }
 
   /**
