@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ERRORS, ProtocolError } from '../src/protocol/index.js';
 import { applyConfig, type ConvotConfig } from './config.js';
+import { emailModule, type EmailOutbox } from './email/index.js';
+import type { EmailWorkerOptions, MailTransport } from './email/worker.js';
 import { statusOf } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
 import { RateLimited, RateLimiter } from './rate-limit.js';
@@ -65,6 +67,8 @@ export interface AppOptions {
   trustProxy?: number | string[] | false;
   /** Tests pass their own to control limits; default: in-memory fixed windows. */
   rateLimiter?: RateLimiter;
+  /** Tests: the email worker's poll and retry timing, and optionally its transport. */
+  email?: EmailWorkerOptions & { transport?: MailTransport };
 }
 
 export interface ConvotApp extends FastifyInstance {
@@ -76,6 +80,8 @@ export interface ConvotApp extends FastifyInstance {
     agents: AgentService;
     hub: Hub;
     limiter: RateLimiter;
+    /** The email outbox other features enqueue to (email/outbox.ts); `enabled` false without `email` in the config. */
+    email: EmailOutbox;
   };
 }
 
@@ -101,7 +107,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const fanout = dbFanout(opts.db, instanceId);
   const hub = new Hub(repos, app.log);
   await hub.init();
-  const chat = new Chat(repos, new Announcer(fanout, hub));
+  const email = emailModule({ db: opts.db, config: opts.config?.email ?? null, agents: repos.agents, log: app.log, worker: opts.email, transport: opts.email?.transport });
+  const chat = new Chat(repos, new Announcer(fanout, hub), email.hooks);
   const identity = new Identity(repos.visitors, chat);
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
@@ -115,7 +122,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, hub, limiter, email: email.outbox });
+  email.start();
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
@@ -165,6 +173,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
+    // Sends in flight finish before the database closes; queued ones wait in the table.
+    await email.close();
     await chat.dropInstance(instanceId).catch(() => undefined);
     await fanout.close();
     await hub.close();

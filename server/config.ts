@@ -7,6 +7,7 @@ import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/valid
 import { parseAppearance } from '../src/protocol/wire.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
 import { CAPS, LIMITS, type CapName, type Limit, type LimitName } from './rate-limit.js';
+import { parseEmailConfig, type EmailConfig } from './email/config.js';
 import type { AppRow } from './storage/apps-repo.js';
 import type { Repositories } from './storage/repositories.js';
 
@@ -30,6 +31,8 @@ export interface ConvotConfig {
   limits: Record<LimitName, Limit>;
   /** Caps on open sockets with the config's `limits` applied over the defaults. */
   caps: Record<CapName, number>;
+  /** Top-level `email`; null (the default) sends no email. */
+  email: EmailConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -170,7 +173,10 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
         apps: agentApps(o.apps, `agents[${i}]`, ids),
       };
     }));
-    return { apps, agents, ...parseLimits(root.limits) };
+    const email = parseEmailConfig(root.email, env, (message) => {
+      throw new ConfigError(message);
+    });
+    return { apps, agents, ...parseLimits(root.limits), email };
   } catch (e) {
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);
     throw e;

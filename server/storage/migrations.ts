@@ -1,3 +1,4 @@
+import { EMAIL_MIGRATION } from '../email/schema.js';
 import type { Db } from './db.js';
 
 /**
@@ -179,6 +180,8 @@ CREATE TABLE identity_token_uses (
 );
 `,
   },
+  // 9 and 10 belong to the help center and scheduling.
+  EMAIL_MIGRATION,
 ];
 
 /**
