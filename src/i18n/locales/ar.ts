@@ -32,6 +32,10 @@ const ar: Catalog = {
   tabChat: 'محادثة',
   tabHelp: 'مساعدة',
   tabBook: 'حجز',
+  emailAsk: 'لا يوجد أحد متصل الآن. اترك بريدك الإلكتروني لنتمكن من الرد عليك.',
+  emailLabel: 'بريدك الإلكتروني',
+  emailSave: 'حفظ',
+  emailThanks: 'شكرًا! سنراسلك عبر البريد الإلكتروني إذا لم تكن هنا عند ردنا.',
 };
 
 export default ar;

@@ -25,6 +25,10 @@ const es: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Ayuda',
   tabBook: 'Reservar',
+  emailAsk: 'Ahora no hay nadie conectado. Déjanos tu correo electrónico para poder responderte.',
+  emailLabel: 'Tu correo electrónico',
+  emailSave: 'Guardar',
+  emailThanks: '¡Gracias! Te escribiremos por correo si no estás aquí cuando respondamos.',
 };
 
 export default es;

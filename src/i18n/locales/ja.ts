@@ -25,6 +25,10 @@ const ja: Catalog = {
   tabChat: 'チャット',
   tabHelp: 'ヘルプ',
   tabBook: '予約',
+  emailAsk: '現在オンラインの担当者がいません。返信できるよう、メールアドレスを残してください。',
+  emailLabel: 'メールアドレス',
+  emailSave: '保存',
+  emailThanks: 'ありがとうございます。返信時にご不在の場合は、メールでお送りします。',
 };
 
 export default ja;
