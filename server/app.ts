@@ -8,6 +8,8 @@ import type { Server } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ERRORS, ProtocolError } from '../src/protocol/index.js';
 import { applyConfig, type ConvotConfig } from './config.js';
+import { emailModule, type EmailOutbox } from './email/index.js';
+import type { EmailWorkerOptions, MailTransport } from './email/worker.js';
 import { statusOf } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
 import { RateLimited, RateLimiter } from './rate-limit.js';
@@ -74,6 +76,8 @@ export interface AppOptions {
   schedulingHooks?: SchedulingHooks;
   /** The clock scheduling reads (tests fix it); default Date.now. */
   now?: () => number;
+  /** Tests: the email worker's poll and retry timing, and optionally its transport. */
+  email?: EmailWorkerOptions & { transport?: MailTransport };
 }
 
 export interface ConvotApp extends FastifyInstance {
@@ -87,6 +91,8 @@ export interface ConvotApp extends FastifyInstance {
     scheduling: SchedulingService;
     hub: Hub;
     limiter: RateLimiter;
+    /** The email outbox other features enqueue to (email/outbox.ts); `enabled` false without `email` in the config. */
+    email: EmailOutbox;
   };
 }
 
@@ -115,7 +121,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const fanout = dbFanout(opts.db, instanceId);
   const hub = new Hub(repos, app.log);
   await hub.init();
-  const chat = new Chat(repos, new Announcer(fanout, hub));
+  const email = emailModule({ db: opts.db, config: opts.config?.email ?? null, agents: repos.agents, log: app.log, worker: opts.email, transport: opts.email?.transport });
+  const chat = new Chat(repos, new Announcer(fanout, hub), email.hooks);
   const identity = new Identity(repos.visitors, chat);
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
@@ -131,7 +138,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, help, scheduling, hub, limiter });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, help, scheduling, hub, limiter, email: email.outbox });
+  email.start();
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
@@ -183,6 +191,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false, helpHome: helpSite.homeForHost });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
+    // Sends in flight finish before the database closes; queued ones wait in the table.
+    await email.close();
     await chat.dropInstance(instanceId).catch(() => undefined);
     await fanout.close();
     await hub.close();

@@ -10,6 +10,7 @@ import { ArticleConfigError, checkUnique, parseArticleEntry, readArticlesDir, ty
 import { applyArticles } from './help/apply-articles.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
 import { CAPS, LIMITS, type CapName, type Limit, type LimitName } from './rate-limit.js';
+import { parseEmailConfig, type EmailConfig } from './email/config.js';
 import type { AppRow } from './storage/apps-repo.js';
 import type { Repositories } from './storage/repositories.js';
 import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
@@ -44,6 +45,8 @@ export interface ConvotConfig {
   caps: Record<CapName, number>;
   /** `apps[].meeting_types[]`, each with its app id (server/scheduling/config.ts). */
   meeting_types?: DeclaredMeetingType[];
+  /** Top-level `email`; null (the default) sends no email. */
+  email: EmailConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -228,7 +231,10 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env,
         apps: agentApps(o.apps, `agents[${i}]`, ids),
       };
     }));
-    return { apps, agents, ...parseLimits(root.limits), meeting_types: parseMeetingTypesConfig(appsIn, agents) };
+    const email = parseEmailConfig(root.email, env, (message) => {
+      throw new ConfigError(message);
+    });
+    return { apps, agents, ...parseLimits(root.limits), meeting_types: parseMeetingTypesConfig(appsIn, agents), email };
   } catch (e) {
     if (e instanceof MeetingTypeConfigError) throw new ConfigError(e.message);
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);

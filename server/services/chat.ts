@@ -8,7 +8,7 @@ import type { ConversationSummary, MessageCard, VisitorEvent, VisitorUpdate, Wir
 import { fail } from '../errors.js';
 import { hashToken } from '../identity/secrets.js';
 import type { Announcer } from '../realtime/announcer.js';
-import { DuplicateRace, type ConversationChange } from '../storage/conversations-repo.js';
+import { DuplicateRace, type ConversationChange, type Stored } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { VisitorSessionRow } from '../storage/visitors-repo.js';
 import type { AppScope } from '../tenancy.js';
@@ -27,15 +27,26 @@ export interface AgentActor {
 
 const NOT_FOUND = 'No conversation has this id.';
 
+/**
+ * Work that follows a newly stored message (the email module's, when email is on). Runs after
+ * the commit and the announcement, before the sender's ack; a hook handles its own errors.
+ */
+export interface ChatHooks {
+  visitorMessage?(stored: Stored): Promise<void>;
+  agentMessage?(stored: Stored): Promise<void>;
+}
+
 export class Chat {
   constructor(
     private readonly repos: Pick<Repositories, 'conversations' | 'visitors' | 'agents'>,
     private readonly announce: Announcer,
+    private readonly hooks: ChatHooks = {},
   ) {}
 
   async sendVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<SendResult> {
     const r = await retryOnRace(() => this.repos.conversations.addVisitorMessage(session, clientId, body, this.announce.target));
     if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: session.visitor_id, appId: session.app_id, message: r.message }, r.notified);
+    if (r.created) await this.hooks.visitorMessage?.(r);
     return r;
   }
 
@@ -49,6 +60,7 @@ export class Chat {
     if (r.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
     if (r.kind === 'closed') fail('CONVOT_ERR_CONVERSATION_CLOSED', undefined, 'conversation_id');
     if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: r.visitorId, appId: r.appId, message: r.message }, r.notified);
+    if (r.created) await this.hooks.agentMessage?.(r);
     return r;
   }
 

@@ -1,3 +1,4 @@
+import { EMAIL_MIGRATION } from '../email/schema.js';
 import type { Db } from './db.js';
 import { SCHEDULING_MIGRATION } from './scheduling-migration.js';
 
@@ -228,6 +229,7 @@ CREATE INDEX articles_search ON articles USING gin (search);
     name: 'scheduling',
     sql: SCHEDULING_MIGRATION,
   },
+  EMAIL_MIGRATION,
   {
     id: 12,
     name: 'message cards',

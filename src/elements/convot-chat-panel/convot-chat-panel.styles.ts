@@ -193,6 +193,41 @@ export const panelStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
+  .ask {
+    margin: 0;
+    padding: 8px 12px;
+    border-top: 1px solid var(--_border);
+    font-size: 14px;
+  }
+  .ask div {
+    display: flex;
+    gap: 6px;
+    margin-top: 6px;
+  }
+  .ask input {
+    flex: 1;
+    min-width: 0;
+    padding: 6px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+    font-size: 16px;
+  }
+  .ask button {
+    padding: 0 10px;
+    border: 0;
+    border-radius: 8px;
+    background: var(--_surface-2);
+    color: var(--_text);
+    font: inherit;
+    cursor: pointer;
+  }
+  .ask [type='submit'] {
+    background: var(--_primary);
+    color: var(--_on-primary);
+  }
   .composer {
     display: flex;
     align-items: flex-end;

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
@@ -60,6 +60,9 @@ export class ConvotChatPanel extends LitElement {
   @property({ type: Boolean, attribute: 'closable' }) closable = false;
 
   @query('textarea') private input?: HTMLTextAreaElement;
+
+  /** The nobody-online email ask: shown, answered (thanks), or dismissed for this panel. */
+  @state() private emailAsk: 0 | 1 | 2 = 0;
   @query('.messages') private list?: HTMLElement;
 
   private unsubscribe?: () => void;
@@ -214,6 +217,31 @@ export class ConvotChatPanel extends LitElement {
     return nothing;
   }
 
+  /** An email (validated by the browser as `type=email`) becomes the visitor's, like `set user:email`. */
+  private onEmail(e: Event): void {
+    e.preventDefault();
+    const email = new FormData(e.target as HTMLFormElement).get('email') as string;
+    this.client?.setUser('email', email.trim());
+    this.emailAsk = 1;
+  }
+
+  /**
+   * Nobody online and the visitor has written: ask for an email so the reply can reach them
+   * (not when the page or an earlier answer already gave one).
+   */
+  private renderEmailAsk(state: WidgetState, s: Catalog) {
+    if (this.emailAsk === 1) return html`<p class="ask" role="status">${s.emailThanks}</p>`;
+    if (this.emailAsk || state.available || state.user.email || !state.messages.some((m) => m.author === 'visitor')) return nothing;
+    return html`<form class="ask" @submit=${this.onEmail}>
+      <label for="ask">${s.emailAsk}</label>
+      <div>
+        <input id="ask" name="email" type="email" required maxlength="254" autocomplete="email" placeholder=${s.emailLabel} />
+        <button type="submit">${s.emailSave}</button>
+        <button type="button" aria-label=${s.dismiss} @click=${() => (this.emailAsk = 2)}>×</button>
+      </div>
+    </form>`;
+  }
+
   private renderChat(state: WidgetState, s: Catalog) {
     return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing}>
       ${this.renderNotice(state, s)}
@@ -227,6 +255,7 @@ export class ConvotChatPanel extends LitElement {
             ? nothing
             : html`<p class="empty">${s.empty}</p>`}
       </div>
+      ${this.renderEmailAsk(state, s)}
       <form part="composer" class="composer" @submit=${this.onSubmit}>
         <label class="sr-only" for="input">${s.composerLabel}</label>
         <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown}></textarea>
