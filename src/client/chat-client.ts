@@ -24,7 +24,7 @@ import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessag
 import { ReconnectingSocket } from './socket.js';
 import { appStorage, type AppStorage } from './storage.js';
 import { createStore, type Store } from './store.js';
-import { ApiError, REQUEST_TIMEOUT_MS, callRoute, type CallOptions } from './transport.js';
+import { ApiError, callRoute, type CallOptions } from './transport.js';
 import type { AnyRoute, RouteResponse } from '../protocol/routes.js';
 
 export interface ChatClientOptions {
@@ -134,18 +134,11 @@ export class ChatClient {
 
   /**
    * Calls a widget route as this visitor (their session token), once the session is there:
-   * what the visitor does outside the chat (a booking) is theirs in the inbox too.
+   * what the visitor does outside the chat (a booking) is theirs in the inbox too. Callers
+   * bound the wait (the socket may be down).
    */
   async callAsVisitor<R extends AnyRoute>(route: R, opts: CallOptions<R> = {}): Promise<RouteResponse<R>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ApiError(0, 'CONVOT_ERR_TIMEOUT', 'The server did not answer in time.')), REQUEST_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.until(() => this.token !== null && this.state.sessionId !== null), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.until(() => this.token !== null && this.state.sessionId !== null);
     return this.call(route, { ...opts, token: this.token });
   }
 

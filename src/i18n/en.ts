@@ -25,11 +25,6 @@ export const en = {
   tabChat: 'Chat',
   tabHelp: 'Help',
   tabBook: 'Book',
-  readArticle: 'Read the article',
-  emailAsk: 'Nobody is online right now. Leave your email so we can reply there.',
-  emailLabel: 'Your email',
-  emailSave: 'Save',
-  emailThanks: 'Thanks! We will email you if you are not here when we reply.',
 };
 
 export type Catalog = typeof en;

@@ -1,10 +1,14 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { conversations, openWidget, panelPart, sendAndAwaitAck, setAgentOnline, widgetFixture } from './helpers.js';
+import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widget.js';
 
 /** The visitor's profile as the inbox sees it. */
 async function profileEmail(conversationId: string): Promise<string | null | undefined> {
   return (await conversations()).find((c) => c.id === conversationId)?.visitor.email;
 }
+
+/** Inside the email ask (an element of the chat-extras chunk, in the chat panel). */
+const askPart = <T extends Element = HTMLElement>(el: ConvotWidget, selector: string) => panelPart(el, 'convot-email-ask')?.shadowRoot?.querySelector<T>(selector) ?? null;
 
 describe('nobody online: the chat asks for an email', () => {
   before(() => setAgentOnline(false));
@@ -12,16 +16,16 @@ describe('nobody online: the chat asks for an email', () => {
   it('asks after the first message; the email reaches the profile the agent sees', async () => {
     const el = await widgetFixture();
     await openWidget(el);
-    expect(panelPart(el, '.ask'), 'not before the visitor writes').to.equal(null);
+    expect(askPart(el, '.ask'), 'not before the visitor writes').to.equal(null);
     await sendAndAwaitAck(el, 'Is anyone there?');
-    await waitUntil(() => panelPart(el, '.ask input'), 'the email ask did not show');
-    const input = panelPart<HTMLInputElement>(el, '.ask input')!;
-    expect(panelPart(el, '.ask label')!.textContent).to.contain('Nobody is online');
+    await waitUntil(() => askPart(el, '.ask input'), 'the email ask did not show');
+    const input = askPart<HTMLInputElement>(el, '.ask input')!;
+    expect(askPart(el, '.ask label')!.textContent).to.contain('Nobody is online');
     await expect(el).to.be.accessible();
     input.value = 'jane@example.com';
-    panelPart<HTMLButtonElement>(el, '.ask [type=submit]')!.click();
-    await waitUntil(() => panelPart(el, '.ask[role=status]'), 'no thanks after saving');
-    expect(panelPart(el, '.ask input')).to.equal(null);
+    askPart<HTMLButtonElement>(el, '.ask [type=submit]')!.click();
+    await waitUntil(() => askPart(el, '.ask[role=status]'), 'no thanks after saving');
+    expect(askPart(el, '.ask input')).to.equal(null);
     const conversationId = el.client!.state.conversationId!;
     await waitUntil(async () => (await profileEmail(conversationId)) === 'jane@example.com', 'the email did not reach the profile', { timeout: 8000 });
     expect(el.client!.state.user.email).to.equal('jane@example.com');
@@ -31,12 +35,12 @@ describe('nobody online: the chat asks for an email', () => {
     const el = await widgetFixture();
     await openWidget(el);
     await sendAndAwaitAck(el, 'Hello?');
-    await waitUntil(() => panelPart(el, '.ask input'), 'the email ask did not show');
-    const input = panelPart<HTMLInputElement>(el, '.ask input')!;
+    await waitUntil(() => askPart(el, '.ask input'), 'the email ask did not show');
+    const input = askPart<HTMLInputElement>(el, '.ask input')!;
     input.value = 'not an address';
-    panelPart<HTMLButtonElement>(el, '.ask [type=submit]')!.click();
+    askPart<HTMLButtonElement>(el, '.ask [type=submit]')!.click();
     await new Promise((r) => setTimeout(r, 300));
-    expect(panelPart(el, '.ask input'), 'still asking').to.not.equal(null);
+    expect(askPart(el, '.ask input'), 'still asking').to.not.equal(null);
     expect(el.client!.state.user.email).to.equal(null);
   });
 
@@ -44,9 +48,9 @@ describe('nobody online: the chat asks for an email', () => {
     const el = await widgetFixture();
     await openWidget(el);
     await sendAndAwaitAck(el, 'Hi');
-    await waitUntil(() => panelPart(el, '.ask input'), 'the email ask did not show');
-    panelPart<HTMLButtonElement>(el, '.ask [type=button]')!.click();
-    await waitUntil(() => !panelPart(el, '.ask'), 'the ask did not go away');
+    await waitUntil(() => askPart(el, '.ask input'), 'the email ask did not show');
+    askPart<HTMLButtonElement>(el, '.ask [type=button]')!.click();
+    await waitUntil(() => !askPart(el, '.ask'), 'the ask did not go away');
   });
 
   it('is skipped when the visitor already has an email', async () => {
@@ -55,7 +59,7 @@ describe('nobody online: the chat asks for an email', () => {
     await openWidget(el);
     await sendAndAwaitAck(el, 'Hi, it is me again');
     await new Promise((r) => setTimeout(r, 300));
-    expect(panelPart(el, '.ask')).to.equal(null);
+    expect(askPart(el, '.ask')).to.equal(null);
   });
 
   it('is not shown while an agent is available', async () => {
@@ -66,7 +70,7 @@ describe('nobody online: the chat asks for an email', () => {
       await openWidget(el);
       await sendAndAwaitAck(el, 'Quick question');
       await new Promise((r) => setTimeout(r, 300));
-      expect(panelPart(el, '.ask')).to.equal(null);
+      expect(askPart(el, '.ask')).to.equal(null);
     } finally {
       await setAgentOnline(false);
     }

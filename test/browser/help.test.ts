@@ -188,10 +188,12 @@ describe('Help tab', () => {
     await sendAndAwaitAck(el, 'How do invoices work?');
     const conversationId = el.client!.state.conversationId!;
     await executeServerCommand('convot-agent-article', { conversationId, locale: 'en', slug: 'billing-basics' });
-    await waitUntil(() => panelPart(el, '.card'), 'no article card in the chat');
-    expect(panelPart(el, '.card-title')!.textContent).to.equal('Billing basics');
-    expect(panelPart(el, '.card-text')!.textContent).to.equal('How invoices and payments work.');
-    panelPart<HTMLButtonElement>(el, '.card')!.click();
+    const card = () => panelPart(el, 'convot-article-card')?.shadowRoot ?? null;
+    await waitUntil(() => card()?.querySelector('button'), 'no article card in the chat', { timeout: 8000 });
+    expect(card()!.querySelector('.title')!.textContent).to.equal('Billing basics');
+    expect(card()!.querySelector('.text')!.textContent).to.equal('How invoices and payments work.');
+    expect(card()!.querySelector('.action')!.textContent).to.equal('Read the article');
+    card()!.querySelector<HTMLButtonElement>('button')!.click();
     await waitUntil(() => inHelp(el, '.article-title')?.textContent === 'Billing basics', 'the card did not open the article');
     expect(el.client!.state.tab).to.equal('help');
   });

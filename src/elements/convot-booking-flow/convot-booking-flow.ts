@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { addDays, addMonths, browserTimeZone, daysInMonth, monthGrid, monthOf, timeZones, todayIn, weekStart } from '../../booking/calendar.js';
 import { bookingStrings, type BookingStrings } from '../../booking/booking-strings.js';
-import { ApiError, callRoute } from '../../client/transport.js';
+import { ApiError, REQUEST_TIMEOUT_MS, callRoute } from '../../client/transport.js';
 import { directionOf } from '../../i18n/index.js';
 import { safeHref } from '../../markdown/tree.js';
 import { visitorApi } from '../../protocol/routes.js';
@@ -10,6 +10,15 @@ import type { Booking, MeetingType, Slot } from '../../protocol/scheduling.js';
 import type { ConvotRuntime } from '../../runtime/runtime.js';
 import { srOnly } from '../shared/theme.styles.js';
 import { bookingStyles } from './convot-booking-flow.styles.js';
+
+/** A booking waits this long for the visitor's session (the connection may be down), then fails clearly. */
+const withTimeout = <T>(p: Promise<T>): Promise<T> => {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError(0, 'CONVOT_ERR_TIMEOUT', 'The server did not answer in time.')), REQUEST_TIMEOUT_MS);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+};
 
 type Step = 'types' | 'calendar' | 'details' | 'done';
 type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'failed' };
@@ -244,7 +253,7 @@ export class ConvotBookingFlow extends LitElement {
     this.busy = true;
     this.error = '';
     try {
-      const { booking } = await runtime.client.callAsVisitor(visitorApi.book, {
+      const { booking } = await withTimeout(runtime.client.callAsVisitor(visitorApi.book, {
         body: {
           meeting_type_id: this.type.id,
           start: this.chosen.start,
@@ -253,7 +262,7 @@ export class ConvotBookingFlow extends LitElement {
           email: String(data.get('email')).trim(),
           answers,
         },
-      });
+      }));
       this.booked = booking;
       this.step = 'done';
       this.moveFocus = 'heading';

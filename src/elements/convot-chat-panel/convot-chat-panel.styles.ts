@@ -161,72 +161,9 @@ export const panelStyles = css`
     color: var(--_text);
     border-end-start-radius: 4px;
   }
-  .card {
-    display: grid;
-    gap: 2px;
-    padding: 10px 12px;
-    border: 1px solid var(--_border);
-    border-radius: 12px;
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-    text-align: start;
-    cursor: pointer;
-  }
-  .card:hover {
-    border-color: var(--_primary);
-  }
-  .card-title {
-    font-weight: 600;
-  }
-  .card-text {
-    color: var(--_muted);
-    font-size: 14px;
-  }
-  .card-action {
-    margin-top: 4px;
-    color: var(--_primary);
-    font-size: 14px;
-    font-weight: 600;
-  }
   .meta {
     font-size: 12px;
     color: var(--_muted);
-  }
-  .ask {
-    margin: 0;
-    padding: 8px 12px;
-    border-top: 1px solid var(--_border);
-    font-size: 14px;
-  }
-  .ask div {
-    display: flex;
-    gap: 6px;
-    margin-top: 6px;
-  }
-  .ask input {
-    flex: 1;
-    min-width: 0;
-    padding: 6px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 8px;
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-    font-size: 16px;
-  }
-  .ask button {
-    padding: 0 10px;
-    border: 0;
-    border-radius: 8px;
-    background: var(--_surface-2);
-    color: var(--_text);
-    font: inherit;
-    cursor: pointer;
-  }
-  .ask [type='submit'] {
-    background: var(--_primary);
-    color: var(--_on-primary);
   }
   .composer {
     display: flex;

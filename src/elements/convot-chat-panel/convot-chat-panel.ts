@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
@@ -28,6 +28,12 @@ function timeFormat(locale: string): Intl.DateTimeFormat {
   if (!f) timeFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' })));
   return f;
 }
+
+let extrasModule: Promise<unknown> | undefined;
+const loadExtras = (): Promise<unknown> =>
+  (extrasModule ??= import('../../define/convot-chat-extras.js').catch(() => {
+    extrasModule = undefined; // retried on the next render
+  }));
 
 let bookingModule: Promise<unknown> | undefined;
 const loadBookingCard = (): Promise<unknown> =>
@@ -61,8 +67,8 @@ export class ConvotChatPanel extends LitElement {
 
   @query('textarea') private input?: HTMLTextAreaElement;
 
-  /** The nobody-online email ask: shown, answered (thanks), or dismissed for this panel. */
-  @state() private emailAsk: 0 | 1 | 2 = 0;
+  /** The nobody-online email ask has been shown: it stays (its element keeps the answer). */
+  private asked = false;
   @query('.messages') private list?: HTMLElement;
 
   private unsubscribe?: () => void;
@@ -193,14 +199,10 @@ export class ConvotChatPanel extends LitElement {
     </div>`;
   }
 
-  /** An article the team sent: opens in the Help tab (the widget's own, not a new page). */
+  /** An article the team sent: opens in the Help tab (its element is in the chat-extras chunk). */
   private renderArticleCard(card: ArticleCard) {
-    const open = () => this.dispatchEvent(new CustomEvent('convot-open-article', { detail: { locale: card.locale, slug: card.slug }, bubbles: true, composed: true }));
-    return html`<button type="button" class="card" @click=${open}>
-      <span class="card-title" dir="auto">${card.title}</span>
-      ${card.description ? html`<span class="card-text" dir="auto">${card.description}</span>` : nothing}
-      <span class="card-action">${this.strings.readArticle}</span>
-    </button>`;
+    void loadExtras();
+    return html`<convot-article-card .card=${card} .locale=${this.locale}></convot-article-card>`;
   }
 
   /** A meeting type the team offered: its element (times to pick) is in the booking chunk, loaded now. */
@@ -217,30 +219,17 @@ export class ConvotChatPanel extends LitElement {
     return nothing;
   }
 
-  /** An email (validated by the browser as `type=email`) becomes the visitor's, like `set user:email`. */
-  private onEmail(e: Event): void {
-    e.preventDefault();
-    const email = new FormData(e.target as HTMLFormElement).get('email') as string;
-    this.client?.setUser('email', email.trim());
-    this.emailAsk = 1;
-  }
-
   /**
-   * Nobody online and the visitor has written: ask for an email so the reply can reach them
-   * (not when the page or an earlier answer already gave one).
+   * Nobody online and the visitor has written: the email ask (its element, in the chat-extras
+   * chunk, decides whether to ask and keeps the answer).
    */
   private renderEmailAsk(state: WidgetState, s: Catalog) {
-    if (this.emailAsk === 1) return html`<p class="ask" role="status">${s.emailThanks}</p>`;
-    if (this.emailAsk || state.available || state.user.email || !state.messages.some((m) => m.author === 'visitor')) return nothing;
-    return html`<form class="ask" @submit=${this.onEmail}>
-      <label for="ask">${s.emailAsk}</label>
-      <div>
-        <input id="ask" name="email" type="email" required maxlength="254" autocomplete="email" placeholder=${s.emailLabel} />
-        <button type="submit">${s.emailSave}</button>
-        <button type="button" aria-label=${s.dismiss} @click=${() => (this.emailAsk = 2)}>×</button>
-      </div>
-    </form>`;
+    if (!this.asked && (state.available || !state.messages.some((m) => m.author === 'visitor'))) return nothing;
+    this.asked = true;
+    void loadExtras();
+    return html`<convot-email-ask .client=${this.client} .locale=${this.locale} dismiss=${s.dismiss}></convot-email-ask>`;
   }
+
 
   private renderChat(state: WidgetState, s: Catalog) {
     return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing}>

@@ -32,11 +32,6 @@ const ar: Catalog = {
   tabChat: 'محادثة',
   tabHelp: 'مساعدة',
   tabBook: 'حجز',
-  readArticle: 'اقرأ المقالة',
-  emailAsk: 'لا يوجد أحد متصل الآن. اترك بريدك الإلكتروني لنتمكن من الرد عليك.',
-  emailLabel: 'بريدك الإلكتروني',
-  emailSave: 'حفظ',
-  emailThanks: 'شكرًا! سنراسلك عبر البريد الإلكتروني إذا لم تكن هنا عند ردنا.',
 };
 
 export default ar;

@@ -25,11 +25,6 @@ const de: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Hilfe',
   tabBook: 'Termin',
-  readArticle: 'Artikel lesen',
-  emailAsk: 'Gerade ist niemand online. Hinterlassen Sie Ihre E-Mail-Adresse, damit wir Ihnen antworten können.',
-  emailLabel: 'Ihre E-Mail-Adresse',
-  emailSave: 'Speichern',
-  emailThanks: 'Danke! Wir schreiben Ihnen eine E-Mail, falls Sie bei unserer Antwort nicht mehr da sind.',
 };
 
 export default de;

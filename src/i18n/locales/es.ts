@@ -25,11 +25,6 @@ const es: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Ayuda',
   tabBook: 'Reservar',
-  readArticle: 'Leer el artículo',
-  emailAsk: 'Ahora no hay nadie conectado. Déjanos tu correo electrónico para poder responderte.',
-  emailLabel: 'Tu correo electrónico',
-  emailSave: 'Guardar',
-  emailThanks: '¡Gracias! Te escribiremos por correo si no estás aquí cuando respondamos.',
 };
 
 export default es;

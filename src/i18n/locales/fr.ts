@@ -25,11 +25,6 @@ const fr: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Aide',
   tabBook: 'Rendez-vous',
-  readArticle: "Lire l'article",
-  emailAsk: "Personne n'est en ligne pour le moment. Laissez votre e-mail pour que nous puissions vous répondre.",
-  emailLabel: 'Votre e-mail',
-  emailSave: 'Enregistrer',
-  emailThanks: "Merci ! Nous vous écrirons par e-mail si vous n'êtes plus là quand nous répondrons.",
 };
 
 export default fr;

@@ -25,11 +25,6 @@ const he: Catalog = {
   tabChat: "צ'אט",
   tabHelp: 'עזרה',
   tabBook: 'קביעת פגישה',
-  readArticle: 'לקריאת המאמר',
-  emailAsk: 'אין כרגע אף אחד מחובר. השאירו את כתובת האימייל שלכם כדי שנוכל לענות לכם.',
-  emailLabel: 'כתובת האימייל שלכם',
-  emailSave: 'שמירה',
-  emailThanks: 'תודה! נשלח לכם אימייל אם לא תהיו כאן כשנענה.',
 };
 
 export default he;

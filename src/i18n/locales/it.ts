@@ -25,11 +25,6 @@ const it: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Aiuto',
   tabBook: 'Prenota',
-  readArticle: "Leggi l'articolo",
-  emailAsk: "Al momento non c'è nessuno online. Lascia la tua email così potremo risponderti.",
-  emailLabel: 'La tua email',
-  emailSave: 'Salva',
-  emailThanks: 'Grazie! Ti scriveremo via email se non sarai qui quando risponderemo.',
 };
 
 export default it;

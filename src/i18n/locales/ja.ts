@@ -25,11 +25,6 @@ const ja: Catalog = {
   tabChat: 'チャット',
   tabHelp: 'ヘルプ',
   tabBook: '予約',
-  readArticle: '記事を読む',
-  emailAsk: '現在オンラインの担当者がいません。返信できるよう、メールアドレスを残してください。',
-  emailLabel: 'メールアドレス',
-  emailSave: '保存',
-  emailThanks: 'ありがとうございます。返信時にご不在の場合は、メールでお送りします。',
 };
 
 export default ja;

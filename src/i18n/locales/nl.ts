@@ -25,11 +25,6 @@ const nl: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Hulp',
   tabBook: 'Afspraak',
-  readArticle: 'Artikel lezen',
-  emailAsk: 'Er is nu niemand online. Laat je e-mailadres achter, dan kunnen we je daar antwoorden.',
-  emailLabel: 'Je e-mailadres',
-  emailSave: 'Opslaan',
-  emailThanks: 'Bedankt! We mailen je als je er niet meer bent wanneer we antwoorden.',
 };
 
 export default nl;

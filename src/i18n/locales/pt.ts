@@ -25,11 +25,6 @@ const pt: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Ajuda',
   tabBook: 'Agendar',
-  readArticle: 'Ler o artigo',
-  emailAsk: 'Não há ninguém online agora. Deixe seu e-mail para que possamos responder.',
-  emailLabel: 'Seu e-mail',
-  emailSave: 'Salvar',
-  emailThanks: 'Obrigado! Enviaremos um e-mail se você não estiver aqui quando respondermos.',
 };
 
 export default pt;

@@ -25,11 +25,6 @@ const zh: Catalog = {
   tabChat: '聊天',
   tabHelp: '帮助',
   tabBook: '预约',
-  readArticle: '阅读文章',
-  emailAsk: '现在没有人在线。请留下您的邮箱，以便我们回复您。',
-  emailLabel: '您的邮箱',
-  emailSave: '保存',
-  emailThanks: '谢谢！如果我们回复时您不在，我们会通过邮件回复您。',
 };
 
 export default zh;

@@ -1,0 +1,68 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { ArticleCard } from '../../protocol/wire.js';
+import { extrasStrings } from './extras-strings.js';
+
+/**
+ * An article the team sent into the chat: a button that opens it in the widget's Help tab.
+ * Internal to Convot; in the chat-extras chunk, loaded when such a message first shows.
+ *
+ * @tag convot-article-card
+ * @summary A help-center article inside the chat (internal).
+ */
+export class ConvotArticleCard extends LitElement {
+  static override styles = css`
+    button {
+      display: grid;
+      gap: 2px;
+      width: 100%;
+      padding: 10px 12px;
+      border: 1px solid var(--_border);
+      border-radius: 12px;
+      background: var(--_surface);
+      color: var(--_text);
+      font: inherit;
+      text-align: start;
+      cursor: pointer;
+    }
+    button:hover {
+      border-color: var(--_primary);
+    }
+    button:focus-visible {
+      outline: 2px solid var(--_primary);
+      outline-offset: 1px;
+    }
+    .title {
+      font-weight: 600;
+    }
+    .text {
+      color: var(--_muted);
+      font-size: 14px;
+    }
+    .action {
+      margin-top: 4px;
+      color: var(--_primary);
+      font-size: 14px;
+      font-weight: 600;
+    }
+  `;
+
+  @property({ attribute: false }) card?: ArticleCard;
+  /** The widget's locale. */
+  @property({ attribute: false }) locale = 'en';
+
+  private open(): void {
+    const { locale, slug } = this.card!;
+    this.dispatchEvent(new CustomEvent('convot-open-article', { detail: { locale, slug }, bubbles: true, composed: true }));
+  }
+
+  protected override render() {
+    const card = this.card;
+    if (!card) return nothing;
+    return html`<button type="button" @click=${this.open}>
+      <span class="title" dir="auto">${card.title}</span>
+      ${card.description ? html`<span class="text" dir="auto">${card.description}</span>` : nothing}
+      <span class="action">${extrasStrings(this.locale).readArticle}</span>
+    </button>`;
+  }
+}
