@@ -52,7 +52,7 @@ const inlinePreload = () => ({
 });
 
 /** The package's entries (package.json "exports"): source → dist/npm/<same path>.js */
-const npmEntries = ['src/index.ts', 'src/convot.ts', 'src/define/convot-widget.ts', 'src/define/convot-inline.ts'].filter((file) => {
+const npmEntries = ['src/index.ts', 'src/convot.ts', 'src/define/convot-widget.ts', 'src/define/convot-inline.ts', 'src/define/convot-scheduling.ts'].filter((file) => {
   if (existsSync(file)) return true;
   console.warn(`rollup: ${file} does not exist yet; its npm entry is not built`);
   return false;

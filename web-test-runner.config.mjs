@@ -24,9 +24,69 @@ const freePort = () =>
   });
 
 const testPort = await freePort();
+
+/** Bookable every day around the clock (UTC), so any test day has free times. */
+const EVERY_DAY = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:30']]]));
+const MEETING_TYPES = [
+  {
+    id: 3,
+    name: 'Product demo',
+    duration_minutes: 30,
+    description: 'A walk through the product.',
+    location: 'https://meet.example.com/demo',
+    timezone: 'UTC',
+    weekly_hours: EVERY_DAY,
+    buffer_minutes: 0,
+    min_notice_minutes: 60,
+    horizon_days: 60,
+    questions: [{ id: 'company', label: 'Company', required: true, type: 'text' }],
+  },
+  { id: 5, name: 'Quick call', duration_minutes: 15, timezone: 'Europe/Paris', weekly_hours: EVERY_DAY, min_notice_minutes: 60, horizon_days: 60 },
+];
+
+/** The help center of the test app: two categories, French, and hostile Markdown that must stay inert. */
+const HELP_ARTICLES = [
+  {
+    locale: 'en',
+    slug: 'billing-basics',
+    title: 'Billing basics',
+    category: 'Billing',
+    description: 'How invoices and payments work.',
+    body: [
+      'Your **invoice** is sent on the first day of each month. See [the pricing page](https://example.com/pricing).',
+      '',
+      '- Pay by card',
+      '- Pay by bank transfer',
+      '',
+      '| Plan | Price |',
+      '|:-----|------:|',
+      '| Pro | 10 |',
+      '',
+      '<script>window.__convotPwned = 1</script>',
+      '<img src=x onerror="window.__convotPwned = 2">',
+      '[click me](javascript:window.__convotPwned=3) and [data](data:text/html,<script>alert(1)</script>)',
+      '![tracker](http://insecure.example.com/pixel.png)',
+    ].join('\n'),
+  },
+  { locale: 'en', slug: 'refunds', title: 'Refunds', category: 'Billing', body: 'We refund unused months of billing on request.' },
+  { locale: 'en', slug: 'reset-password', title: 'Reset your password', category: 'Account', body: 'Use **Forgot password** on the sign-in page.' },
+  { locale: 'fr', slug: 'facturation', title: 'Facturation', category: 'Facturation', body: 'Votre facture est envoyée chaque mois.' },
+];
 const db = await openPglite();
 const config = parseConfig({
-  apps: [{ id: 'app_browser', name: 'Browser tests', identity_secret: 'browser-secret-of-at-least-32-characters', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] }],
+  apps: [
+    {
+      id: 'app_browser',
+      name: 'Browser tests',
+      identity_secret: 'browser-secret-of-at-least-32-characters',
+      allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`],
+      status_url: 'https://status.example.com/',
+      articles: HELP_ARTICLES,
+      meeting_types: MEETING_TYPES,
+    },
+    // No help articles: the helpdesk verbs warn and do nothing.
+    { id: 'app_nohelp', name: 'No help', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] },
+  ],
   agents: [{ email: 'agent@browser.test', name: 'Bea', password: 'browser-pass' }],
 });
 const { RateLimiter, LIMITS } = await import('./server/rate-limit.ts');
@@ -84,6 +144,29 @@ export default {
           const r = await app.inject({ method: 'POST', url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/close`, headers: { cookie } });
           return r.statusCode;
         }
+        if (command === 'convot-agent-article') {
+          // Through the inbox's own HTTP route, signed in like the inbox.
+          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
+          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const r = await app.inject({
+            method: 'POST',
+            url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/articles`,
+            headers: { cookie },
+            payload: { client_id: randomUUID(), locale: payload.locale, slug: payload.slug },
+          });
+          return r.json().message ?? null;
+        }
+        if (command === 'convot-book') {
+          // Another visitor books a time over HTTP, as their widget would.
+          const session = await app.inject({ method: 'POST', url: '/api/v1/apps/app_browser/sessions' });
+          const r = await app.inject({
+            method: 'POST',
+            url: '/api/v1/apps/app_browser/scheduling/bookings',
+            headers: { authorization: `Bearer ${session.json().token}` },
+            payload: { meeting_type_id: payload.meetingTypeId, start: payload.start, timezone: 'UTC', name: 'Quick Other', email: 'other@example.com', answers: { company: 'Other Co' } },
+          });
+          return r.statusCode;
+        }
         if (command === 'convot-conversations') return repos.conversations.summaries();
         if (command === 'convot-messages') {
           // Through the inbox's own HTTP route, signed in like the inbox.
@@ -106,7 +189,7 @@ export default {
     },
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>
-    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
+    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', noHelpAppId: 'app_nohelp', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
     <body><script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [
     chromeLauncher({

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024, help: 12 * 1024 };
+const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024, help: 12 * 1024, book: 12 * 1024 };
 /** Chunks loaded only when the visitor opens a tab other than chat: not part of the chat's first open. */
-const LATER_TABS = /^convot-help-panel/;
+const LATER_TABS = /^convot-(help-panel|booking-flow)/;
 const gz = (file) => gzipSync(readFileSync(join('dist', file)), { level: 9 }).length;
 
 /** Files reachable from an entry through relative imports (static only, or dynamic too). */
@@ -43,23 +43,24 @@ for (const f of files) console.log(`  ${f.padEnd(26)}${String(gz(f)).padStart(7)
 console.log(`  first open, all included  ${String(firstOpen).padStart(7)}  (${kb(firstOpen)} of ${kb(BUDGETS.firstOpen)} budget)`);
 console.log(`  launcher (no panel code)  ${String(launcherBytes).padStart(7)}  (${kb(launcherBytes)})`);
 
-// The Help tab: its chunk and what it needs beyond the first open.
-const helpEntry = reachable('embed.js').find((f) => LATER_TABS.test(f));
-const helpFiles = helpEntry ? reachable(helpEntry).filter((f) => !files.includes(f) && !localeFiles.has(f)) : [];
-const help = helpFiles.reduce((sum, f) => sum + gz(f), 0);
-console.log(`  help tab, on first use    ${String(help).padStart(7)}  (${kb(help)} of ${kb(BUDGETS.help)} budget: ${helpFiles.join(', ')})`);
-
 let failed = false;
-if (!helpEntry) {
-  console.error('size: no help panel chunk found (it must be a dynamic import of its own)');
-  failed = true;
-} else if (files.some((f) => LATER_TABS.test(f))) {
-  console.error('size: the help panel is in the chat first open');
-  failed = true;
-}
-if (help > BUDGETS.help) {
-  console.error(`size: the help tab loads ${help} bytes gzip, over its ${BUDGETS.help} byte budget`);
-  failed = true;
+// The Help and Book tabs: each chunk and what it needs beyond the chat's first open.
+for (const [tab, prefix] of [['help', 'convot-help-panel'], ['book', 'convot-booking-flow']]) {
+  const entry = reachable('embed.js').find((f) => f.startsWith(prefix));
+  const extra = entry ? reachable(entry, { dynamic: false }).filter((f) => !files.includes(f) && !localeFiles.has(f)) : [];
+  const bytes = extra.reduce((sum, f) => sum + gz(f), 0);
+  console.log(`  ${`${tab} tab, on first use`.padEnd(25)} ${String(bytes).padStart(7)}  (${kb(bytes)} of ${kb(BUDGETS[tab])} budget: ${extra.join(', ')})`);
+  if (!entry) {
+    console.error(`size: no ${prefix} chunk found (it must be a dynamic import of its own)`);
+    failed = true;
+  } else if (files.includes(entry)) {
+    console.error(`size: the ${tab} tab is in the chat's first open`);
+    failed = true;
+  }
+  if (bytes > BUDGETS[tab]) {
+    console.error(`size: the ${tab} tab loads ${bytes} bytes gzip, over its ${BUDGETS[tab]} byte budget`);
+    failed = true;
+  }
 }
 const panelInLauncherPath = launcherPath.filter((f) => f.startsWith('convot-chat-panel'));
 if (panelInLauncherPath.length) {

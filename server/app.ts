@@ -21,6 +21,8 @@ import { staticRoutes } from './routes/static.js';
 import { visitorRoutes } from './routes/visitor.js';
 import { AgentService } from './services/agent-service.js';
 import { Chat } from './services/chat.js';
+import { HelpService } from './services/help-service.js';
+import { helpSiteRoutes } from './routes/help-site.js';
 import { Identity } from './services/identity.js';
 import { SchedulingService, type SchedulingHooks } from './services/scheduling-service.js';
 import { VisitorService } from './services/visitor-service.js';
@@ -81,6 +83,7 @@ export interface ConvotApp extends FastifyInstance {
     identity: Identity;
     visitors: VisitorService;
     agents: AgentService;
+    help: HelpService;
     scheduling: SchedulingService;
     hub: Hub;
     limiter: RateLimiter;
@@ -90,7 +93,8 @@ export interface ConvotApp extends FastifyInstance {
 export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   await migrate(opts.db);
   const repos = repositories(opts.db);
-  const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config) : { revoked: [], removedApps: [] };
+  const configWarnings: string[] = [];
+  const { revoked, removedApps } = opts.config ? await applyConfig(repos, opts.config, { warn: (m) => configWarnings.push(m) }) : { revoked: [], removedApps: [] };
   if (opts.config) await applyMeetingTypes(repos.meetingTypes, opts.config.meeting_types ?? []);
   const app = Fastify({
     logger: withRedaction(opts.logger ?? false),
@@ -104,6 +108,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     keepAliveTimeout: HTTP_TIMEOUT_MS,
   });
   (app.server as Server).headersTimeout = HTTP_TIMEOUT_MS;
+  for (const w of configWarnings) app.log.warn(w);
   // Agent presence is counted per process (a heartbeat keeps it fresh, a crash lets it
   // expire), and fan-out events name the process that published them.
   const instanceId = randomUUID();
@@ -114,7 +119,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const identity = new Identity(repos.visitors, chat);
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
-  const agents = new AgentService({ repos, chat, hub, limiter, instanceId, log: app.log });
+  const help = new HelpService(repos);
+  const agents = new AgentService({ repos, chat, help, hub, limiter, instanceId, log: app.log });
   const scheduling = new SchedulingService({ repos, chat, limiter, log: app.log, hooks: opts.schedulingHooks, now: opts.now });
   await fanout.start(
     (event) => void hub.handle(event),
@@ -125,7 +131,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, scheduling, hub, limiter });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, help, scheduling, hub, limiter });
   const heartbeat = setInterval(() => {
     void repos.agents
       .heartbeat(instanceId)
@@ -170,10 +176,11 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
-  await app.register(visitorRoutes, { visitors, scheduling });
-  await app.register(agentRoutes, { agents, scheduling });
+  await app.register(visitorRoutes, { visitors, help, limiter, scheduling });
+  await app.register(agentRoutes, { agents, help, scheduling });
   await app.register(schedulingPages, { scheduling });
-  await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false });
+  const helpSite = await helpSiteRoutes(app, { help, repos, limiter });
+  await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false, helpHome: helpSite.homeForHost });
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
     await chat.dropInstance(instanceId).catch(() => undefined);

@@ -137,6 +137,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     ...(demo ? [`  Demo mode: the demo pages are served (never run --demo in production)`, `  Demo host page: ${base}/demo/`] : []),
     `  Inbox:          ${base}/inbox`,
   ];
+  // Each help center: on its own host name, or on this server with ?app=.
+  for (const a of config?.apps ?? []) {
+    const published = a.articles.filter((x) => x.published);
+    if (!published.length) continue;
+    const locale = published.some((x) => x.locale === 'en') ? 'en' : published[0]!.locale;
+    lines.push(`  Help center:    ${a.help_host ? `${base.split('://')[0]}://${a.help_host}` : base}/help/${locale}/${a.help_host ? '' : `?app=${a.id}`}`);
+  }
   for (const agent of config?.agents ?? []) {
     lines.push(`  Agent sign-in:  ${agent.email} / ${agent.password_is_literal ? agent.password : '(password from the environment)'}`);
   }

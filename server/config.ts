@@ -1,10 +1,13 @@
 /**
- * The server config file: apps and agents, applied at start idempotently. Later sections
- * (articles, meeting types, chat flows) sit beside these two.
+ * The server config file: apps (with their help-center articles) and agents, applied at start
+ * idempotently. Later sections (meeting types, chat flows) sit beside these.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ValidationError, bool, obj, str, type Obj } from '../src/protocol/validate.js';
 import { parseAppearance } from '../src/protocol/wire.js';
+import { ArticleConfigError, checkUnique, parseArticleEntry, readArticlesDir, type ArticleConfig } from './help/articles-config.js';
+import { applyArticles } from './help/apply-articles.js';
 import { hashPassword, verifyPassword } from './identity/secrets.js';
 import { CAPS, LIMITS, type CapName, type Limit, type LimitName } from './rate-limit.js';
 import type { AppRow } from './storage/apps-repo.js';
@@ -12,8 +15,15 @@ import type { Repositories } from './storage/repositories.js';
 import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
 import type { DeclaredMeetingType } from './storage/meeting-types-repo.js';
 
-/** An app as declared in the config file: exactly the stored row. */
-export type AppConfig = AppRow;
+/** An app as declared in the config file: the stored row, and its articles. */
+export type AppConfig = AppRow & {
+  help_host: string | null;
+  status_url: string | null;
+  /** `articles[]` entries, then (after loadConfigFile or readArticleDirs) the folder's files. */
+  articles: ArticleConfig[];
+  /** `articles_dir`, resolved against the config file's folder; null without one. */
+  articles_dir: string | null;
+};
 
 export interface AgentConfig {
   email: string;
@@ -75,6 +85,38 @@ function origin(value: unknown, where: string): string {
   return u.origin;
 }
 
+/** `apps[].help_host`: a host name, optionally with a port, as browsers send it in `Host`. */
+function helpHost(value: unknown, where: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !/^(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$/i.test(value)) {
+    throw new ConfigError(`${where} must be a host name, optionally with a port, like "help.example.com" or "127.0.0.1:8787", got ${JSON.stringify(value)}`);
+  }
+  const port = value.split(':')[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw new ConfigError(`${where} has a port out of range: ${JSON.stringify(value)}`);
+  return value.toLowerCase();
+}
+
+/** `apps[].status_url`: an absolute http(s) URL. */
+function statusUrl(value: unknown, where: string): string | null {
+  if (value === undefined || value === null) return null;
+  let u: URL | null = null;
+  try {
+    u = typeof value === 'string' ? new URL(value) : null;
+  } catch {
+    u = null;
+  }
+  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || (value as string) !== (value as string).trim()) {
+    throw new ConfigError(`${where} must be an absolute http(s) URL like "https://status.example.com", got ${JSON.stringify(value)}`);
+  }
+  return u.href;
+}
+
+function articleEntries(value: unknown, where: string): ArticleConfig[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ConfigError(`${where} must be an array of articles ({ locale, slug, title, body })`);
+  return value.map((a: unknown, j) => parseArticleEntry(a, `${where}[${j}]`));
+}
+
 /** Runs an entry's checks so that a validator's error names the entry: `apps[1].name must…`. */
 function at<T>(path: string, fn: () => T): T {
   try {
@@ -131,7 +173,11 @@ function parseLimits(value: unknown): { limits: Record<LimitName, Limit>; caps: 
   return { limits, caps };
 }
 
-export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env): ConvotConfig {
+/**
+ * Checks a config object. `baseDir` is what a relative `articles_dir` is relative to (the config
+ * file's folder; default the working directory). Folders are read by readArticleDirs.
+ */
+export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): ConvotConfig {
   try {
     const root = obj(data, 'config');
     const appsIn = root.apps ?? [];
@@ -152,12 +198,20 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
         require_verification: o.require_verification === undefined ? false : bool(o, 'require_verification'),
         allowed_origins: origins.map((v: unknown, j) => origin(v, `apps[${i}].allowed_origins[${j}]`)),
         appearance: o.appearance === undefined ? {} : parseAppearance(o.appearance, `apps[${i}].appearance`),
+        help_host: helpHost(o.help_host, `apps[${i}].help_host`),
+        status_url: statusUrl(o.status_url, `apps[${i}].status_url`),
+        articles: articleEntries(o.articles, `apps[${i}].articles`),
+        articles_dir: o.articles_dir === undefined || o.articles_dir === null ? null : resolve(baseDir, str(o, 'articles_dir', { min: 1, max: 4096 })),
       };
     }));
     const ids = new Set<string>();
+    const hosts = new Map<string, string>();
     for (const a of apps) {
       if (ids.has(a.id)) throw new ConfigError(`apps has two entries with id ${JSON.stringify(a.id)}`);
       ids.add(a.id);
+      if (a.help_host && hosts.has(a.help_host)) throw new ConfigError(`apps ${JSON.stringify(hosts.get(a.help_host))} and ${JSON.stringify(a.id)} have the same help_host ${JSON.stringify(a.help_host)}`);
+      if (a.help_host) hosts.set(a.help_host, a.id);
+      checkUnique(a.articles.map((x, j) => ({ a: x, where: `apps[${apps.indexOf(a)}].articles[${j}]` })), `apps[${apps.indexOf(a)}]`);
     }
     const agents = agentsIn.map((a: unknown, i): AgentConfig => at(`agents[${i}]`, () => {
       const o = obj(a, `agents[${i}]`);
@@ -178,8 +232,30 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env)
   } catch (e) {
     if (e instanceof MeetingTypeConfigError) throw new ConfigError(e.message);
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);
+    if (e instanceof ArticleConfigError) throw new ConfigError(e.message);
     throw e;
   }
+}
+
+/** Reads each app's `articles_dir` into its articles (after its `articles[]` entries). */
+export async function readArticleDirs(config: ConvotConfig): Promise<ConvotConfig> {
+  const apps = await Promise.all(
+    config.apps.map(async (app, i) => {
+      if (!app.articles_dir) return app;
+      try {
+        const fromDir = await readArticlesDir(app.articles_dir, `apps[${i}].articles_dir`);
+        checkUnique(
+          [...app.articles.map((a, j) => ({ a, where: `apps[${i}].articles[${j}]` })), ...fromDir.map((a) => ({ a, where: `apps[${i}].articles_dir ${a.locale}/${a.slug}.md` }))],
+          `apps[${i}]`,
+        );
+        return { ...app, articles: [...app.articles, ...fromDir] };
+      } catch (e) {
+        if (e instanceof ArticleConfigError) throw new ConfigError(e.message);
+        throw e;
+      }
+    }),
+  );
+  return { ...config, apps };
 }
 
 export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ConvotConfig> {
@@ -195,7 +271,7 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
   } catch (e) {
     throw new ConfigError(`config file ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  return parseConfig(data, env);
+  return readArticleDirs(parseConfig(data, env, dirname(file)));
 }
 
 /**
@@ -204,9 +280,16 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
  * changed password's sessions are deleted. Returns the deleted sessions' hashes and the apps
  * disabled now, so the caller can close their open sockets on every instance.
  */
-export async function applyConfig({ apps, agents }: Pick<Repositories, 'apps' | 'agents'>, config: ConvotConfig): Promise<{ revoked: string[]; removedApps: string[] }> {
+export async function applyConfig(
+  { apps, agents, articles }: Pick<Repositories, 'apps' | 'agents'> & Partial<Pick<Repositories, 'articles'>>,
+  config: ConvotConfig,
+  log?: { warn(msg: string): void },
+): Promise<{ revoked: string[]; removedApps: string[] }> {
   const revoked: string[] = [];
-  for (const app of config.apps) await apps.upsert(app);
+  for (const app of config.apps) {
+    await apps.upsert(app);
+    if (articles) await applyArticles(articles, app.id, app.articles ?? [], log);
+  }
   const removedApps = await apps.disableOthers(config.apps.map((a) => a.id));
   for (const agent of config.agents) {
     // Keep a matching hash: re-hashing would give a new salt on every start for nothing.

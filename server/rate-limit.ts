@@ -39,6 +39,8 @@ export const LIMITS = {
   login: { max: 10, windowMs: 60_000 },
   /** Failed sign-ins per agent account, whatever the address (rotating addresses gain nothing). */
   login_account: { max: 10, windowMs: 15 * 60_000 },
+  /** Help-center reads per client IP: searches (one per pause in typing), articles, help-site pages. */
+  help: { max: 300, windowMs: 60_000 },
 } satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;

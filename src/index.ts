@@ -4,6 +4,7 @@
  */
 export { ConvotWidget } from './elements/convot-widget/convot-widget.js';
 export { ConvotInline } from './elements/convot-inline/convot-inline.js';
+export { ConvotScheduling } from './elements/convot-scheduling/convot-scheduling.js';
 export { ConvotChatPanel } from './elements/convot-chat-panel/convot-chat-panel.js';
 export { ConvotRuntime, runtimeFor, type RuntimeStatus, type LoadOptions, type ViewKind } from './runtime/runtime.js';
 export { ChatClient, type ChatClientOptions } from './client/chat-client.js';

@@ -9,6 +9,8 @@ import { AGENT_SOCKET_PATH, agentApi, type AgentProfile } from '../../src/protoc
 import { fail } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import type { AgentService } from '../services/agent-service.js';
+import type { HelpService } from '../services/help-service.js';
+import { helpSiteOf } from '../help/site-urls.js';
 import type { SchedulingService } from '../services/scheduling-service.js';
 import { readSessionCookie, setSessionCookie } from './agent-cookie.js';
 import { agentSocket } from './agent-socket.js';
@@ -23,7 +25,7 @@ declare module 'fastify' {
   }
 }
 
-export async function agentRoutes(app: FastifyInstance, { agents, scheduling }: { agents: AgentService; scheduling?: SchedulingService }): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { agents, help, scheduling }: { agents: AgentService; help: HelpService; scheduling?: SchedulingService }): Promise<void> {
   // The inbox is same-origin only. Besides the SameSite=Strict cookie, refuse any request (and
   // socket upgrade) that a browser marks as coming from another origin: defence in depth.
   app.addHook('onRequest', async (req) => {
@@ -59,6 +61,12 @@ export async function agentRoutes(app: FastifyInstance, { agents, scheduling }: 
     return { message };
   });
 
+  handle(app, agentApi.sendArticle, signedIn)(async ({ caller, params, body, req, reply }) => {
+    const { message, created } = await agents.sendArticle(caller, params.id, body, (appRow) => helpSiteOf(appRow, req.protocol, req.host, true));
+    reply.code(created ? 201 : 200);
+    return { message };
+  });
+
   handle(app, agentApi.read, signedIn)(async ({ caller, params, body }) => {
     await agents.markRead(caller, params.id, body.seq);
     return { ok: true };
@@ -69,6 +77,23 @@ export async function agentRoutes(app: FastifyInstance, { agents, scheduling }: 
   handle(app, agentApi.reopen, signedIn)(async ({ caller, params }) => ({ conversation: await agents.reopen(caller, params.id) }));
 
   handle(app, agentApi.presence, signedIn)(({ caller, body }) => agents.setAway(caller, body.away));
+
+  handle(app, agentApi.apps, signedIn)(async ({ caller }) => ({ apps: await help.apps(caller) }));
+
+  handle(app, agentApi.articles, signedIn)(async ({ caller, params }) => ({ articles: await help.list(caller, params.appId) }));
+
+  handle(app, agentApi.saveArticle, signedIn)(async ({ caller, params, body, reply }) => {
+    const { article, created } = await help.save(caller, params.appId, params.locale, params.slug, body);
+    reply.code(created ? 201 : 200);
+    return { article };
+  });
+
+  handle(app, agentApi.deleteArticle, signedIn)(async ({ caller, params }) => {
+    await help.delete(caller, params.appId, params.locale, params.slug);
+    return { ok: true };
+  });
+
+  handle(app, agentApi.previewArticle, signedIn)(async ({ body }) => ({ doc: help.preview(body.body) }));
 
   if (scheduling) schedulingAgentRoutes(app, { scheduling, signedIn });
 

@@ -4,7 +4,7 @@
  * only, the demo pages. Config files live outside every served folder (config/).
  */
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,7 +16,10 @@ const SHORT_CACHE = 'public, max-age=300';
 /** The inbox page allows only its own scripts, styles and connections. */
 const INBOX_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-export async function staticRoutes(app: FastifyInstance, { root, demo: demoMode }: { root: string; demo: boolean }): Promise<void> {
+export async function staticRoutes(
+  app: FastifyInstance,
+  { root, demo: demoMode, helpHome }: { root: string; demo: boolean; helpHome?: (req: FastifyRequest) => Promise<string | null> },
+): Promise<void> {
   const dist = join(root, 'dist');
   const demo = join(root, 'demo');
   const built = () => existsSync(join(dist, 'widget-loader.js'));
@@ -48,6 +51,7 @@ export async function staticRoutes(app: FastifyInstance, { root, demo: demoMode 
     return built() ? reply.sendFile('pages/inbox.html', dist) : reply.sendFile('inbox.html', join(root, 'server', 'pages'));
   });
 
-  app.get('/', (_req, reply) => reply.redirect(demoMode ? '/demo/' : '/inbox'));
+  // An app's help_host is its help center; any other host starts at the demo or the inbox.
+  app.get('/', async (req, reply) => reply.redirect((await helpHome?.(req)) ?? (demoMode ? '/demo/' : '/inbox')));
   app.get('/healthz', async () => ({ ok: true }));
 }

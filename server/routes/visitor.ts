@@ -9,7 +9,9 @@ import type { WebSocket } from '@fastify/websocket';
 import { VISITOR_API_PREFIX, VISITOR_SOCKET_PATH, visitorApi } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
-import type { LimitName } from '../rate-limit.js';
+import { helpSiteOf } from '../help/site-urls.js';
+import type { LimitName, RateLimiter } from '../rate-limit.js';
+import type { HelpService } from '../services/help-service.js';
 import type { SchedulingService } from '../services/scheduling-service.js';
 import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
 import type { AppRow } from '../storage/apps-repo.js';
@@ -28,7 +30,7 @@ const bearer = (req: FastifyRequest): string | undefined => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-export async function visitorRoutes(app: FastifyInstance, { visitors, scheduling }: { visitors: VisitorService; scheduling?: SchedulingService }): Promise<void> {
+export async function visitorRoutes(app: FastifyInstance, { visitors, help, limiter, scheduling }: { visitors: VisitorService; help: HelpService; limiter: RateLimiter; scheduling?: SchedulingService }): Promise<void> {
   // Resolve the app and enforce its origin allowlist before anything else, preflights included.
   app.addHook('onRequest', async (req, reply) => {
     const { appId } = req.params as { appId: string };
@@ -51,7 +53,12 @@ export async function visitorRoutes(app: FastifyInstance, { visitors, scheduling
     (req) =>
       visitors.authenticate(appOf(req), bearer(req), limit);
 
-  handle(app, visitorApi.config, null)(({ req }) => visitors.config(appOf(req)));
+  /** The app's public help site as this request sees it (scheme honours CONVOT_TRUST_PROXY). */
+  const siteOf = (req: FastifyRequest) => helpSiteOf(appOf(req), req.protocol, req.host, true);
+  /** Help-center reads need no session: counted per client IP. */
+  const helpReader: Guard<undefined> = async (req) => void limiter.hit('help', req.ip);
+
+  handle(app, visitorApi.config, null)(async ({ req }) => ({ ...(await visitors.config(appOf(req))), ...(await help.publicInfo(appOf(req), siteOf(req))) }));
 
   handle(app, visitorApi.session, null)(async ({ req, reply }) => {
     const session = await visitors.startSession(appOf(req), bearer(req), req.ip);
@@ -83,6 +90,10 @@ export async function visitorRoutes(app: FastifyInstance, { visitors, scheduling
     reply.code(201);
     return { ok: true };
   });
+
+  handle(app, visitorApi.helpSearch, helpReader)(({ req, query }) => help.search(appOf(req), query.locale, query.q));
+
+  handle(app, visitorApi.helpArticle, helpReader)(async ({ req, params }) => ({ article: await help.article(appOf(req), params.locale, params.slug, siteOf(req)) }));
 
   if (scheduling) schedulingVisitorRoutes(app, { scheduling, appOf, visitor });
 

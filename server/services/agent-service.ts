@@ -4,7 +4,10 @@
  * conversation's history, and an inbox socket's presence and `ready` frame. Everything an
  * agent reads or changes is limited to their apps (other apps' ids answer 404).
  */
-import type { AgentProfile, AgentServerFrame, CloseCode, ConversationPageQuery, ConversationSummary, History, SendBody } from '../../src/protocol/index.js';
+import type { AgentProfile, AgentServerFrame, CloseCode, ConversationPageQuery, ConversationSummary, History, SendArticleBody, SendBody } from '../../src/protocol/index.js';
+import type { HelpSite } from '../help/site-urls.js';
+import type { AppRow } from '../storage/apps-repo.js';
+import type { HelpService } from './help-service.js';
 import { fail } from '../errors.js';
 import { hashToken, verifyPassword } from '../identity/secrets.js';
 import type { Log } from '../log.js';
@@ -36,8 +39,9 @@ export interface AgentSocket {
 }
 
 export interface AgentServiceDeps {
-  repos: Pick<Repositories, 'agents' | 'visitors' | 'conversations'>;
+  repos: Pick<Repositories, 'agents' | 'visitors' | 'conversations' | 'apps'>;
   chat: Chat;
+  help: HelpService;
   hub: Hub;
   limiter: RateLimiter;
   /** This process's id in agent_presence. */
@@ -128,6 +132,15 @@ export class AgentService {
 
   reply(agent: AgentProfile, conversationId: string, message: SendBody): Promise<SendResult> {
     return this.deps.chat.sendAgentMessage(conversationId, agent, message.client_id, message.body);
+  }
+
+  /** Sends a published article of the conversation's app as a card; `siteOf` gives the app's help site (links). */
+  async sendArticle(agent: AgentProfile, conversationId: string, body: SendArticleBody, siteOf: (app: AppRow) => HelpSite): Promise<SendResult> {
+    const { chat, help, repos } = this.deps;
+    const app = await repos.apps.find(await chat.appOfConversation(conversationId, agent));
+    if (!app) fail('CONVOT_ERR_NOT_FOUND', 'No conversation has this id.', 'conversation_id');
+    const { card, text } = await help.card(app, body.locale, body.slug, siteOf(app));
+    return chat.sendAgentMessage(conversationId, agent, body.client_id, text, card);
   }
 
   markRead(agent: AgentProfile, conversationId: string, seq: number): Promise<void> {

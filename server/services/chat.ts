@@ -4,7 +4,7 @@
  * same rows. The rules of the conversation lifecycle and of tenancy are applied here (and in
  * the repositories' SQL), never in a route.
  */
-import type { ConversationSummary, VisitorEvent, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
+import type { ConversationSummary, MessageCard, VisitorEvent, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { hashToken } from '../identity/secrets.js';
 import type { Announcer } from '../realtime/announcer.js';
@@ -43,13 +43,21 @@ export class Chat {
    * An agent's reply. Conversations outside the agent's apps do not exist for them (404);
    * closed ones refuse replies until reopened. A bare agent id (tools, tests) reads the apps.
    */
-  async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string): Promise<SendResult> {
+  async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string, card: MessageCard | null = null): Promise<SendResult> {
     const actor = await this.actor(agent);
-    const r = await retryOnRace(() => this.repos.conversations.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body, this.announce.target));
+    const r = await retryOnRace(() => this.repos.conversations.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body, this.announce.target, card));
     if (r.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
     if (r.kind === 'closed') fail('CONVOT_ERR_CONVERSATION_CLOSED', undefined, 'conversation_id');
     if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: r.visitorId, appId: r.appId, message: r.message }, r.notified);
     return r;
+  }
+
+  /** The app of a conversation the agent may see (404 otherwise). */
+  async appOfConversation(conversationPublicId: string, agent: AgentActor): Promise<string> {
+    const id = await this.repos.conversations.idForAgent(conversationPublicId, agent.apps);
+    const state = id ? await this.repos.conversations.state(id) : null;
+    if (!state) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    return state.app_id;
   }
 
   async markVisitorRead(session: VisitorSessionRow, seq: number): Promise<void> {

@@ -54,9 +54,10 @@ export class VisitorService {
     return found;
   }
 
-  async config(app: AppRow): Promise<AppPublicConfig> {
+  /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
+  async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
     const [available, meetingTypes] = await Promise.all([this.repos.agents.appAvailable(app.id), this.repos.meetingTypes.count(app.id)]);
-    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, help: null, status_url: null, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null };
+    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */

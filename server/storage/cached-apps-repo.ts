@@ -13,9 +13,10 @@ export class CachedAppsRepo extends AppsRepo {
 
   constructor(db: Db) {
     super(db);
-    // Writes are whatever else the repository does; each one forgets the cache after it runs.
+    // Writes are whatever else the repository does (reads are find… and list…); each one forgets
+    // the cache after it runs.
     for (const name of Object.getOwnPropertyNames(AppsRepo.prototype) as (keyof AppsRepo)[]) {
-      if (name === 'find' || (name as string) === 'constructor') continue;
+      if (/^(find|list)/.test(name) || (name as string) === 'constructor') continue;
       const write = (AppsRepo.prototype[name] as (...args: unknown[]) => Promise<unknown>).bind(this);
       Object.defineProperty(this, name, {
         value: async (...args: unknown[]) => {

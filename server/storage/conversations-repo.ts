@@ -3,7 +3,7 @@
  * messages. Agent-facing reads and changes take the agent's app scope and treat another app's
  * conversation as absent.
  */
-import type { Author, ConversationStatus, ConversationSummary, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
+import type { Author, ConversationStatus, ConversationSummary, MessageCard, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 import { newPublicId } from '../identity/secrets.js';
 import type { NotifyTarget } from '../realtime/fanout.js';
 import type { AppScope } from '../tenancy.js';
@@ -54,10 +54,11 @@ interface MessageRow {
   agent_name: string | null;
   body: string;
   created_at: Date | string;
+  card: MessageCard | null;
 }
 
 function toWire(r: MessageRow): WireMessage {
-  return {
+  const message: WireMessage = {
     conversation_id: r.conversation_public_id,
     seq: Number(r.seq),
     client_id: r.client_id,
@@ -66,6 +67,8 @@ function toWire(r: MessageRow): WireMessage {
     body: r.body,
     created_at: iso(r.created_at)!,
   };
+  if (r.card) message.card = r.card;
+  return message;
 }
 
 /** The most messages one conversation returns at once (history, catch-up). */
@@ -81,7 +84,7 @@ const CURRENT_CONVERSATION = `SELECT id FROM conversations WHERE visitor_id = $1
 const STATE_SELECT = `SELECT id::text AS id, public_id, visitor_id::text AS visitor_id, app_id, status, last_seq, visitor_read_seq FROM conversations`;
 
 const MESSAGE_SELECT = `
-  SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, m.body, m.created_at
+  SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, m.body, m.created_at, m.card
   FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN agents a ON a.id = m.agent_id`;
 
 export class ConversationsRepo {
@@ -131,6 +134,7 @@ export class ConversationsRepo {
     clientId: string,
     body: string,
     target: NotifyTarget | undefined,
+    card: MessageCard | null = null,
   ): Promise<Stored | null> {
     const agentRead = author === 'agent' ? ', agent_read_seq = c.last_seq + 1' : '';
     const notify = target
@@ -144,14 +148,14 @@ export class ConversationsRepo {
            WHERE ${where} AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.client_id = $3)
            RETURNING c.id, c.public_id, c.last_seq, c.visitor_id, c.app_id
          ), ins AS (
-           INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, body)
-           SELECT id, last_seq, $3, '${author}', $4::bigint, $${whereParams.length + 5} FROM conv
-           RETURNING conversation_id, seq, client_id, author, body, created_at
+           INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, body, card)
+           SELECT id, last_seq, $3, '${author}', $4::bigint, $${whereParams.length + 5}, $${whereParams.length + 6}::jsonb FROM conv
+           RETURNING conversation_id, seq, client_id, author, body, created_at, card
          )${notify}
          SELECT conv.id::text AS id, conv.visitor_id::text AS visitor_id, conv.app_id, conv.public_id AS conversation_public_id,
-           ins.seq, ins.client_id, ins.author, (SELECT a.name FROM agents a WHERE a.id = $4::bigint) AS agent_name, ins.body, ins.created_at
+           ins.seq, ins.client_id, ins.author, (SELECT a.name FROM agents a WHERE a.id = $4::bigint) AS agent_name, ins.body, ins.created_at, ins.card
          FROM ins JOIN conv ON conv.id = ins.conversation_id CROSS JOIN n`,
-        [target?.channel ?? null, target?.instance ?? null, clientId, agentId, ...whereParams, body],
+        [target?.channel ?? null, target?.instance ?? null, clientId, agentId, ...whereParams, body, card === null ? null : JSON.stringify(card)],
       );
     } catch (e) {
       if (isUniqueViolation(e)) throw new DuplicateRace();
@@ -186,8 +190,8 @@ export class ConversationsRepo {
   }
 
   /** Stores an agent reply in a conversation of the agent's apps that is open (one statement usually). */
-  async addAgentMessage(conversationPublicId: string, agentId: string, scope: AppScope, clientId: string, body: string, target?: NotifyTarget): Promise<AgentSend> {
-    const fast = await this.appendFast(`c.public_id = $5 AND ${scoped(6)} AND c.status = 'open'`, [conversationPublicId, scope], 'agent', agentId, clientId, body, target);
+  async addAgentMessage(conversationPublicId: string, agentId: string, scope: AppScope, clientId: string, body: string, target?: NotifyTarget, card: MessageCard | null = null): Promise<AgentSend> {
+    const fast = await this.appendFast(`c.public_id = $5 AND ${scoped(6)} AND c.status = 'open'`, [conversationPublicId, scope], 'agent', agentId, clientId, body, target, card);
     if (fast) return { kind: 'stored', ...fast };
     return this.db.transaction(async (q): Promise<AgentSend> => {
       const [conv] = await q.query<{ id: string; status: ConversationStatus; visitor_id: string; app_id: string }>(
@@ -200,7 +204,7 @@ export class ConversationsRepo {
       // A retry of a reply stored before the close still gets its ack.
       if (existing) return { kind: 'stored', message: existing, created: false, ...where };
       if (conv.status !== 'open') return { kind: 'closed' };
-      const result = await this.append(q, conv.id, 'agent', agentId, clientId, body);
+      const result = await this.append(q, conv.id, 'agent', agentId, clientId, body, card);
       // An agent who replies has read everything up to their reply.
       await q.query('UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, $2) WHERE id = $1', [conv.id, result.message.seq]);
       return { kind: 'stored', ...result, ...where };
@@ -255,7 +259,7 @@ export class ConversationsRepo {
   }
 
   /** Appends inside a transaction that holds the conversation row lock, so seq is gap-free. */
-  private async append(q: Queryable, conversationId: string, author: Author, agentId: string | null, clientId: string, body: string) {
+  private async append(q: Queryable, conversationId: string, author: Author, agentId: string | null, clientId: string, body: string, card: MessageCard | null = null) {
     const existing = await this.storedMessage(q, conversationId, clientId);
     if (existing) return { message: existing, created: false };
     const [{ last_seq: seq } = { last_seq: 0 }] = await q.query<{ last_seq: number }>(
@@ -263,13 +267,14 @@ export class ConversationsRepo {
       [conversationId],
     );
     try {
-      await q.query('INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, body) VALUES ($1, $2, $3, $4, $5, $6)', [
+      await q.query('INSERT INTO messages (conversation_id, seq, client_id, author, agent_id, body, card) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)', [
         conversationId,
         seq,
         clientId,
         author,
         agentId,
         body,
+        card === null ? null : JSON.stringify(card),
       ]);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DuplicateRace();

@@ -181,9 +181,61 @@ CREATE TABLE identity_token_uses (
 `,
   },
   {
+    id: 9,
+    name: 'help center',
+    sql: `
+-- apps[].help_host (the public help site's own host name) and apps[].status_url.
+ALTER TABLE apps ADD COLUMN help_host text;
+ALTER TABLE apps ADD COLUMN status_url text;
+-- The text search configuration of a locale: PostgreSQL's stemmer for the language when this
+-- server has it (PGlite and Debian's PostgreSQL both ship these), else 'simple'.
+CREATE FUNCTION convot_ts_config(locale text) RETURNS regconfig LANGUAGE sql STABLE AS $$
+  SELECT COALESCE(
+    (SELECT c.oid::regconfig FROM pg_catalog.pg_ts_config c
+      WHERE c.cfgnamespace = 'pg_catalog'::regnamespace
+        AND c.cfgname = CASE locale WHEN 'en' THEN 'english' WHEN 'fr' THEN 'french' WHEN 'de' THEN 'german'
+          WHEN 'es' THEN 'spanish' WHEN 'pt' THEN 'portuguese' WHEN 'it' THEN 'italian' WHEN 'nl' THEN 'dutch'
+          ELSE 'simple' END),
+    'pg_catalog.simple'::regconfig)
+$$;
+-- Articles per app and locale. body is the Markdown source; body_text its plain text (what is
+-- searched and quoted in snippets). The search vector holds the stemmed words (title weight A,
+-- body B) and the unstemmed ones, so a half-typed word ("billi") still finds "billing".
+CREATE TABLE articles (
+  app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  locale text NOT NULL,
+  slug text NOT NULL,
+  title text NOT NULL,
+  body text NOT NULL,
+  body_text text NOT NULL,
+  category text,
+  description text,
+  published boolean NOT NULL DEFAULT true,
+  source text NOT NULL CHECK (source IN ('config', 'inbox')),
+  ts_config regconfig NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector(ts_config, title), 'A') || setweight(to_tsvector('pg_catalog.simple'::regconfig, title), 'A') ||
+    setweight(to_tsvector(ts_config, body_text), 'B') || setweight(to_tsvector('pg_catalog.simple'::regconfig, body_text), 'B')
+  ) STORED,
+  PRIMARY KEY (app_id, locale, slug)
+);
+CREATE INDEX articles_search ON articles USING gin (search);
+`,
+  },
+  {
     id: 10,
     name: 'scheduling',
     sql: SCHEDULING_MIGRATION,
+  },
+  {
+    id: 12,
+    name: 'message cards',
+    sql: `
+-- Rich content an agent attaches to a message (an article of the help center); body keeps a
+-- plain-text fallback for older clients and emails.
+ALTER TABLE messages ADD COLUMN card jsonb;
+`,
   },
 ];
 

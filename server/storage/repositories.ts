@@ -3,6 +3,7 @@
  * above storage/ writes SQL.
  */
 import { AgentsRepo } from './agents-repo.js';
+import { ArticlesRepo } from './articles-repo.js';
 import { BookingsRepo } from './bookings-repo.js';
 import type { AppsRepo } from './apps-repo.js';
 import { CachedAppsRepo } from './cached-apps-repo.js';
@@ -16,6 +17,7 @@ export interface Repositories {
   agents: AgentsRepo;
   visitors: VisitorsRepo;
   conversations: ConversationsRepo;
+  articles: ArticlesRepo;
   meetingTypes: MeetingTypesRepo;
   bookings: BookingsRepo;
 }
@@ -25,6 +27,7 @@ export const repositories = (db: Db): Repositories => ({
   agents: new AgentsRepo(db),
   visitors: new VisitorsRepo(db),
   conversations: new ConversationsRepo(db),
+  articles: new ArticlesRepo(db),
   meetingTypes: new MeetingTypesRepo(db),
   bookings: new BookingsRepo(db),
 });

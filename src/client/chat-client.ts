@@ -24,7 +24,7 @@ import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessag
 import { ReconnectingSocket } from './socket.js';
 import { appStorage, type AppStorage } from './storage.js';
 import { createStore, type Store } from './store.js';
-import { ApiError, callRoute, type CallOptions } from './transport.js';
+import { ApiError, REQUEST_TIMEOUT_MS, callRoute, type CallOptions } from './transport.js';
 import type { AnyRoute, RouteResponse } from '../protocol/routes.js';
 
 export interface ChatClientOptions {
@@ -130,6 +130,23 @@ export class ChatClient {
   /** Calls a route of this app's widget API. */
   private call<R extends AnyRoute>(route: R, opts: CallOptions<R> = {}): Promise<RouteResponse<R>> {
     return callRoute(this.server, route, { ...opts, params: { appId: this.options.appId, ...opts.params } as unknown as CallOptions<R>['params'] });
+  }
+
+  /**
+   * Calls a widget route as this visitor (their session token), once the session is there:
+   * what the visitor does outside the chat (a booking) is theirs in the inbox too.
+   */
+  async callAsVisitor<R extends AnyRoute>(route: R, opts: CallOptions<R> = {}): Promise<RouteResponse<R>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ApiError(0, 'CONVOT_ERR_TIMEOUT', 'The server did not answer in time.')), REQUEST_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.until(() => this.token !== null && this.state.sessionId !== null), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.call(route, { ...opts, token: this.token });
   }
 
   // ---- visitor actions --------------------------------------------------------------------
@@ -268,8 +285,8 @@ export class ChatClient {
     this.stop();
     this.forgetSession();
     this.ops = [];
-    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, tab, help, settings } = this.state;
-    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, tab, help, settings });
+    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings } = this.state;
+    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings });
     if (wasRunning) this.start();
   }
 
@@ -420,7 +437,7 @@ export class ChatClient {
       const config = configResult.value;
       if (config) {
         this.configLoaded = true;
-        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null });
+        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null, scheduling: config.scheduling ?? null });
       }
     } catch (e) {
       if (this.refusedForGood(e)) return null;

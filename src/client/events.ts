@@ -1,3 +1,5 @@
+import type { Booking } from '../protocol/scheduling.js';
+
 /**
  * The one declaration of Convot's events: names as the API document spells them, mapped to
  * their payloads. The element dispatches each as a `convot-<name>` CustomEvent; `Convot.on`
@@ -19,6 +21,8 @@ export interface ConvotEventMap {
   'website:availability:changed': boolean;
   'preview:shown': undefined;
   'preview:hidden': undefined;
+  /** The visitor booked a meeting (Book tab, `<convot-scheduling>`). */
+  'booking:created': Booking;
 }
 
 export type ConvotEventName = keyof ConvotEventMap;
@@ -44,6 +48,7 @@ export const EVENT_NAMES: readonly ConvotEventName[] = [
   'website:availability:changed',
   'preview:shown',
   'preview:hidden',
+  'booking:created',
 ];
 
 /** DOM event name → CustomEvent type, merged into HTMLElementEventMap. */

@@ -1,4 +1,4 @@
-import type { AppPublicConfig, Appearance, Author, ConversationStatus, WidgetTab, WireMessage } from '../protocol/wire.js';
+import type { AppPublicConfig, Appearance, Author, ConversationStatus, MessageCard, WidgetTab, WireMessage } from '../protocol/wire.js';
 
 export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
 export type MessageStatus = 'pending' | 'sent' | 'failed';
@@ -18,12 +18,20 @@ export interface ChatMessage {
   order: number;
   /** Shown only in this browser (`message:show`); never sent. */
   local?: boolean;
+  /** An article (or other card) the team attached. */
+  card?: MessageCard;
 }
 
 export interface HelpView {
   query: string;
   article: { locale: string; slug: string } | null;
   focus: number;
+}
+
+export interface BookingView {
+  meetingTypeId: number | null;
+  /** Counts `openScheduling` calls, so each one restarts the flow on its meeting type. */
+  request: number;
 }
 
 export type UserField = 'email' | 'phone' | 'nickname' | 'avatar' | 'company';
@@ -88,6 +96,10 @@ export interface WidgetState {
   /** The app's help site, null without articles; undefined until the app's config arrived. */
   helpCenter: AppPublicConfig['help'] | undefined;
   statusUrl: string | null;
+  /** The app's booking (meeting type count), null without; undefined until the config arrived. */
+  scheduling: AppPublicConfig['scheduling'] | undefined;
+  /** What the Book tab starts on: a meeting type the page asked for (`openScheduling`), or the list. */
+  booking: BookingView;
   /** The panel's tab (views show it when the panel is open). */
   tab: WidgetTab;
   /** What the Help tab shows: a search (`query`) or one article; `focus` counts requests to focus search. */
@@ -119,6 +131,8 @@ export const initialState = (): WidgetState => ({
   statusUrl: null,
   tab: 'chat',
   help: { query: '', article: null, focus: 0 },
+  scheduling: undefined,
+  booking: { meetingTypeId: null, request: 0 },
   problem: null,
   settings: defaultSettings(),
 });
@@ -134,6 +148,7 @@ export function fromWire(m: WireMessage): ChatMessage {
     createdAt: m.created_at,
     status: 'sent',
     order: m.seq,
+    ...(m.card ? { card: m.card } : {}),
   };
 }
 

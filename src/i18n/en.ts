@@ -25,6 +25,7 @@ export const en = {
   tabChat: 'Chat',
   tabHelp: 'Help',
   tabBook: 'Book',
+  readArticle: 'Read the article',
 };
 
 export type Catalog = typeof en;

@@ -9,7 +9,8 @@
  */
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
-import type { Article, HelpSearchQuery, HelpSearchResponse } from './help.js';
+import type { MdDoc } from '../markdown/tree.js';
+import { parseArticleInput, parseHelpSearchQuery, parsePreviewBody, type AgentArticle, type Article, type ArticleInput, type HelpSearchQuery, type HelpSearchResponse } from './help.js';
 import { parseBookingRequest, parseSlotsQuery, type Booking, type BookingRequest, type MeetingType, type SlotsQuery, type SlotsResponse } from './scheduling.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -87,6 +88,13 @@ const parseSend = (data: unknown): SendBody =>
     return { client_id: clientId(o), body: messageBody(o) };
   });
 
+/** An article sent into a conversation as a card. */
+export interface SendArticleBody {
+  client_id: string;
+  locale: string;
+  slug: string;
+}
+
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -142,8 +150,9 @@ export const visitorApi = {
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
   identityToken: route<{ token: string | null }>()('POST', `${APP}/identity-token`),
   event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`),
-  /** Help-center search; an empty `q` lists every article of the locale. Needs no session. */
+  /** Help tab: published articles of a locale matching `q` (all of them, by category, when q is empty). Needs no session. */
   helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
+  /** One published article, parsed; 404 CONVOT_ERR_NOT_FOUND when unknown or unpublished. Needs no session. */
   helpArticle: route<{ article: Article }>()('GET', `${APP}/help/articles/:locale/:slug`),
   /** Book tab: the app's meeting types. Needs no session. */
   meetingTypes: route<{ meeting_types: MeetingType[] }>()('GET', `${APP}/scheduling/meeting-types`),
@@ -160,13 +169,7 @@ export const visitorParsers: ParsersFor<typeof visitorApi> = {
   identify: { body: parseVisitorUpdate },
   identifyToken: { body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })) },
   event: { body: parseVisitorEvent },
-  helpSearch: {
-    query: (q) =>
-      wrap(() => ({
-        locale: str({ locale: q.locale ?? 'en' }, 'locale', { min: 2, max: 35, trim: true }),
-        q: str({ q: q.q ?? '' }, 'q', { max: 200, trim: true }),
-      })),
-  },
+  helpSearch: { query: parseHelpSearchQuery },
   slots: { query: parseSlotsQuery },
   book: { body: parseBookingRequest },
 };
@@ -195,11 +198,22 @@ export const agentApi = {
   history: route<History, undefined, { after: number }>()('GET', `${AGENT}/conversations/:id/messages`),
   /** Idempotent per client_id, so a retry after a lost response cannot post twice. */
   reply: route<{ message: WireMessage }, SendBody>()('POST', `${AGENT}/conversations/:id/messages`),
+  /** Sends a published article of the conversation's app as a card (idempotent per client_id, like reply). */
+  sendArticle: route<{ message: WireMessage }, SendArticleBody>()('POST', `${AGENT}/conversations/:id/articles`),
   read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`),
   close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
   reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
   /** The remembered Available/Away choice: `{away}`, or the older `{online}` where false means Away. */
   presence: route<{ online: boolean; away: boolean }, { away: boolean }>()('PUT', `${AGENT}/presence`),
+  /** The apps this agent works on (for the article editor's app picker). */
+  apps: route<{ apps: { id: string; name: string }[] }>()('GET', `${AGENT}/apps`),
+  /** Every article of an app the agent works on: all locales, published or not. */
+  articles: route<{ articles: AgentArticle[] }>()('GET', `${AGENT}/apps/:appId/articles`),
+  /** Creates or replaces an article (a config-declared one is taken over by the inbox). */
+  saveArticle: route<{ article: AgentArticle }, ArticleInput>()('PUT', `${AGENT}/apps/:appId/articles/:locale/:slug`),
+  deleteArticle: route<{ ok: true }>()('DELETE', `${AGENT}/apps/:appId/articles/:locale/:slug`),
+  /** The editor's live preview: the server parses, so the inbox needs no Markdown parser. */
+  previewArticle: route<{ doc: MdDoc }, { body: string }>()('POST', `${AGENT}/articles/preview`),
 } as const;
 
 export const agentParsers: ParsersFor<typeof agentApi> = {
@@ -213,6 +227,13 @@ export const agentParsers: ParsersFor<typeof agentApi> = {
   conversations: { query: parsePageQuery },
   history: { query: afterQuery },
   reply: { body: parseSend },
+  sendArticle: {
+    body: (data) =>
+      wrap(() => {
+        const o = obj(data);
+        return { client_id: clientId(o), locale: str(o, 'locale', { min: 2, max: 3, trim: true }), slug: str(o, 'slug', { min: 1, max: 100, trim: true }) };
+      }),
+  },
   read: { body: (data) => wrap(() => ({ seq: int(obj(data), 'seq', { min: 0 }) })) },
   presence: {
     body: (data) =>
@@ -221,6 +242,8 @@ export const agentParsers: ParsersFor<typeof agentApi> = {
         return { away: o.away !== undefined ? bool(o, 'away') : !bool(o, 'online') };
       }),
   },
+  saveArticle: { body: parseArticleInput },
+  previewArticle: { body: parsePreviewBody },
 };
 
 export const AGENT_SOCKET_PATH = `${AGENT}/ws`;

@@ -19,7 +19,20 @@ export interface WireMessage {
   body: string;
   /** ISO 8601 timestamp set by the server at commit. */
   created_at: string;
+  /** Rich content an agent attached (absent on plain messages); `body` is its plain-text fallback. */
+  card?: MessageCard;
 }
+
+/** An article of the app's help center, sent into the chat: it opens in the widget's Help tab. */
+export interface ArticleCard {
+  type: 'article';
+  locale: string;
+  slug: string;
+  title: string;
+  description: string | null;
+}
+
+export type MessageCard = ArticleCard;
 
 /** POST /api/v1/apps/:appId/sessions response. */
 export interface SessionResponse {
@@ -47,9 +60,12 @@ export interface AppPublicConfig {
   name: string;
   available: boolean;
   appearance: Appearance;
-  /** The app's public help site (null without published articles). */
+  /**
+   * The app's help center: `url` is the absolute home of its public help site, `articles` the
+   * number of published articles (all locales). Null when it has none.
+   */
   help: { url: string; articles: number } | null;
-  /** The app's status page, shown as a "System status" link. */
+  /** `apps[].status_url`: the team's system status page, or null. */
   status_url: string | null;
   /** Booking: how many meeting types the app offers (null without any: no Book tab). */
   scheduling: { meeting_types: number } | null;

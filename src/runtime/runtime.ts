@@ -18,8 +18,8 @@ import { playChime } from '../client/sound.js';
 import { SUPPORTED_LOCALES, matchLocale } from '../i18n/index.js';
 import { describe, isContent, isPlainObject, show, warn } from './describe.js';
 
-/** What a bound view is: the floating launcher and panel, or the chat in the page flow. */
-export type ViewKind = 'floating' | 'inline';
+/** What a bound view is: the floating launcher and panel, the chat in the page flow, or booking alone. */
+export type ViewKind = 'floating' | 'inline' | 'scheduling';
 
 export interface RuntimeStatus {
   /** The widget is on the page (false after `remove()` until `load()`). */
@@ -353,10 +353,28 @@ export class ConvotRuntime {
 
   private warnedNoHelp = false;
 
+  /**
+   * `Convot.openScheduling()` and `do scheduling:open`, optionally on `{ meeting_type_id }`:
+   * opens the Book tab (even when `appearance.tabs` hides it). An app known to have no meeting
+   * types warns once and stays as it is.
+   */
   openScheduling(options?: unknown): void {
-    void options;
-    warn('scheduling is not configured for this app yet (no meeting types).');
+    let id: number | null = null;
+    if (options !== undefined) {
+      const v = isPlainObject(options) ? options.meeting_type_id : undefined;
+      if (!Number.isInteger(v) || (v as number) < 1) return warn(`scheduling:open expects nothing or { meeting_type_id: 3 }, got ${describe(options)}.`);
+      id = v as number;
+    }
+    if (this.state.scheduling === null) {
+      if (!this.warnedNoScheduling) warn(`app ${JSON.stringify(this.appId)} has no meeting types; add apps[].meeting_types to the server config.`);
+      this.warnedNoScheduling = true;
+      return;
+    }
+    this.store.set({ tab: 'book', booking: { meetingTypeId: id, request: this.state.booking.request + 1 } });
+    this.openChat();
   }
+
+  private warnedNoScheduling = false;
 
   // ---- settings ---------------------------------------------------------------------------
 

@@ -842,21 +842,58 @@ describe('window.Convot (the snippet)', () => {
     });
   });
 
-  describe('help center and scheduling (not configured on this server)', () => {
-    const calls: [string, () => void][] = [
-      ['push(["do", "helpdesk:search"])', () => Convot.push(['do', 'helpdesk:search'])],
-      ['push(["do", "helpdesk:query", "billing"])', () => Convot.push(['do', 'helpdesk:query', 'billing'])],
-      ['push(["do", "helpdesk:article:open", {...}])', () => Convot.push(['do', 'helpdesk:article:open', { locale: 'en', slug: 'my-article' }])],
-      ['push(["do", "scheduling:open"])', () => Convot.push(['do', 'scheduling:open'])],
+  describe('help center and scheduling (configured on this server: articles and meeting types 3 and 5)', () => {
+    const helpRoot = () => inShadow('convot-help-panel')?.shadowRoot ?? null;
+    const bookRoot = () => inShadow('convot-booking-flow')?.shadowRoot ?? null;
+    const hitTitles = () => [...(helpRoot()?.querySelectorAll('.hit-title') ?? [])].map((t) => t.textContent!.trim());
+    afterEach(() => Convot.push(['do', 'chat:close']));
+
+    it('push(["do", "helpdesk:search"]) opens Help with the search box focused', async () => {
+      Convot.push(['do', 'helpdesk:search']);
+      await waitUntil(() => Convot.is('chat:opened') && helpRoot()?.querySelector('input[type="search"]'), 'Help did not open', { timeout: 8000 });
+      await waitUntil(() => helpRoot()!.activeElement === helpRoot()!.querySelector('input[type="search"]'), 'search is not focused');
+    });
+
+    it('push(["do", "helpdesk:query", "billing"]) opens Help with that query run', async () => {
+      Convot.push(['do', 'helpdesk:query', 'billing']);
+      await waitUntil(() => hitTitles().join() === 'Billing basics,Refunds', 'the query did not run', { timeout: 8000 });
+      expect(helpRoot()!.querySelector<HTMLInputElement>('input[type="search"]')!.value).to.equal('billing');
+    });
+
+    it('push(["do", "helpdesk:article:open", { locale: "en", slug }]) opens that article; a missing one shows not found and warns once', async () => {
+      Convot.push(['do', 'helpdesk:article:open', { locale: 'en', slug: 'reset-password' }]);
+      await waitUntil(() => helpRoot()?.querySelector('.article-title')?.textContent === 'Reset your password', 'the article did not open', { timeout: 8000 });
+      await expectOneWarning(async () => {
+        Convot.push(['do', 'helpdesk:article:open', { locale: 'en', slug: 'my-article' }]);
+        await waitUntil(() => helpRoot()?.querySelector('.state[role="alert"]'), 'no not-found state', { timeout: 8000 });
+      }, 'my-article');
+    });
+
+    it('push(["do", "scheduling:open"]) opens the Book tab on the list of meeting types', async () => {
+      Convot.push(['do', 'scheduling:open']);
+      await waitUntil(() => Convot.is('chat:opened') && bookRoot()?.querySelectorAll('.type').length === 2, 'the Book tab did not open', { timeout: 8000 });
+    });
+
+    for (const [name, call] of [
       ['push(["do", "scheduling:open", { meeting_type_id: 3 }])', () => Convot.push(['do', 'scheduling:open', { meeting_type_id: 3 }])],
-      ['Convot.openScheduling()', () => Convot.openScheduling()],
       ['Convot.openScheduling({ meeting_type_id: 3 })', () => Convot.openScheduling({ meeting_type_id: 3 })],
-    ];
-    for (const [name, call] of calls) {
-      it(`${name} warns that the feature is not configured and does not throw`, async () => {
-        await expectOneWarning(call, 'not configured');
-        expect(Convot.is('chat:closed')).to.equal(true);
+    ] as const) {
+      it(`${name} opens the booking flow on that meeting type`, async () => {
+        call();
+        await waitUntil(() => bookRoot()?.querySelector('table[role="grid"]') && bookRoot()!.querySelector('h3')!.textContent!.includes('Product demo'), 'not on meeting type 3', { timeout: 8000 });
       });
     }
+
+    it('<button onclick="Convot.openScheduling()">Book a demo</button> works as written', async () => {
+      const host = document.createElement('div');
+      host.innerHTML = '<button onclick="Convot.openScheduling()">Book a demo</button>';
+      document.body.append(host);
+      try {
+        host.querySelector('button')!.click();
+        await waitUntil(() => Convot.is('chat:opened') && widget().client!.state.tab === 'book' && bookRoot()?.querySelectorAll('.type').length === 2, 'the button did not open booking', { timeout: 8000 });
+      } finally {
+        host.remove();
+      }
+    });
   });
 });

@@ -34,17 +34,25 @@ export interface ConvotProcess {
 }
 
 /** Runs `node bin/convot.mjs serve` and resolves once it prints its URL. */
-export async function startConvot(opts: { allowedOrigins: string[]; extraArgs?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string; identitySecret?: string }): Promise<ConvotProcess> {
+export async function startConvot(opts: {
+  allowedOrigins: string[];
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  identitySecret?: string;
+  /** More keys of the app's config entry (articles, help_host…), given the server's port. */
+  app?: (port: number) => Record<string, unknown>;
+}): Promise<ConvotProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'convot-e2e-'));
   const configFile = join(dataDir, 'config.json');
+  const port = await freePort();
   writeFileSync(
     configFile,
     JSON.stringify({
-      apps: [{ id: APP_ID, name: 'E2E Shop', identity_secret: opts.identitySecret ?? 'e2e-secret-of-at-least-32-characters', allowed_origins: opts.allowedOrigins }],
+      apps: [{ id: APP_ID, name: 'E2E Shop', identity_secret: opts.identitySecret ?? 'e2e-secret-of-at-least-32-characters', allowed_origins: opts.allowedOrigins, ...opts.app?.(port) }],
       agents: [AGENT],
     }),
   );
-  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['bin/convot.mjs', 'serve', '--port', String(port), '--data', dataDir, '--config', configFile, ...(opts.extraArgs ?? [])], {
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

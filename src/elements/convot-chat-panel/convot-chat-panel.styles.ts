@@ -44,13 +44,11 @@ export const panelStyles = css`
     color: inherit;
     font: inherit;
     font-size: 14px;
-    opacity: 0.8;
     cursor: pointer;
   }
   [role='tab'][aria-selected='true'] {
     border-bottom-color: currentColor;
     font-weight: 600;
-    opacity: 1;
   }
   [role='tab']:focus-visible {
     outline: 2px solid var(--_on-primary);
@@ -162,6 +160,34 @@ export const panelStyles = css`
     background: var(--_surface-2);
     color: var(--_text);
     border-end-start-radius: 4px;
+  }
+  .card {
+    display: grid;
+    gap: 2px;
+    padding: 10px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 12px;
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  .card:hover {
+    border-color: var(--_primary);
+  }
+  .card-title {
+    font-weight: 600;
+  }
+  .card-text {
+    color: var(--_muted);
+    font-size: 14px;
+  }
+  .card-action {
+    margin-top: 4px;
+    color: var(--_primary);
+    font-size: 14px;
+    font-weight: 600;
   }
   .meta {
     font-size: 12px;

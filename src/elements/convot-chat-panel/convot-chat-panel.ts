@@ -3,7 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
-import type { WidgetTab } from '../../protocol/wire.js';
+import type { ArticleCard, WidgetTab } from '../../protocol/wire.js';
 import { en, type Catalog } from '../../i18n/en.js';
 import { messageText } from '../shared/message-text.js';
 import { srOnly } from '../shared/theme.styles.js';
@@ -175,9 +175,19 @@ export class ConvotChatPanel extends LitElement {
     const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
     return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
-      <div class="bubble" dir="auto">${messageText(m.body)}</div>
+      ${m.card?.type === 'article' ? this.renderArticleCard(m.card) : html`<div class="bubble" dir="auto">${messageText(m.body)}</div>`}
       <span class="meta">${m.author === 'visitor' ? '' : `${who} · `}${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
     </div>`;
+  }
+
+  /** An article the team sent: opens in the Help tab (the widget's own, not a new page). */
+  private renderArticleCard(card: ArticleCard) {
+    const open = () => this.dispatchEvent(new CustomEvent('convot-open-article', { detail: { locale: card.locale, slug: card.slug }, bubbles: true, composed: true }));
+    return html`<button type="button" class="card" @click=${open}>
+      <span class="card-title" dir="auto">${card.title}</span>
+      ${card.description ? html`<span class="card-text" dir="auto">${card.description}</span>` : nothing}
+      <span class="card-action">${this.strings.readArticle}</span>
+    </button>`;
   }
 
   private renderNotice(state: WidgetState, s: Catalog) {

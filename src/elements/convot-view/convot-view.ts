@@ -12,12 +12,23 @@ import { RuntimeController } from '../shared/runtime-controller.js';
 
 const TAB_ORDER: readonly WidgetTab[] = ['chat', 'help', 'book'];
 
-let helpModule: Promise<unknown> | undefined;
-/** The Help tab's code (search, articles, Markdown rendering) is its own chunk, fetched on first use. */
-const loadHelp = (): Promise<unknown> => (helpModule ??= import('../../define/convot-help-panel.js').catch((e: unknown) => {
-  helpModule = undefined;
-  throw e;
-}));
+/** The Help and Book tabs' code is in chunks of their own, fetched on first use. */
+const TAB_MODULES: Record<Exclude<WidgetTab, 'chat'>, () => Promise<unknown>> = {
+  help: () => import('../../define/convot-help-panel.js'),
+  book: () => import('../../define/convot-booking-flow.js'),
+};
+const tabModules = new Map<WidgetTab, Promise<unknown>>();
+const loadTab = (tab: Exclude<WidgetTab, 'chat'>): Promise<unknown> => {
+  let p = tabModules.get(tab);
+  if (!p) {
+    p = TAB_MODULES[tab]().catch((e: unknown) => {
+      tabModules.delete(tab); // a failed load can be retried
+      throw e;
+    });
+    tabModules.set(tab, p);
+  }
+  return p;
+};
 
 const EMPTY_USER: UserProfile = { email: null, phone: null, nickname: null, avatar: null, company: null };
 
@@ -52,7 +63,9 @@ export abstract class ConvotView extends LitElement {
     onBind: (runtime, fresh) => fresh && this.applyOwnSettings(runtime),
   });
   private readonly own: OwnSettings = {};
-  @state() private helpLoaded = false;
+  @state() private loadedTabs: readonly WidgetTab[] = [];
+  /** An article card in the chat was clicked: show it in Help. */
+  private readonly onOpenArticle = (e: Event) => this.runtime?.openArticle((e as CustomEvent<{ locale: string; slug: string }>).detail);
   /** A tab button, or "Chat with us" in Help: show that tab; `focus` puts the cursor in the composer. */
   private readonly onTab = (e: Event) => {
     const { tab, focus } = (e as CustomEvent<{ tab: WidgetTab; focus: boolean }>).detail;
@@ -240,11 +253,13 @@ export abstract class ConvotView extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('convot-tab', this.onTab);
+    this.addEventListener('convot-open-article', this.onOpenArticle);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('convot-tab', this.onTab);
+    this.removeEventListener('convot-open-article', this.onOpenArticle);
   }
 
   /**
@@ -255,22 +270,25 @@ export abstract class ConvotView extends LitElement {
     const s = this.state;
     if (!s) return ['chat'];
     const allowed = s.appearance.tabs ?? TAB_ORDER;
-    const has: Record<WidgetTab, boolean> = { chat: true, help: (s.helpCenter?.articles ?? 0) > 0, book: false };
+    const has: Record<WidgetTab, boolean> = { chat: true, help: (s.helpCenter?.articles ?? 0) > 0, book: (s.scheduling?.meeting_types ?? 0) > 0 };
     return TAB_ORDER.filter((t) => t === 'chat' || t === s.tab || (allowed.includes(t) && has[t]));
   }
 
   /** What the chat panel shows in a tab other than chat (slotted into it). */
   protected renderTabContent() {
     const runtime = this.runtime;
-    if (!runtime || runtime.state.tab !== 'help') return nothing;
-    if (!this.helpLoaded) {
-      loadHelp().then(
-        () => (this.helpLoaded = true),
-        () => console.warn('Convot: could not load the help center; it will be retried when Help is opened again.'),
+    const tab = runtime?.state.tab;
+    if (!runtime || !tab || tab === 'chat') return nothing;
+    if (!this.loadedTabs.includes(tab)) {
+      loadTab(tab).then(
+        () => (this.loadedTabs = [...this.loadedTabs, tab]),
+        () => console.warn(`Convot: could not load the ${tab} tab; it will be retried when it is opened again.`),
       );
-      return html`<div slot="help" role="status" aria-busy="true"></div>`;
+      return html`<div slot=${tab} role="status" aria-busy="true"></div>`;
     }
-    return html`<convot-help-panel slot="help" .runtime=${runtime} .locale=${this.resolvedLocale}></convot-help-panel>`;
+    return tab === 'help'
+      ? html`<convot-help-panel slot="help" .runtime=${runtime} .locale=${this.resolvedLocale}></convot-help-panel>`
+      : html`<convot-booking-flow slot="book" .runtime=${runtime} .locale=${this.resolvedLocale}></convot-booking-flow>`;
   }
 
   protected get state(): WidgetState | undefined {

@@ -32,6 +32,7 @@ const ar: Catalog = {
   tabChat: 'محادثة',
   tabHelp: 'مساعدة',
   tabBook: 'حجز',
+  readArticle: 'اقرأ المقالة',
 };
 
 export default ar;

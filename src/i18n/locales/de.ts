@@ -25,6 +25,7 @@ const de: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Hilfe',
   tabBook: 'Termin',
+  readArticle: 'Artikel lesen',
 };
 
 export default de;

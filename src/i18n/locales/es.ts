@@ -25,6 +25,7 @@ const es: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Ayuda',
   tabBook: 'Reservar',
+  readArticle: 'Leer el artículo',
 };
 
 export default es;

@@ -25,6 +25,7 @@ const fr: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Aide',
   tabBook: 'Rendez-vous',
+  readArticle: "Lire l'article",
 };
 
 export default fr;

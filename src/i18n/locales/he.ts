@@ -25,6 +25,7 @@ const he: Catalog = {
   tabChat: "צ'אט",
   tabHelp: 'עזרה',
   tabBook: 'קביעת פגישה',
+  readArticle: 'לקריאת המאמר',
 };
 
 export default he;

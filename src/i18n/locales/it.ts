@@ -25,6 +25,7 @@ const it: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Aiuto',
   tabBook: 'Prenota',
+  readArticle: "Leggi l'articolo",
 };
 
 export default it;

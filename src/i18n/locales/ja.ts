@@ -25,6 +25,7 @@ const ja: Catalog = {
   tabChat: 'チャット',
   tabHelp: 'ヘルプ',
   tabBook: '予約',
+  readArticle: '記事を読む',
 };
 
 export default ja;

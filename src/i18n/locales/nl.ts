@@ -25,6 +25,7 @@ const nl: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Hulp',
   tabBook: 'Afspraak',
+  readArticle: 'Artikel lezen',
 };
 
 export default nl;

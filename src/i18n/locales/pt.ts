@@ -25,6 +25,7 @@ const pt: Catalog = {
   tabChat: 'Chat',
   tabHelp: 'Ajuda',
   tabBook: 'Agendar',
+  readArticle: 'Ler o artigo',
 };
 
 export default pt;

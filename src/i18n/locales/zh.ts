@@ -25,6 +25,7 @@ const zh: Catalog = {
   tabChat: '聊天',
   tabHelp: '帮助',
   tabBook: '预约',
+  readArticle: '阅读文章',
 };
 
 export default zh;
