@@ -88,6 +88,7 @@ export function renderManagePage(input: ManagePageInput): { html: string; csp: s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(b.meeting_type_name)}: your booking</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
@@ -107,6 +108,6 @@ ${actions}
 </main>
 </body>
 </html>`;
-  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
   return { html, csp };
 }

@@ -47,12 +47,23 @@ export interface BookingCreated {
   ics: string;
 }
 
+/** What a moved or cancelled booking's hook receives (no manage link: the inbox never holds it). */
+export interface BookingChanged {
+  booking: AgentBooking;
+  action: 'rescheduled' | 'cancelled';
+  /** Who did it: the visitor (manage link) or an agent (the agent's name). */
+  by: 'visitor' | string;
+}
+
 /**
  * Extension points for other subsystems. The email subsystem (server/email/) sends the
- * confirmation from `onBookingCreated`; a hook's failure is logged and never undoes the booking.
+ * confirmation from `onBookingCreated` (and, if it wants, change notices from
+ * `onBookingChanged`). Hooks run after the commit and are not awaited: a slow or failing mail
+ * server never delays or undoes a booking (failures are logged).
  */
 export interface SchedulingHooks {
   onBookingCreated?(event: BookingCreated): Promise<void> | void;
+  onBookingChanged?(event: BookingChanged): Promise<void> | void;
 }
 
 export interface SchedulingServiceDeps {
@@ -176,7 +187,8 @@ export class SchedulingService {
     if (!row) fail('CONVOT_ERR_SLOT_TAKEN', undefined, 'start');
     const booking = this.toBooking(row, links, token);
     await this.timeline(row, 'created');
-    await this.runHook(async () => {
+    // The confirmation email goes out from here (server/email/ wires onBookingCreated in app.ts).
+    void this.runHook(async () => {
       const host = offered.hosts.find((h) => h.id === row.host_id) ?? { id: row.host_id, email: row.host_email, name: row.host_name };
       await this.deps.hooks?.onBookingCreated?.({ app, booking, host, ics: this.ics(row, booking.manage_url, false) });
     });
@@ -249,6 +261,7 @@ export class SchedulingService {
     if (moved === null) return 'cancelled';
     if (moved === 'taken') return 'taken';
     await this.timeline(moved, 'rescheduled', { previous_start: iso(row.start_at) });
+    void this.runHook(async () => this.deps.hooks?.onBookingChanged?.({ booking: this.toAgentBooking(moved), action: 'rescheduled', by: 'visitor' }));
     return 'rescheduled';
   }
 
@@ -331,7 +344,10 @@ export class SchedulingService {
   private async cancel(row: BookingRow, by?: string): Promise<BookingRow> {
     const r = await this.repos.bookings.cancel(row.internal_id);
     if (!r) fail('CONVOT_ERR_NOT_FOUND', NO_BOOKING);
-    if (r.changed) await this.timeline(r.row, 'cancelled', by ? { cancelled_by: by } : { cancelled_by: 'visitor' });
+    if (r.changed) {
+      await this.timeline(r.row, 'cancelled', { cancelled_by: by ?? 'visitor' });
+      void this.runHook(async () => this.deps.hooks?.onBookingChanged?.({ booking: this.toAgentBooking(r.row), action: 'cancelled', by: by ?? 'visitor' }));
+    }
     return r.row;
   }
 

@@ -122,6 +122,9 @@ export class InboxBookings extends LitElement {
       a {
         color: var(--in-link);
       }
+      a.btn {
+        text-decoration: none;
+      }
       .none,
       .error {
         padding: 16px 0;

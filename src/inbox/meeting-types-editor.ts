@@ -134,6 +134,7 @@ export class InboxMeetingTypes extends LitElement {
       }
       label {
         display: grid;
+        align-content: space-between;
         gap: 4px;
         font-size: 13px;
         font-weight: 600;

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { buildApp, type ConvotApp } from '../../server/app.js';
 import { ConfigError, parseConfig } from '../../server/config.js';
-import type { BookingCreated } from '../../server/services/scheduling-service.js';
+import type { BookingChanged, BookingCreated } from '../../server/services/scheduling-service.js';
+import { schedulingAgentApi } from '../../src/protocol/index.js';
 import type { Db } from '../../server/storage/db.js';
 import { ALLOWED_ORIGIN, APP_ID, AGENT_EMAIL, AGENT_PASSWORD, auth, loginAgent, newSession, openTestDb, sendVisitor, visitorPath } from './helpers.js';
 
@@ -63,9 +64,10 @@ let db: Db;
 let app: ConvotApp;
 let clock = NOW;
 const created: BookingCreated[] = [];
+const changed: BookingChanged[] = [];
 
 async function build(data = configData()): Promise<ConvotApp> {
-  return buildApp({ db, config: parseConfig(data, {}), root: process.cwd(), now: () => clock, schedulingHooks: { onBookingCreated: (e) => void created.push(e) } });
+  return buildApp({ db, config: parseConfig(data, {}), root: process.cwd(), now: () => clock, schedulingHooks: { onBookingCreated: (e) => void created.push(e), onBookingChanged: (e) => void changed.push(e) } });
 }
 
 before(async () => {
@@ -75,6 +77,7 @@ before(async () => {
 afterEach(async () => {
   clock = NOW;
   created.length = 0;
+  changed.length = 0;
   await db.query('DELETE FROM bookings');
   await db.query("DELETE FROM meeting_types WHERE source = 'inbox'");
 });
@@ -114,6 +117,10 @@ async function slotStarts(id = 3, from = '2026-03-24', days = 1, tz = 'Europe/Pa
 
 /** The path part of an absolute URL the server returned. */
 const pathOf = (url: string): string => new URL(url).pathname;
+
+test('every inbox scheduling route is registered with its method and path', () => {
+  for (const [name, route] of Object.entries(schedulingAgentApi)) assert.ok(app.hasRoute({ method: route.method, url: route.path }), `${name}: ${route.method} ${route.path}`);
+});
 
 describe('config', () => {
   const bad = (mutate: (d: Record<string, unknown>) => void): string => {
@@ -387,6 +394,7 @@ describe('manage link', () => {
     const res = await app.inject({ method: 'POST', url: `${pathOf(b.manage_url)}/cancel`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, `${pathOf(b.manage_url)}?m=cancelled`);
+    assert.deepEqual(changed.map((c) => [c.booking.id, c.action, c.by]), [[b.id, 'cancelled', 'visitor']]);
     const page = await app.inject({ method: 'GET', url: String(res.headers.location) });
     assert.match(page.body, /Your booking is cancelled/);
     assert.doesNotMatch(page.body, /action=/);
@@ -405,6 +413,7 @@ describe('manage link', () => {
     const [row] = await db.query<{ start_at: Date; sequence: number }>('SELECT start_at, sequence FROM bookings');
     assert.equal(new Date(row!.start_at).toISOString(), '2026-03-23T14:00:00.000Z');
     assert.equal(row!.sequence, 1);
+    assert.deepEqual(changed.map((c) => [c.action, c.booking.start]), [['rescheduled', '2026-03-23T14:00:00.000Z']]);
     // Another visitor takes the 16:00Z slot; moving there is refused on the page.
     assert.equal((await book((await newSession(app)).token, { meeting_type_id: 5, start: '2026-03-30T13:00:00.000Z' })).statusCode, 201);
     const taken = await move('2026-03-30T13:00:00.000Z');
@@ -493,6 +502,7 @@ describe('inbox', () => {
     const cancel = await app.inject({ method: 'POST', url: `/api/v1/agent/bookings/${b.booking.id}/cancel`, headers: { cookie } });
     assert.equal(cancel.statusCode, 200);
     assert.equal((cancel.json() as { booking: { status: string } }).booking.status, 'cancelled');
+    assert.deepEqual(changed.map((c) => [c.action, c.by]), [['cancelled', 'Ada Host']]);
     assert.ok((await slotStarts()).includes('2026-03-24T08:00:00.000Z'));
     const hist = await app.inject({ method: 'GET', url: `/api/v1/agent/conversations/${msg.conversation_id}/messages`, headers: { cookie } });
     const actions = (hist.json() as { events: { name: string; data: { action: string; cancelled_by?: string } }[] }).events.filter((e) => e.name === 'convot:booking').map((e) => [e.data.action, e.data.cancelled_by]);
