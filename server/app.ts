@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ERRORS, ProtocolError } from '../src/protocol/index.js';
 import { applyConfig, type ConvotConfig } from './config.js';
 import { emailModule, type EmailOutbox } from './email/index.js';
+import { bookingEmails } from './scheduling/confirmation-email.js';
 import type { EmailWorkerOptions, MailTransport } from './email/worker.js';
 import { statusOf } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
@@ -128,7 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const help = new HelpService(repos);
   const agents = new AgentService({ repos, chat, help, hub, limiter, instanceId, log: app.log });
-  const scheduling = new SchedulingService({ repos, chat, limiter, log: app.log, hooks: opts.schedulingHooks, now: opts.now });
+  const scheduling = new SchedulingService({ repos, chat, limiter, log: app.log, hooks: opts.schedulingHooks ?? bookingEmails(email.outbox, opts.db), now: opts.now });
   await fanout.start(
     (event) => void hub.handle(event),
     () => void hub.catchUp(),
