@@ -184,6 +184,10 @@ export class ConvotInbox extends LitElement {
           padding: 0 8px;
         }
       }
+      main.articles {
+        display: grid;
+        min-height: 0;
+      }
       .splash {
         display: grid;
         place-content: center;
@@ -196,6 +200,8 @@ export class ConvotInbox extends LitElement {
 
   /** The latest snapshot of the inbox's data (the controller's store). */
   @state() private snap: InboxState;
+  /** Conversations, or the help center's articles (articles-view.ts). */
+  @state() private view: 'conversations' | 'articles' = 'conversations';
   @state() private now = Date.now();
 
   /** Data and its rules live here, without the DOM; this element renders and forwards UI events. */
@@ -266,6 +272,9 @@ export class ConvotInbox extends LitElement {
     const online = s.agentsOnline;
     return html`<header class="top">
       <h1 class="brand"><span class="logo" aria-hidden="true">C</span><span class="title">Convot inbox</span></h1>
+      <div class="presence" role="group" aria-label="Show">
+        ${this.renderViewChoice('Conversations', 'conversations')} ${this.renderViewChoice('Articles', 'articles')}
+      </div>
       <span class="spacer"></span>
       <!-- Live regions stay rendered (empty) so their changes are announced. -->
       <span role="status">${s.socketStatus === 'reconnecting' ? html`<span class="conn">Reconnecting…</span>` : nothing}</span>
@@ -277,6 +286,10 @@ export class ConvotInbox extends LitElement {
       <span class="me"><span class="avatar" aria-hidden="true">${initials(agent.name)}</span><span class="name">${agent.name}</span></span>
       <button class="btn ghost signout" type="button" @click=${() => this.controller.signOut()}>Sign out</button>
     </header>`;
+  }
+
+  private renderViewChoice(label: string, view: 'conversations' | 'articles') {
+    return html`<button type="button" aria-pressed=${this.view === view ? 'true' : 'false'} @click=${() => (this.view = view)}>${label}</button>`;
   }
 
   private renderStatusChoice(label: string, away: boolean, current: boolean) {
@@ -309,7 +322,9 @@ export class ConvotInbox extends LitElement {
         const selected = s.conversations.find((x) => x.id === s.selectedId) ?? null;
         return html`<div class="app">
           ${this.renderHeader(s, agent)}
-          <main class="columns ${selected ? 'thread-open' : ''}">
+          ${this.view === 'articles'
+            ? html`<main class="articles"><convot-inbox-articles></convot-inbox-articles></main>`
+            : html`<main class="columns ${selected ? 'thread-open' : ''}">
             <convot-inbox-list
               .conversations=${s.conversations}
               .selectedId=${s.selectedId}
@@ -335,7 +350,7 @@ export class ConvotInbox extends LitElement {
               @inbox-back=${() => c.deselect()}
             ></convot-inbox-thread>
             <convot-inbox-profile .visitor=${selected?.visitor ?? null} .events=${selected ? s.events : []} .now=${this.now}></convot-inbox-profile>
-          </main>
+          </main>`}
         </div>`;
       }
     }

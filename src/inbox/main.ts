@@ -1,4 +1,5 @@
 /** Entry of /dist/inbox.js: registers the inbox elements (once, if another bundle has not). */
+import { InboxArticles } from './articles-view.js';
 import { InboxConversationList } from './conversation-list.js';
 import { InboxConversationView } from './conversation-view.js';
 import { ConvotInbox } from './convot-inbox.js';
@@ -11,6 +12,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['convot-inbox-list', InboxConversationList],
   ['convot-inbox-thread', InboxConversationView],
   ['convot-inbox-profile', InboxVisitorPanel],
+  ['convot-inbox-articles', InboxArticles],
   ['convot-inbox', ConvotInbox],
 ];
 
