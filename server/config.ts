@@ -296,6 +296,7 @@ export async function applyConfig(
     await apps.upsert(app);
     if (articles) await applyArticles(articles, app.id, app.articles ?? [], log);
   }
+  if (articles) await articles.analyze();
   const removedApps = await apps.disableOthers(config.apps.map((a) => a.id));
   for (const agent of config.agents) {
     // Keep a matching hash: re-hashing would give a new salt on every start for nothing.

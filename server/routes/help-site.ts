@@ -131,6 +131,9 @@ export async function helpSiteRoutes(
     return reply.type('application/xml; charset=utf-8').header('Cache-Control', 'public, max-age=300').send(sitemapXml(entries));
   });
 
+  // Any other address under /help/ is the site's 404 page, not the API's JSON.
+  app.get('/help/*', async (req, reply) => notFound(reply, await select(req), 'en', randomBytes(16).toString('base64')));
+
   app.get('/help/favicon.svg', async (req, reply) => {
     const sel = await select(req);
     return reply.type('image/svg+xml').header('Cache-Control', 'public, max-age=3600').send(faviconSvg(sel?.app.appearance?.theme_color));

@@ -53,9 +53,20 @@ const MARKERS = /[\u0001\u0002]/g;
 const unmarked = (s: string): string => s.replace(MARKERS, '');
 
 /** Results per search (the Help tab shows a short list as the visitor types). */
-export const SEARCH_LIMIT = 20;
+export const SEARCH_LIMIT = 10;
+/**
+ * Snippets are cut from the body's first characters: ts_headline's cost grows with the text,
+ * and a match further on still finds the article (the snippet then starts the body, unmarked).
+ */
+const HEADLINE_CHARS = 4000;
 /** The home list of a locale (every published article, by category). */
 export const LIST_LIMIT = 500;
+/**
+ * The shortest last word taken as a prefix: "de" would match most of any text (and cost a scan
+ * of all of it) while telling nothing about what the visitor looks for; shorter words still
+ * match whole.
+ */
+export const MIN_PREFIX = 3;
 /** Words of a query used (the rest are ignored). */
 export const MAX_QUERY_WORDS = 8;
 
@@ -69,7 +80,20 @@ const row = (r: ArticleRow): ArticleRow => ({ ...r, updated_at: iso(r.updated_at
 export const queryWords = (q: string): string[] => (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_QUERY_WORDS).map((w) => w.slice(0, 64));
 
 export class ArticlesRepo {
+  /** Locale → text search configuration name (fixed by migration 9's convot_ts_config). */
+  private readonly configs = new Map<string, Promise<string>>();
+
   constructor(private readonly db: Db) {}
+
+  private tsConfig(locale: string): Promise<string> {
+    let c = this.configs.get(locale);
+    if (!c) {
+      c = this.db.query<{ c: string }>('SELECT convot_ts_config($1)::text AS c', [locale]).then((r) => r[0]!.c);
+      c.catch(() => this.configs.delete(locale));
+      this.configs.set(locale, c);
+    }
+    return c;
+  }
 
   /**
    * Writes an article. `config` writes never overwrite an article the inbox has taken over, and
@@ -89,6 +113,14 @@ export class ArticlesRepo {
       [appId, a.locale, a.slug, unmarked(a.title), a.body, unmarked(a.body_text), a.category, a.description, a.published, source],
     );
     return rows[0] ? row(rows[0]) : null;
+  }
+
+  /**
+   * Refreshes the planner's statistics after a config is applied: PGlite has no autovacuum, and
+   * without them it reads articles through the primary key instead of scanning once.
+   */
+  async analyze(): Promise<void> {
+    await this.db.query('ANALYZE articles');
   }
 
   /** Removes the app's config-declared articles not in `keep` (`locale/slug`); returns how many. */
@@ -155,9 +187,10 @@ export class ArticlesRepo {
    * Published articles of one locale. Without words: all of them, by category then title, each
    * with the start of its description (or body) as the snippet. With words: those containing
    * every word (the last one as a prefix, so results come as the visitor types), titles
-   * matching first, then by rank; title and snippet come marked with HIT_START/HIT_END.
+   * matching first, then by rank; title and snippet come marked with HIT_START/HIT_END. At
+   * most two statements: the second only when the first found nothing (`loose`).
    */
-  async search(appId: string, locale: string, words: string[]): Promise<SearchRow[]> {
+  async search(appId: string, locale: string, words: string[], limit = SEARCH_LIMIT, loose = false): Promise<SearchRow[]> {
     if (!words.length) {
       const rows = await this.db.query<SearchRow>(
         `SELECT locale, slug, title, category, description, updated_at, title AS title_marked,
@@ -168,34 +201,37 @@ export class ArticlesRepo {
       );
       return rows.map((r) => ({ ...r, updated_at: iso(r.updated_at)! }));
     }
-    // One tsquery: every word in the locale's stemmed form or as typed; the last one as a prefix.
-    const params: unknown[] = [appId, locale];
-    const terms = words.map((w, i) => {
-      params.push(i === words.length - 1 ? `${w}:*` : w);
-      const p = `$${params.length}`;
-      return `(to_tsquery(c.cfg, ${p}) || to_tsquery('pg_catalog.simple'::regconfig, ${p}))`;
-    });
+    // One tsquery: every word in the locale's stemmed form; the last one as a prefix. The
+    // configuration is a parameter, so the query is a constant the planner can use an index
+    // for, computed once rather than once per row.
+    const params: unknown[] = [appId, locale, await this.tsConfig(locale)];
+    const term = (w: string) => (params.push(w), `to_tsquery($3::regconfig, $${params.length})`);
+    const last = words[words.length - 1]!;
+    const terms = words.slice(0, -1).map(term);
+    if (!loose) terms.push(term(last.length >= MIN_PREFIX ? `${last}:*` : last));
+    else {
+      // A half-typed word past its stem ("billi" of billing, stemmed "bill"): the stems its
+      // shorter forms give. Only tried when the plain query found nothing (it finds more).
+      const shorter = [1, 2, 3].map((n) => last.slice(0, -n)).filter((x) => x.length >= MIN_PREFIX);
+      terms.push(`(${[term(`${last}:*`), ...shorter.map(term)].join(' || ')})`);
+    }
+    const tq = terms.join(' && ');
     const rows = await this.db.query<SearchRow>(
-      `WITH c AS (SELECT convot_ts_config($2) AS cfg),
-       q AS (SELECT c.cfg, ${terms.join(' && ')} AS tq FROM c),
-       hits AS (
-         SELECT a.locale, a.slug, a.title, a.category, a.description, a.updated_at, a.body_text, q.cfg, q.tq,
-           (ts_filter(a.search, '{a}') @@ q.tq) AS in_title, ts_rank(a.search, q.tq, 1) AS rank
-         FROM articles a, q
-         WHERE a.app_id = $1 AND a.locale = $2 AND a.published AND a.search @@ q.tq
-         ORDER BY in_title DESC, rank DESC, a.title, a.slug
-         LIMIT ${SEARCH_LIMIT}
-       ),
-       marked AS (
-         SELECT hits.*, ts_headline(cfg, title, tq, '${TITLE_HEADLINE}') AS t1, ts_headline(cfg, body_text, tq, '${HEADLINE}') AS s1 FROM hits
+      `WITH hits AS (
+         SELECT locale, slug, title, category, description, updated_at, body_text,
+           (title_search @@ (${tq})) AS in_title, ts_rank(search, ${tq}, 1) AS rank
+         FROM articles
+         WHERE app_id = $1 AND locale = $2 AND published AND search @@ (${tq})
+         ORDER BY in_title DESC, rank DESC, title, slug
+         LIMIT ${limit}
        )
        SELECT locale, slug, title, category, description, updated_at,
-         -- The stemmed form misses a half-typed word ("billi" in "billing"): then mark as typed.
-         CASE WHEN strpos(t1, '${HIT_START}') > 0 THEN t1 ELSE ts_headline('pg_catalog.simple'::regconfig, title, tq, '${TITLE_HEADLINE}') END AS title_marked,
-         CASE WHEN strpos(s1, '${HIT_START}') > 0 THEN s1 ELSE ts_headline('pg_catalog.simple'::regconfig, body_text, tq, '${HEADLINE}') END AS snippet_marked
-       FROM marked ORDER BY in_title DESC, rank DESC, title, slug`,
+         ts_headline($3::regconfig, title, ${tq}, '${TITLE_HEADLINE}') AS title_marked,
+         ts_headline($3::regconfig, left(body_text, ${HEADLINE_CHARS}), ${tq}, '${HEADLINE}') AS snippet_marked
+       FROM hits ORDER BY in_title DESC, rank DESC, title, slug`,
       params,
     );
+    if (!rows.length && !loose && last.length > MIN_PREFIX) return this.search(appId, locale, words, limit, true);
     return rows.map((r) => ({ ...r, updated_at: iso(r.updated_at)! }));
   }
 }

@@ -200,8 +200,8 @@ CREATE FUNCTION convot_ts_config(locale text) RETURNS regconfig LANGUAGE sql STA
     'pg_catalog.simple'::regconfig)
 $$;
 -- Articles per app and locale. body is the Markdown source; body_text its plain text (what is
--- searched and quoted in snippets). The search vector holds the stemmed words (title weight A,
--- body B) and the unstemmed ones, so a half-typed word ("billi") still finds "billing".
+-- searched and quoted in snippets). search holds the stemmed words (title weight A, body B);
+-- title_search the title's alone, so "the title matches" is a cheap test.
 CREATE TABLE articles (
   app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
   locale text NOT NULL,
@@ -215,10 +215,8 @@ CREATE TABLE articles (
   source text NOT NULL CHECK (source IN ('config', 'inbox')),
   ts_config regconfig NOT NULL,
   updated_at timestamptz NOT NULL DEFAULT now(),
-  search tsvector GENERATED ALWAYS AS (
-    setweight(to_tsvector(ts_config, title), 'A') || setweight(to_tsvector('pg_catalog.simple'::regconfig, title), 'A') ||
-    setweight(to_tsvector(ts_config, body_text), 'B') || setweight(to_tsvector('pg_catalog.simple'::regconfig, body_text), 'B')
-  ) STORED,
+  search tsvector GENERATED ALWAYS AS (setweight(to_tsvector(ts_config, title), 'A') || setweight(to_tsvector(ts_config, body_text), 'B')) STORED,
+  title_search tsvector GENERATED ALWAYS AS (to_tsvector(ts_config, title)) STORED,
   PRIMARY KEY (app_id, locale, slug)
 );
 CREATE INDEX articles_search ON articles USING gin (search);

@@ -17,6 +17,9 @@ import { base, tokens } from './inbox.styles.js';
 const TITLE = 'Convot inbox';
 const CLOCK_MS = 30_000;
 
+type InboxView = 'conversations' | 'articles' | 'bookings';
+const VIEW_NAMES: Record<InboxView, string> = { conversations: 'Conversations', articles: 'Articles', bookings: 'Bookings' };
+
 export class ConvotInbox extends LitElement {
   static override styles = [
     tokens,
@@ -205,6 +208,10 @@ export class ConvotInbox extends LitElement {
       convot-inbox-bookings {
         background: var(--in-bg);
       }
+      main.articles {
+        display: grid;
+        min-height: 0;
+      }
       .splash {
         display: grid;
         place-content: center;
@@ -218,8 +225,8 @@ export class ConvotInbox extends LitElement {
   /** The latest snapshot of the inbox's data (the controller's store). */
   @state() private snap: InboxState;
   @state() private now = Date.now();
-  /** Which screen the header's nav shows. */
-  @state() private view: 'conversations' | 'bookings' = 'conversations';
+  /** Which screen the header's nav shows: conversations, the help center's articles, or bookings. */
+  @state() private view: InboxView = 'conversations';
 
   /** Data and its rules live here, without the DOM; this element renders and forwards UI events. */
   readonly controller = new InboxController({
@@ -290,8 +297,8 @@ export class ConvotInbox extends LitElement {
     return html`<header class="top">
       <h1 class="brand"><span class="logo" aria-hidden="true">C</span><span class="title">Convot inbox</span></h1>
       <nav class="views" aria-label="Inbox screens">
-        ${(['conversations', 'bookings'] as const).map(
-          (v) => html`<button type="button" aria-current=${this.view === v ? 'page' : 'false'} @click=${() => (this.view = v)}>${v === 'bookings' ? 'Bookings' : 'Conversations'}</button>`,
+        ${(['conversations', 'articles', 'bookings'] as const).map(
+          (v) => html`<button type="button" aria-current=${this.view === v ? 'page' : 'false'} @click=${() => (this.view = v)}>${VIEW_NAMES[v]}</button>`,
         )}
       </nav>
       <span class="spacer"></span>
@@ -344,6 +351,8 @@ export class ConvotInbox extends LitElement {
                   c.select(e.detail);
                 }}
               ></convot-inbox-bookings>`
+            : this.view === 'articles'
+              ? html`<main class="articles"><convot-inbox-articles></convot-inbox-articles></main>`
             : html`<main class="columns ${selected ? 'thread-open' : ''}">
             <convot-inbox-list
               .conversations=${s.conversations}

@@ -1,5 +1,6 @@
 /** Entry of /dist/inbox.js: registers the inbox elements (once, if another bundle has not). */
 import { InboxBookings } from './bookings-view.js';
+import { InboxArticles } from './articles-view.js';
 import { InboxConversationList } from './conversation-list.js';
 import { InboxConversationView } from './conversation-view.js';
 import { ConvotInbox } from './convot-inbox.js';
@@ -15,6 +16,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['convot-inbox-profile', InboxVisitorPanel],
   ['convot-inbox-meeting-types', InboxMeetingTypes],
   ['convot-inbox-bookings', InboxBookings],
+  ['convot-inbox-articles', InboxArticles],
   ['convot-inbox', ConvotInbox],
 ];
 

@@ -189,3 +189,44 @@ test('a verified visitor follows a link from the shop with ?convot_identity= and
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the inbox: write an article with a live preview, publish it, and it is on the help site', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  const violations = await watchViolations(page);
+  await page.goto(`${convot.url}/inbox`);
+  await page.locator('input[type=email]').fill(AGENT.email);
+  await page.locator('input[type=password]').fill(AGENT.password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Articles' }).click();
+  // The config's articles are listed, drafts and all languages.
+  await page.getByText('Returns and refunds').waitFor();
+  await page.getByRole('button', { name: 'New article' }).click();
+  await page.getByLabel('Title').fill('Gift cards');
+  assert.equal(await page.getByLabel('Address (slug)').inputValue(), 'gift-cards');
+  await page.getByLabel('Category').fill('Orders');
+  await page.getByLabel('Article body (Markdown)').fill('## How they work\n\nGift cards **never expire**.\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1))');
+  // The preview is the server's tree rendered by Lit: markup from the body stays text.
+  const preview = page.getByLabel('Preview');
+  await preview.locator('h3', { hasText: 'How they work' }).waitFor();
+  assert.equal(await preview.locator('strong').textContent(), 'never expire');
+  assert.equal(await preview.locator('img').count(), 0);
+  assert.match((await preview.textContent())!, /<img src=x onerror=alert\(1\)>/);
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await page.getByText('Saved and published.').waitFor();
+
+  const site = await context.newPage();
+  const res = await site.goto(`${convot.url}/help/en/article/gift-cards`);
+  assert.equal(res?.status(), 200);
+  assert.equal(await site.locator('article h1').textContent(), 'Gift cards');
+  assert.equal(await site.locator('.body h2').textContent(), 'How they work');
+
+  // Unpublished: gone from the site.
+  await page.getByRole('button', { name: 'Unpublish' }).click();
+  await page.getByText('Saved as a draft.').waitFor();
+  assert.equal((await site.goto(`${convot.url}/help/en/article/gift-cards`))?.status(), 404);
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -58,9 +58,16 @@ describe('search', () => {
 
   test('the last word is a prefix: results come as the visitor types', async () => {
     for (const typed of ['inv', 'invo', 'invoi', 'invoic']) assert.deepEqual(slugs(await search('en', typed)), ['invoices', 'payments-overview'], typed);
-    // A half-typed word longer than its stem ("notif" of notifications, "configu" of configure).
+    // Half-typed words: within the stem ("notif" of notifications, stemmed "notif"; "configu"
+    // of configure, "configur"), and past it ("billi" of Billing, stemmed "bill").
     assert.deepEqual(slugs(await search('en', 'notif')), ['getting-started']);
     assert.deepEqual(slugs(await search('en', 'account configu')), ['getting-started']);
+    const billi = await search('en', 'billi');
+    assert.deepEqual(slugs(billi), ['invoices']);
+    assert.ok(hits(billi.articles[0]!.snippet).length > 0 && hits(billi.articles[0]!.snippet).every((h) => h === 'billing'));
+    // Two letters are a word, not a prefix (they would match most of any text).
+    assert.deepEqual(slugs(await search('en', 'ap')), []);
+    assert.deepEqual(slugs(await search('en', 'api')), ['api-keys']);
     // Every word must match.
     assert.deepEqual(slugs(await search('en', 'account invoice')), []);
   });

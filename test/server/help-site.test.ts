@@ -170,7 +170,7 @@ describe('which app', () => {
 
 describe('not found and sitemap', () => {
   test('unknown locale, unknown or unpublished slug: a 404 page in the same layout', async () => {
-    for (const url of ['/help/xx/', '/help/de/', '/help/en/article/nope', '/help/en/article/hidden', '/help/en/article/Bad%20Slug']) {
+    for (const url of ['/help/xx/', '/help/de/', '/help/en/article/nope', '/help/en/article/hidden', '/help/en/article/Bad%20Slug', '/help/en/other/page', '/help/']) {
       const res = await get(url);
       assert.equal(res.statusCode, 404, url);
       assert.match(res.body, /<h1>Page not found<\/h1>/);
