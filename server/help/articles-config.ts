@@ -23,10 +23,11 @@ export interface ArticleConfig {
   published: boolean;
 }
 
+/** config.ts turns this into its ConfigError (this module cannot import config.ts: a cycle). */
 export class ArticleConfigError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigError';
+    this.name = 'ArticleConfigError';
   }
 }
 
