@@ -8,7 +8,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { MAX_MESSAGE_LENGTH, type ConversationSummary, type WireMessage } from '../protocol/wire.js';
+import { MAX_MESSAGE_LENGTH, type ConversationSummary, type MessageCard, type WireMessage } from '../protocol/wire.js';
 import { clockTime, dayLabel, fullTime, sameDay, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
 import type { PendingReply } from './inbox-state.js';
@@ -140,6 +140,16 @@ export class InboxConversationView extends LitElement {
       .meta .author {
         font-weight: 600;
         color: var(--in-text);
+      }
+      .bubble.card {
+        display: grid;
+        gap: 2px;
+        border: 1px solid var(--in-border);
+        background: var(--in-surface);
+      }
+      .card-kind {
+        color: var(--in-muted);
+        font-size: 12px;
       }
       .bubble {
         padding: 8px 12px;
@@ -355,10 +365,18 @@ export class InboxConversationView extends LitElement {
                   <span class="author">${isolate(r.label)}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
                 </div>`
               : nothing}
-            <div class="bubble" dir="auto">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>
+            ${r.item.kind === 'stored' && r.item.m.card ? this.renderCard(r.item.m.card) : html`<div class="bubble" dir="auto">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>`}
             ${r.item.kind === 'pending' ? this.pendingStatus(r.item.p) : nothing}
           </div>`,
       )}
+    </div>`;
+  }
+
+  /** What the visitor sees as a card: the article or the meeting type offered. */
+  private renderCard(card: MessageCard) {
+    return html`<div class="bubble card" dir="auto">
+      <span class="card-kind">${card.type === 'article' ? 'Help article' : 'Booking offer'}</span>
+      <strong>${card.type === 'article' ? card.title : card.name}</strong>${card.type === 'booking' ? html` · ${card.duration_minutes} min` : nothing}
     </div>`;
   }
 
@@ -406,6 +424,7 @@ export class InboxConversationView extends LitElement {
             @input=${this.onInput}
             @keydown=${this.onKeyDown}
           ></textarea>
+          <convot-inbox-share .appId=${c.app_id}></convot-inbox-share>
           <button class="btn primary" type="submit" ?disabled=${!draft.trim()}>Send</button>
         </div>
         <p class="hint" id="reply-hint">Enter to send, Shift+Enter for a new line</p>

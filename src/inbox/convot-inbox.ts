@@ -12,6 +12,7 @@ import type { AgentProfile } from '../protocol/wire.js';
 import type { LoginDetail } from './login-form.js';
 import { initials } from './format.js';
 import { InboxController, type InboxState } from './inbox-store.js';
+import type { ShareDetail } from './share-menu.js';
 import { base, tokens } from './inbox.styles.js';
 
 const TITLE = 'Convot inbox';
@@ -374,6 +375,7 @@ export class ConvotInbox extends LitElement {
               .agentName=${agent.name}
               .now=${this.now}
               @inbox-send=${(e: CustomEvent<string>) => c.send(e.detail)}
+              @inbox-share=${(e: CustomEvent<ShareDetail>) => void c.share(e.detail)}
               @inbox-retry=${(e: CustomEvent<string>) => c.retry(e.detail)}
               @inbox-reload=${() => c.loadThread()}
               @inbox-back=${() => c.deselect()}

@@ -25,6 +25,10 @@ export const inboxApi = {
   history: (id: string, after = 0) => call(agentApi.history, { ...byId(id), query: { after } }),
   /** Idempotent per client_id, so a retry after a lost response cannot post twice. */
   send: (id: string, clientId: string, body: string) => call(agentApi.reply, { ...byId(id), body: { client_id: clientId, body } }),
+  /** An article of the conversation's app, as a card (idempotent per client_id). */
+  sendArticle: (id: string, clientId: string, locale: string, slug: string) => call(agentApi.sendArticle, { ...byId(id), body: { client_id: clientId, locale, slug } }),
+  /** A meeting type of the conversation's app, as a card the visitor books from. */
+  offerBooking: (id: string, clientId: string, meetingTypeId: number) => call(agentApi.offerBooking, { ...byId(id), body: { client_id: clientId, meeting_type_id: meetingTypeId } }),
   markRead: (id: string, seq: number) => call(agentApi.read, { ...byId(id), body: { seq } }),
   close: (id: string) => call(agentApi.close, byId(id)),
   reopen: (id: string) => call(agentApi.reopen, byId(id)),

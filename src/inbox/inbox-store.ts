@@ -283,7 +283,7 @@ export function awayFailed(s: InboxState, away: boolean, error: string): Patch {
 
 // ---- the controller: effects, dispatching to the reducers ----------------------------------
 
-export type InboxApi = Pick<typeof inboxApi, 'me' | 'login' | 'logout' | 'conversations' | 'history' | 'send' | 'markRead' | 'setAway'>;
+export type InboxApi = Pick<typeof inboxApi, 'me' | 'login' | 'logout' | 'conversations' | 'history' | 'send' | 'sendArticle' | 'offerBooking' | 'markRead' | 'setAway'>;
 
 /** What the controller needs of the agent socket (InboxSocket, or a fake in tests). */
 export interface AgentSocket {
@@ -531,6 +531,24 @@ export class InboxController {
     } catch (e) {
       if (this.handledAuth(e)) return;
       this.apply((s) => replyFailed(s, p, errorText(e)));
+    }
+  }
+
+  /**
+   * Shares an article or offers a meeting type in the open conversation. The stored message
+   * (a card) shows when the server answers; a failure shows in the header.
+   */
+  async share(detail: { kind: 'article'; locale: string; slug: string } | { kind: 'booking'; meeting_type_id: number }): Promise<void> {
+    const id = this.state.selectedId;
+    if (!id) return;
+    const clientId = newClientId();
+    try {
+      const { message } =
+        detail.kind === 'article' ? await this.api.sendArticle(id, clientId, detail.locale, detail.slug) : await this.api.offerBooking(id, clientId, detail.meeting_type_id);
+      this.apply((s) => messageStored(s, message));
+    } catch (e) {
+      if (this.handledAuth(e)) return;
+      this.apply(() => ({ headerError: `Not shared: ${errorText(e).replace(/\.$/, '')}.` }));
     }
   }
 

@@ -6,12 +6,14 @@ import { InboxConversationView } from './conversation-view.js';
 import { ConvotInbox } from './convot-inbox.js';
 import { InboxLogin } from './login-form.js';
 import { InboxMeetingTypes } from './meeting-types-editor.js';
+import { InboxShareMenu } from './share-menu.js';
 import { InboxVisitorPanel } from './visitor-panel.js';
 
 const elements: [string, CustomElementConstructor][] = [
   // Children first, so <convot-inbox>'s first render upgrades them immediately.
   ['convot-inbox-login', InboxLogin],
   ['convot-inbox-list', InboxConversationList],
+  ['convot-inbox-share', InboxShareMenu],
   ['convot-inbox-thread', InboxConversationView],
   ['convot-inbox-profile', InboxVisitorPanel],
   ['convot-inbox-meeting-types', InboxMeetingTypes],
@@ -32,5 +34,7 @@ declare global {
     'convot-inbox-profile': InboxVisitorPanel;
     'convot-inbox-meeting-types': InboxMeetingTypes;
     'convot-inbox-bookings': InboxBookings;
+    'convot-inbox-articles': InboxArticles;
+    'convot-inbox-share': InboxShareMenu;
   }
 }
