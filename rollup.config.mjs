@@ -67,10 +67,16 @@ export default [
       'convot-widget': 'src/define/convot-widget.ts',
       // No `index` here: the side-effect-free entry is for bundlers (dist/npm/). Built here, its
       // re-export of all of src/protocol put the server's request parsers in the launcher's chunk.
-      inbox: 'src/inbox/main.ts',
     },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     plugins: [...plugins(), preloadManifest()],
+  },
+  {
+    // The inbox is another app: built on its own, so what it shares with the widget (Lit, the
+    // protocol, the Markdown tree) never moves the widget's chunk boundaries or its first open.
+    input: { inbox: 'src/inbox/main.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'inbox-[name]-[hash].js' },
+    plugins: plugins(),
   },
   {
     input: 'src/api/loader.ts',

@@ -169,8 +169,19 @@ export class ConvotInbox extends LitElement {
           display: none;
         }
         header.top {
+          flex-wrap: wrap;
           gap: 8px;
-          padding: 0 8px;
+          height: auto;
+          min-height: 56px;
+          padding: 6px 8px;
+        }
+        /* The screens' nav takes a row of its own under the status and Sign out. */
+        .views {
+          order: 10;
+          flex-basis: 100%;
+        }
+        .views button {
+          flex: 1;
         }
         .brand .title {
           /* Still the page's heading for screen readers. */

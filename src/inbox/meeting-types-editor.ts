@@ -27,7 +27,7 @@ interface Draft {
   buffer_minutes: string;
   min_notice_minutes: string;
   horizon_days: string;
-  /** Kept as they are (the editor does not change questions yet). */
+  /** Asked in the booking form after name and email. */
   questions: MeetingTypeDetail['questions'];
 }
 
@@ -157,6 +157,21 @@ export class InboxMeetingTypes extends LitElement {
         border: 1px solid var(--in-border);
         border-radius: 8px;
       }
+      .question {
+        grid-column: 1 / -1;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: end;
+        gap: 8px;
+      }
+      .question label:first-child {
+        flex: 1 1 220px;
+      }
+      .check {
+        display: flex;
+        align-items: center;
+        gap: 4px;
+      }
       .buttons {
         display: flex;
         gap: 8px;
@@ -269,6 +284,39 @@ export class InboxMeetingTypes extends LitElement {
     /></label>`;
   }
 
+  /** The booking form's extra questions: label, kind, required; ids stay stable across edits. */
+  private questionsFieldset(d: Draft) {
+    type Question = Draft['questions'][number];
+    const change = (i: number, patch: Partial<Question>) => this.set('questions', d.questions.map((q, j) => (j === i ? { ...q, ...patch } : q)));
+    const add = () => {
+      const used = new Set(d.questions.map((q) => q.id));
+      let n = d.questions.length + 1;
+      while (used.has(`q${n}`)) n++;
+      this.set('questions', [...d.questions, { id: `q${n}`, label: '', required: false, type: 'text' }]);
+    };
+    return html`<fieldset class="wide">
+      <legend>Questions in the booking form (after name and email)</legend>
+      ${d.questions.map(
+        (q, i) => html`<div class="question">
+          <label
+            >Question ${i + 1}
+            <input required maxlength="200" .value=${q.label} @input=${(e: Event) => change(i, { label: (e.target as HTMLInputElement).value })}
+          /></label>
+          <label
+            >Answer
+            <select @change=${(e: Event) => change(i, { type: (e.target as HTMLSelectElement).value as Question['type'] })}>
+              <option value="text" ?selected=${q.type === 'text'}>One line</option>
+              <option value="textarea" ?selected=${q.type === 'textarea'}>Several lines</option>
+            </select></label
+          >
+          <label class="check"><input type="checkbox" .checked=${q.required} @change=${(e: Event) => change(i, { required: (e.target as HTMLInputElement).checked })} /> Required</label>
+          <button class="btn ghost" type="button" aria-label="Remove question ${i + 1}" @click=${() => this.set('questions', d.questions.filter((_, j) => j !== i))}>Remove</button>
+        </div>`,
+      )}
+      <button class="btn ghost" type="button" @click=${add}>Add a question</button>
+    </fieldset>`;
+  }
+
   private form() {
     const d = this.draft!;
     return html`<form @submit=${(e: Event) => void this.save(e)} aria-labelledby="mt-form-title">
@@ -298,6 +346,7 @@ export class InboxMeetingTypes extends LitElement {
           /></label>`,
         )}
       </fieldset>
+      ${this.questionsFieldset(d)}
       <p role="alert">${this.error}</p>
       <div class="buttons">
         <button class="btn primary" type="submit" ?disabled=${this.busy}>Save</button>

@@ -26,6 +26,33 @@ const helpFocus = (el: ConvotWidget) => helpPanel(el)?.shadowRoot?.activeElement
 /** Waits for the app's config (which says whether it has articles) to have reached the widget. */
 const configLoaded = (el: ConvotWidget) => waitUntil(() => el.client?.state.helpCenter !== undefined, 'app config did not load', { timeout: 8000 });
 
+/** user_hash as a site's server computes it (the test app's identity_secret, web-test-runner.config.mjs). */
+async function userHash(externalId: string): Promise<string> {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', enc.encode('browser-secret-of-at-least-32-characters'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(externalId)));
+  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Stands in for window.open while fn runs: the tab the widget opens, and where it sends it. */
+async function capturedTab(fn: () => Promise<void> | void): Promise<{ opened: number; href: () => string }> {
+  const tab = { opener: {} as unknown, location: { href: 'about:blank' } };
+  let opened = 0;
+  const original = window.open;
+  window.open = ((url?: string | URL) => {
+    opened++;
+    expect(String(url)).to.equal('about:blank');
+    return tab as unknown as Window;
+  }) as typeof window.open;
+  try {
+    await fn();
+  } finally {
+    window.open = original;
+  }
+  expect(tab.opener, 'the opened tab cannot reach this page').to.equal(null);
+  return { opened, href: () => tab.location.href };
+}
+
 describe('Help tab', () => {
   afterEach(() => delete window.__convotPwned);
 
@@ -196,6 +223,31 @@ describe('Help tab', () => {
     card()!.querySelector<HTMLButtonElement>('button')!.click();
     await waitUntil(() => inHelp(el, '.article-title')?.textContent === 'Billing basics', 'the card did not open the article');
     expect(el.client!.state.tab).to.equal('help');
+  });
+
+  it("links to the app's help site and status page carry a fresh identity token for a verified visitor, none otherwise", async () => {
+    const el = await widgetFixture();
+    el.openHelp();
+    await waitUntil(() => allInHelp(el, 'footer a').length === 2, 'no links');
+    const anonymous = await capturedTab(async () => {
+      allInHelp(el, 'footer a')[1]!.click();
+    });
+    await waitUntil(() => anonymous.href() !== 'about:blank', 'the status page did not open');
+    expect(anonymous.href()).to.equal('https://status.example.com/');
+
+    el.identify({ external_id: 'help-user-1', email: 'help@example.com', user_hash: await userHash('help-user-1') });
+    await waitUntil(async () => (await el.identityToken()) !== null, 'not verified', { timeout: 8000 });
+    for (const index of [0, 1]) {
+      const tab = await capturedTab(async () => {
+        allInHelp(el, 'footer a')[index]!.click();
+      });
+      await waitUntil(() => tab.href() !== 'about:blank', 'the link did not open');
+      expect(tab.opened).to.equal(1);
+      const url = new URL(tab.href());
+      const expected = index === 0 ? new URL(el.client!.state.helpCenter!.url) : new URL('https://status.example.com/');
+      expect(url.origin + url.pathname).to.equal(expected.origin + expected.pathname);
+      expect(url.searchParams.get('convot_identity')).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/, 'a JWT');
+    }
   });
 
   it('bad verb arguments warn with the value and change nothing', async () => {

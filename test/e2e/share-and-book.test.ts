@@ -90,3 +90,39 @@ test('an agent shares an article and offers a meeting; the visitor reads it and 
   await visitorCtx.close();
   await agentCtx.close();
 });
+
+test('the inbox: a new meeting type with a question is bookable in the widget, the question asked', async () => {
+  const agentCtx = await browser.newContext();
+  const inbox = await agentCtx.newPage();
+  const problems = watchProblems(inbox);
+  await inbox.goto(`${convot.url}/inbox`);
+  await inbox.locator('input[type=email]').fill(AGENT.email);
+  await inbox.locator('input[type=password]').fill(AGENT.password);
+  await inbox.keyboard.press('Enter');
+  await inbox.getByRole('button', { name: 'Bookings' }).click();
+  await inbox.getByRole('button', { name: 'New meeting type' }).click();
+  await inbox.getByLabel('Name').fill('Support call');
+  await inbox.getByLabel('Time zone (IANA, e.g. Europe/Paris)').fill('UTC');
+  await inbox.getByLabel('Minimum notice (minutes)').fill('60');
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) await inbox.getByLabel(day, { exact: true }).fill('00:00-23:30');
+  await inbox.getByRole('button', { name: 'Add a question' }).click();
+  await inbox.getByLabel('Question 1', { exact: true }).fill('Order number');
+  await inbox.getByLabel('Required').check();
+  await inbox.getByRole('button', { name: 'Save' }).click();
+  await inbox.getByText('Support call').first().waitFor();
+
+  const visitorCtx = await browser.newContext();
+  const visitor = await visitorCtx.newPage();
+  await visitor.goto(shop.origin);
+  await visitor.waitForFunction(() => (window as unknown as { Convot?: { ready?: () => boolean } }).Convot?.ready?.() === true, undefined, { timeout: 20_000 });
+  await visitor.evaluate(() => (window as unknown as { Convot: { openScheduling(): void } }).Convot.openScheduling());
+  await visitor.locator('convot-booking-flow .type', { hasText: 'Support call' }).click();
+  await visitor.locator('convot-booking-flow .slot').first().click();
+  const question = visitor.locator('convot-booking-flow [name="q-q1"]');
+  await question.waitFor();
+  assert.equal(await question.getAttribute('required'), '');
+  assert.match((await visitor.locator('convot-booking-flow form.details').textContent())!, /Order number/);
+  assert.deepEqual(problems, []);
+  await visitorCtx.close();
+  await agentCtx.close();
+});

@@ -97,6 +97,8 @@ export class ConvotBookingFlow extends LitElement {
       this.subscribe();
       void this.loadTypes();
     }
+    // <convot-scheduling> given another meeting-type-id starts over on it.
+    if (changed.has('meetingTypeId') && this.hasUpdated) this.restart();
     // Each openScheduling call restarts the flow on its meeting type.
     const request = runtime.state.booking.request;
     if (!this.standalone && request > (requestsDone.get(runtime) ?? 0)) {
