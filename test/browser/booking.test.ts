@@ -137,6 +137,8 @@ describe('Book tab', () => {
     await executeServerCommand('convot-agent-offer-booking', { conversationId: el.client!.state.conversationId!, meetingTypeId: 3 });
     const card = () => panelPart(el, 'convot-booking-card');
     await waitUntil(() => card()?.shadowRoot?.querySelectorAll('li button').length, 'no times in the card', { timeout: 8000 });
+    const log = panelPart(el, '.messages')!;
+    await waitUntil(() => log.scrollHeight - log.scrollTop - log.clientHeight < 48, 'the card, grown after its times loaded, is not kept in view');
     const times = [...card()!.shadowRoot!.querySelectorAll<HTMLButtonElement>('li button')];
     expect(times.length).to.be.within(1, 6);
     expect(card()!.shadowRoot!.querySelector('.title')!.textContent).to.include('Product demo');

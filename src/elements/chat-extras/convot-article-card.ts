@@ -56,6 +56,11 @@ export class ConvotArticleCard extends LitElement {
     this.dispatchEvent(new CustomEvent('convot-open-article', { detail: { locale, slug }, bubbles: true, composed: true }));
   }
 
+  /** Rendered (or grown): the chat keeps its newest message in view. */
+  protected override updated(): void {
+    this.dispatchEvent(new Event('convot-grew', { bubbles: true, composed: true }));
+  }
+
   protected override render() {
     const card = this.card;
     if (!card) return nothing;

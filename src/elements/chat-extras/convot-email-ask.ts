@@ -84,6 +84,11 @@ export class ConvotEmailAsk extends LitElement {
     this.answer = 'saved';
   }
 
+  /** Rendered (or grown): the chat keeps its newest message in view. */
+  protected override updated(): void {
+    this.dispatchEvent(new Event('convot-grew', { bubbles: true, composed: true }));
+  }
+
   protected override render() {
     const s = extrasStrings(this.locale);
     const state = this.client?.state;

@@ -108,6 +108,11 @@ export class ConvotBookingCard extends LitElement {
     this.dispatchEvent(new CustomEvent('convot-book-slot', { detail: { meeting_type_id: this.card!.meeting_type_id, slot }, bubbles: true, composed: true }));
   }
 
+  /** Rendered (or grown): the chat keeps its newest message in view. */
+  protected override updated(): void {
+    this.dispatchEvent(new Event('convot-grew', { bubbles: true, composed: true }));
+  }
+
   protected override render() {
     const card = this.card;
     if (!card) return nothing;

@@ -74,15 +74,31 @@ export class ConvotChatPanel extends LitElement {
   private unsubscribe?: () => void;
   private stickToBottom = true;
 
+  /**
+   * A card in the log (loaded lazily, filled after a request) grew after the panel rendered:
+   * keep the newest message in view if the visitor was reading at the bottom.
+   */
+  private readonly onGrew = () => {
+    if (this.atBottom && this.list) this.list.scrollTop = this.list.scrollHeight;
+  };
+  private atBottom = true;
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.subscribe();
+    this.addEventListener('convot-grew', this.onGrew);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.removeEventListener('convot-grew', this.onGrew);
+  }
+
+  private onScroll(): void {
+    const l = this.list!;
+    this.atBottom = l.scrollHeight - l.scrollTop - l.clientHeight < 48;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -234,7 +250,7 @@ export class ConvotChatPanel extends LitElement {
   private renderChat(state: WidgetState, s: Catalog) {
     return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing}>
       ${this.renderNotice(state, s)}
-      <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0">
+      <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0" @scroll=${this.onScroll}>
         ${this.welcome
           ? html`<div class="msg agent welcome"><span class="sr-only">${this.heading || s.team}:</span><div class="bubble" dir="auto">${messageText(this.welcome)}</div></div>`
           : nothing}
