@@ -47,6 +47,8 @@ export class ChatClient {
   private token: string | null;
   private readonly socket: ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the resend timer fires (Date.now() time). */
+  private resendAt = 0;
   private resendAttempt = 0;
   private loadedSession: string | null = null;
   /** Visitor-data operations not yet accepted by the server, in call order. */
@@ -531,8 +533,10 @@ export class ChatClient {
         return;
       case 'error':
         if (frame.client_id && TRANSIENT.has(frame.code)) {
-          // Kept in the outbox and resent, in order, once the server can take it.
-          this.scheduleResend(frame.retry_after !== undefined ? frame.retry_after * 1000 : undefined);
+          // Kept in the outbox and resent, in order, once the server can take it. Refusals of the
+          // messages behind it (the server refuses those until the oldest is resent) do not push
+          // that resend further away.
+          this.scheduleResend(frame.retry_after !== undefined ? frame.retry_after * 1000 : undefined, true);
           return;
         }
         if (frame.client_id) this.failMessage(frame.client_id);
@@ -554,10 +558,12 @@ export class ChatClient {
    * While messages wait for their ack, they are resent on a timer with backoff (or after the
    * server's Retry-After), so a refusal or a lost frame strands nothing until a reconnect.
    */
-  private scheduleResend(delayMs?: number): void {
-    clearTimeout(this.resendTimer);
+  private scheduleResend(delayMs?: number, keepSooner = false): void {
     if (!this.outbox.size) return this.clearResend();
     const delay = delayMs ?? Math.min(MAX_RESEND_MS, ACK_TIMEOUT_MS * 2 ** this.resendAttempt) * (0.75 + Math.random() * 0.5);
+    if (keepSooner && this.resendTimer !== undefined && this.resendAt <= Date.now() + delay) return;
+    clearTimeout(this.resendTimer);
+    this.resendAt = Date.now() + delay;
     this.resendTimer = setTimeout(() => {
       this.resendTimer = undefined;
       this.resendAttempt++;
