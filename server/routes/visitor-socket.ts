@@ -32,22 +32,16 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   let caller: VisitorCaller | null = null;
   let detach: (() => void) | undefined;
   /**
-   * Messages keep their order. When a message frame fails for a reason that goes away (the
-   * database away, an internal error, a rate limit), the frames behind it on this socket, sent
-   * before the client heard of the failure, must not be stored ahead of it. So the socket
-   * refuses every later message the same way (from memory, nothing tried) until the client
-   * resends one it was refused: its outbox resends oldest first, and from there on frames are
-   * tried again in order.
+   * Messages keep their order. When a message frame is refused for a reason that passes (the
+   * database away, a rate limit), the frames behind it on this socket, sent before the client
+   * heard of the refusal, must not be stored ahead of it. So the socket refuses every later
+   * message the same way (from memory, nothing tried) until the client resends one it was
+   * refused: its outbox resends oldest first, and from there on frames are tried again in order.
+   * An internal error (a bug, maybe with that one message) holds nothing back: one message the
+   * server cannot store must not stop every later one.
    */
   let stalled: { error: ProtocolError; refused: Set<string> } | null = null;
-  const transient = (e: unknown): ProtocolError | null =>
-    e instanceof RateLimited
-      ? e
-      : e instanceof ProtocolError
-        ? null
-        : isDbUnavailable(e)
-          ? new ProtocolError('CONVOT_ERR_UNAVAILABLE')
-          : new ProtocolError('CONVOT_ERR_INTERNAL');
+  const passing = (e: unknown): ProtocolError | null => (e instanceof RateLimited ? e : isDbUnavailable(e) ? new ProtocolError('CONVOT_ERR_UNAVAILABLE') : null);
   let closed = false;
   const authTimer = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
   const refuseAuth = () => {
@@ -108,7 +102,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
             const { message } = await visitors.send(caller, frame, ip);
             send({ type: 'ack', client_id: frame.client_id, message });
           } catch (e) {
-            const error = transient(e);
+            const error = passing(e);
             if (error) stalled = { error, refused: new Set([frame.client_id]) };
             throw e;
           }

@@ -150,3 +150,20 @@ test('a message refused while the database is away holds back the ones behind it
     await sock.close();
   }
 });
+
+test('an internal error holds nothing back: the message after it is stored (one message the server cannot store must not stop the rest)', async () => {
+  const v = await newSession(s.app);
+  const { sock } = await visitorSocket(s.wsBase, v.token);
+  try {
+    const [a, b] = [cid(), cid()];
+    down = 'broken';
+    sock.send({ type: 'message', client_id: a, body: 'cannot be stored' });
+    assert.equal((await sock.next((f) => f.client_id === a)).code, 'CONVOT_ERR_INTERNAL');
+    down = false;
+    sock.send({ type: 'message', client_id: b, body: 'stored' });
+    assert.equal((await sock.next((f) => f.client_id === b)).type, 'ack');
+  } finally {
+    down = false;
+    await sock.close();
+  }
+});
