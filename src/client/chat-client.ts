@@ -47,6 +47,8 @@ export class ChatClient {
   private token: string | null;
   private readonly socket: ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Outbox entries sent on the current connection (since its `ready`, or the last resend). */
+  private readonly sentHere = new Set<string>();
   /** When the resend timer fires (Date.now() time). */
   private resendAt = 0;
   private resendAttempt = 0;
@@ -147,7 +149,7 @@ export class ChatClient {
     this.outbox.add(item);
     // A message the loader's stub kept is sent here under its own id: shown once.
     this.store.set((s) => ({ messages: sortMessages([...s.messages.filter((m) => m.key !== clientId), pendingMessage(item)]) }));
-    this.sendFrame({ type: 'message', client_id: item.client_id, body });
+    this.sendPending();
     if (this.resendTimer === undefined) this.scheduleResend();
     return true;
   }
@@ -475,6 +477,7 @@ export class ChatClient {
 
   private socketClosed(code: number): void {
     this.store.set({ connection: 'offline' });
+    this.sentHere.clear();
     if (code === CloseCode.Unauthorized) {
       // The server no longer knows this token: the next attempt starts a fresh session.
       this.token = null;
@@ -514,6 +517,7 @@ export class ChatClient {
       }
       case 'ack':
         this.outbox.remove(frame.client_id);
+        this.sentHere.delete(frame.client_id);
         if (!this.outbox.size) this.clearResend();
         this.receive(frame.message);
         this.events.emit('message:sent', { unread_count: this.state.unread });
@@ -550,8 +554,23 @@ export class ChatClient {
   /** Sends every unacknowledged message again, oldest first (the server stores each once). */
   private resendOutbox(): void {
     if (this.state.connection !== 'online') return;
-    for (const item of this.outbox.list()) this.sendFrame({ type: 'message', client_id: item.client_id, body: item.body });
+    this.sentHere.clear();
+    this.sendPending();
     this.scheduleResend();
+  }
+
+  /**
+   * Sends, oldest first, the outbox entries this connection has not sent yet: a new message, and
+   * before it any older one still waiting, such as one another tab wrote and could not send, so
+   * no message is stored ahead of one written before it.
+   */
+  private sendPending(): void {
+    if (this.state.connection !== 'online') return;
+    for (const item of this.outbox.list()) {
+      if (this.sentHere.has(item.client_id)) continue;
+      if (!this.socket.send({ type: 'message', client_id: item.client_id, body: item.body })) return;
+      this.sentHere.add(item.client_id);
+    }
   }
 
   /**

@@ -165,3 +165,35 @@ test('10. database away: 503 with Retry-After and error frames naming each clien
     await context.close();
   }
 });
+
+test('10b. two tabs, database away: messages one tab could not store land before a message the other tab sends once it is back', async (t) => {
+  const context = await w.browser.newContext();
+  const tabA = await openVisitor(context, w.site);
+  const tabB = await openVisitor(context, w.site);
+  const tag = 'awaytabs';
+  const sent = bodies(tag, 5);
+  try {
+    await send(tabA, sent.slice(0, 1));
+    await until(async () => (await shownSent(tabB, tag)).length === 1, 'the first message on both tabs', 30_000);
+    const halted = Date.now();
+    await postgres.halt();
+    for (const b of sent.slice(1, 3)) {
+      await send(tabA, [b]);
+      await sleep(100);
+    }
+    await until(() => errorFrames(halted).length >= 2, 'tab A refused', 30_000);
+    await postgres.resume();
+    // Tab A waits for its resend timer; tab B sends right away.
+    await send(tabB, sent.slice(3));
+    await until(async () => (await shownSent(tabA, tag)).length >= 5 && (await shownSent(tabB, tag)).length >= 5, 'all on both tabs', 60_000, async () => [await shownAll(tabA, tag), await shownAll(tabB, tag)]);
+    await sleep(500);
+    const stored = await w.agent.stored(tag);
+    storedInOrder(sent, stored);
+    exactlyOnceInOrder('tab A', sent, await shownAll(tabA, tag));
+    exactlyOnceInOrder('tab B', sent, await shownAll(tabB, tag));
+    const inbox = exactlyOnceInOrder('inbox socket', sent, w.agent.received(tag)).count;
+    t.diagnostic(`case 10b: sent 5 (2 refused in tab A, 2 more from tab B after the database returned), stored ${stored.length}, both tabs 5, inbox ${inbox}, lost 0, duplicated 0, in order`);
+  } finally {
+    await context.close();
+  }
+});
