@@ -111,7 +111,8 @@ test('3. reload mid-send: with frames in flight, and with the API cut (messages 
     await page.reload();
     w.proxy.delay(0);
     await openChat(page);
-    await until(async () => (await shownSent(page, tag)).length === 10, 'the first 10 stored after the reload', 60_000, () => shownAll(page, tag));
+    // Shown as stored (from the history in `ready`), and acked (the outbox resend answered).
+    await until(async () => (await shownSent(page, tag)).length === 10 && (await outboxSize(page)) === 0, 'the first 10 stored and acked after the reload', 60_000, async () => ({ shown: await shownAll(page, tag), outbox: await outboxSize(page) }));
 
     // b) The API is cut (the page's scripts stay reachable, as if cached): 15 wait in the outbox
     // across two reloads, then the network returns.
