@@ -21,6 +21,10 @@ const steps = [
     suite: 'node',
   },
   { name: 'end-to-end tests', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec --test-concurrency=1 test/e2e/*.test.ts'], suite: 'node' },
+  // The built widget in Chromium and the built server behind a fault-injecting proxy (issue 15):
+  // cuts, black holes, reloads, tabs, a frozen tab, SIGKILL, PostgreSQL restarts (it starts its
+  // own PostgreSQL) and a 10-minute disconnect, so about 20 minutes.
+  { name: 'fault tests', cmd: ['sh', '-c', 'node --import tsx --test --test-reporter=spec --test-concurrency=1 test/fault/*.test.ts'], suite: 'node' },
 ];
 
 function run(cmd) {

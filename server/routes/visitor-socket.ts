@@ -7,6 +7,7 @@ import type { WebSocket } from '@fastify/websocket';
 import { CloseCode, ProtocolError, parseVisitorFrame, type VisitorClientFrame, type VisitorServerFrame } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
 import { RateLimited } from '../rate-limit.js';
+import { isDbUnavailable, UNAVAILABLE_RETRY_SECONDS } from '../unavailable.js';
 import type { AppRow } from '../storage/apps-repo.js';
 import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
 import { readFrames, sender } from './socket-frames.js';
@@ -30,6 +31,17 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   }
   let caller: VisitorCaller | null = null;
   let detach: (() => void) | undefined;
+  /**
+   * Messages keep their order. When a message frame is refused for a reason that passes (the
+   * database away, a rate limit), the frames behind it on this socket, sent before the client
+   * heard of the refusal, must not be stored ahead of it. So the socket refuses every later
+   * message the same way (from memory, nothing tried) until the client resends one it was
+   * refused: its outbox resends oldest first, and from there on frames are tried again in order.
+   * An internal error (a bug, maybe with that one message) holds nothing back: one message the
+   * server cannot store must not stop every later one.
+   */
+  let stalled: { error: ProtocolError; refused: Set<string> } | null = null;
+  const passing = (e: unknown): ProtocolError | null => (e instanceof RateLimited ? e : isDbUnavailable(e) ? new ProtocolError('CONVOT_ERR_UNAVAILABLE') : null);
   let closed = false;
   const authTimer = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
   const refuseAuth = () => {
@@ -61,7 +73,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
       type: 'error',
       ...e.toBody(),
       ...(typeof data?.client_id === 'string' ? { client_id: data.client_id } : {}),
-      ...(e instanceof RateLimited ? { retry_after: e.retryAfter } : {}),
+      ...(e instanceof RateLimited ? { retry_after: e.retryAfter } : e.code === 'CONVOT_ERR_UNAVAILABLE' ? { retry_after: UNAVAILABLE_RETRY_SECONDS } : {}),
     }),
     async onFrame(data) {
       let frame: VisitorClientFrame;
@@ -81,8 +93,19 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
         case 'auth':
           throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'This socket is already authenticated.', 'type');
         case 'message': {
-          const { message } = await visitors.send(caller, frame, ip);
-          send({ type: 'ack', client_id: frame.client_id, message });
+          if (stalled && !stalled.refused.has(frame.client_id)) {
+            stalled.refused.add(frame.client_id);
+            throw stalled.error;
+          }
+          stalled = null;
+          try {
+            const { message } = await visitors.send(caller, frame, ip);
+            send({ type: 'ack', client_id: frame.client_id, message });
+          } catch (e) {
+            const error = passing(e);
+            if (error) stalled = { error, refused: new Set([frame.client_id]) };
+            throw e;
+          }
           return;
         }
         case 'read':

@@ -24,25 +24,32 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
   // storage key per message, as src/client/outbox.ts reads them), so a reload before the module
   // arrives loses nothing; the queue keeps its place, so the widget sends it once, in call
   // order. Anything invalid is only queued, so the widget can warn about it.
-  const persisted = (m: unknown): boolean => {
+  const keep = (m: unknown): string | null => {
     const text = typeof m === 'string' ? m : typeof (m as { content?: unknown } | null)?.content === 'string' ? (m as { content: string }).content : '';
     const body = text.trim();
     const app = c.app_id;
-    if (!body || body.length > 5000 || typeof app !== 'string' || !app) return false;
+    if (!body || body.length > 5000 || typeof app !== 'string' || !app) return null;
     const id = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
     try {
       localStorage.setItem(`convot:${app}:outbox:${id}`, JSON.stringify({ client_id: id, body, created_at: new Date().toISOString(), order: orderStamp() }));
-      q.push(['__persisted', id, m]); // the widget sends it in its place in the queue
-      return true;
+      return id;
     } catch {
-      return false;
+      return null;
     }
   };
-  c.push = (command: unknown) => {
-    if (!(Array.isArray(command) && command[0] === 'do' && command[1] === 'message:send' && persisted(command[2]))) q.push(command);
+  /** A send command kept in the outbox becomes `["__persisted", id, message]`: the widget sends it under that id. */
+  const kept = (command: unknown): unknown => {
+    const id = Array.isArray(command) && command[0] === 'do' && command[1] === 'message:send' ? keep(command[2]) : null;
+    return id ? ['__persisted', id, (command as unknown[])[2]] : command;
   };
+  // Sends the page queued in `_q` before this script ran are kept too, each in its place.
+  q.forEach((command, i) => (q[i] = kept(command)));
+  c.push = (command: unknown) => void q.push(kept(command));
   for (const name of ['open', 'close', 'identify', 'setMessageText', 'openScheduling', 'load', 'remove']) c[name] = call(name);
-  c.sendMessage = (m: unknown) => void (persisted(m) || q.push(['__call', 'sendMessage', [m]]));
+  c.sendMessage = (m: unknown) => {
+    const id = keep(m);
+    q.push(id ? ['__persisted', id, m] : ['__call', 'sendMessage', [m]]);
+  };
   c.identityToken = () => new Promise((resolve) => q.push(['__call', 'identityToken', [], resolve]));
   c.on = (name: unknown, fn: unknown) => void q.push(['on', name, fn]);
   c.off = (name: unknown, fn?: unknown) => void q.push(fn === undefined ? ['off', name] : ['off', name, fn]);

@@ -47,6 +47,10 @@ export class ChatClient {
   private token: string | null;
   private readonly socket: ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Outbox entries sent on the current connection (since its `ready`, or the last resend). */
+  private readonly sentHere = new Set<string>();
+  /** When the resend timer fires (Date.now() time). */
+  private resendAt = 0;
   private resendAttempt = 0;
   private loadedSession: string | null = null;
   /** Visitor-data operations not yet accepted by the server, in call order. */
@@ -155,7 +159,7 @@ export class ChatClient {
     this.outbox.add(item);
     // A message the loader's stub kept is sent here under its own id: shown once.
     this.store.set((s) => ({ messages: sortMessages([...s.messages.filter((m) => m.key !== clientId), pendingMessage(item)]) }));
-    this.sendFrame({ type: 'message', client_id: item.client_id, body });
+    this.sendPending();
     if (this.resendTimer === undefined) this.scheduleResend();
     return true;
   }
@@ -483,6 +487,7 @@ export class ChatClient {
 
   private socketClosed(code: number): void {
     this.store.set({ connection: 'offline' });
+    this.sentHere.clear();
     if (code === CloseCode.Unauthorized) {
       // The server no longer knows this token: the next attempt starts a fresh session.
       this.token = null;
@@ -522,6 +527,7 @@ export class ChatClient {
       }
       case 'ack':
         this.outbox.remove(frame.client_id);
+        this.sentHere.delete(frame.client_id);
         if (!this.outbox.size) this.clearResend();
         this.receive(frame.message);
         this.events.emit('message:sent', { unread_count: this.state.unread });
@@ -541,8 +547,10 @@ export class ChatClient {
         return;
       case 'error':
         if (frame.client_id && TRANSIENT.has(frame.code)) {
-          // Kept in the outbox and resent, in order, once the server can take it.
-          this.scheduleResend(frame.retry_after !== undefined ? frame.retry_after * 1000 : undefined);
+          // Kept in the outbox and resent, in order, once the server can take it. Refusals of the
+          // messages behind it (the server refuses those until the oldest is resent) do not push
+          // that resend further away.
+          this.scheduleResend(frame.retry_after !== undefined ? frame.retry_after * 1000 : undefined, true);
           return;
         }
         if (frame.client_id) this.failMessage(frame.client_id);
@@ -556,18 +564,35 @@ export class ChatClient {
   /** Sends every unacknowledged message again, oldest first (the server stores each once). */
   private resendOutbox(): void {
     if (this.state.connection !== 'online') return;
-    for (const item of this.outbox.list()) this.sendFrame({ type: 'message', client_id: item.client_id, body: item.body });
+    this.sentHere.clear();
+    this.sendPending();
     this.scheduleResend();
+  }
+
+  /**
+   * Sends, oldest first, the outbox entries this connection has not sent yet: a new message, and
+   * before it any older one still waiting, such as one another tab wrote and could not send, so
+   * no message is stored ahead of one written before it.
+   */
+  private sendPending(): void {
+    if (this.state.connection !== 'online') return;
+    for (const item of this.outbox.list()) {
+      if (this.sentHere.has(item.client_id)) continue;
+      if (!this.socket.send({ type: 'message', client_id: item.client_id, body: item.body })) return;
+      this.sentHere.add(item.client_id);
+    }
   }
 
   /**
    * While messages wait for their ack, they are resent on a timer with backoff (or after the
    * server's Retry-After), so a refusal or a lost frame strands nothing until a reconnect.
    */
-  private scheduleResend(delayMs?: number): void {
-    clearTimeout(this.resendTimer);
+  private scheduleResend(delayMs?: number, keepSooner = false): void {
     if (!this.outbox.size) return this.clearResend();
     const delay = delayMs ?? Math.min(MAX_RESEND_MS, ACK_TIMEOUT_MS * 2 ** this.resendAttempt) * (0.75 + Math.random() * 0.5);
+    if (keepSooner && this.resendTimer !== undefined && this.resendAt <= Date.now() + delay) return;
+    clearTimeout(this.resendTimer);
+    this.resendAt = Date.now() + delay;
     this.resendTimer = setTimeout(() => {
       this.resendTimer = undefined;
       this.resendAttempt++;

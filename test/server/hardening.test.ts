@@ -106,14 +106,62 @@ test('socket error frames name the client_id of the frame they answer: unavailab
     ] as const) {
       const id = cid();
       down = mode;
-      sock.send({ type: 'message', client_id: id, body: 'hello' });
+      sock.send({ type: 'message', client_id: id, body: `hello (${mode})` });
       const err = await sock.next((f) => f.type === 'error' && f.client_id === id);
       down = false;
       assert.equal(err.code, code);
+      if (code === 'CONVOT_ERR_UNAVAILABLE') assert.equal(err.retry_after, 5);
+      // The widget resends it (its outbox, oldest first): stored now.
+      sock.send({ type: 'message', client_id: id, body: `hello (${mode})` });
+      assert.equal((await sock.next((f) => f.client_id === id && f.type !== 'error')).type, 'ack');
     }
     const id = cid();
     sock.send({ type: 'message', client_id: id, body: 'hello again' });
     assert.equal((await sock.next((f) => f.client_id === id)).type, 'ack');
+  } finally {
+    down = false;
+    await sock.close();
+  }
+});
+
+test('a message refused while the database is away holds back the ones behind it on that socket until it is resent, so none lands ahead of it', async () => {
+  const v = await newSession(s.app);
+  const { sock } = await visitorSocket(s.wsBase, v.token);
+  try {
+    const [a, b, c] = [cid(), cid(), cid()];
+    down = 'unreachable';
+    sock.send({ type: 'message', client_id: a, body: 'first' });
+    assert.equal((await sock.next((f) => f.client_id === a)).code, 'CONVOT_ERR_UNAVAILABLE');
+    // The database is back before the next frame (sent before the client heard of the refusal).
+    down = false;
+    sock.send({ type: 'message', client_id: b, body: 'second' });
+    assert.equal((await sock.next((f) => f.client_id === b)).code, 'CONVOT_ERR_UNAVAILABLE', 'refused behind the first');
+    // The widget's resend: its outbox, oldest first, then a new message.
+    for (const [id, body] of [
+      [a, 'first'],
+      [b, 'second'],
+      [c, 'third'],
+    ] as const) sock.send({ type: 'message', client_id: id, body });
+    for (const id of [a, b, c]) assert.equal((await sock.next((f) => f.client_id === id)).type, 'ack');
+    const res = await s.app.inject({ method: 'GET', url: visitorPath('/messages'), headers: auth(v.token) });
+    assert.deepEqual((res.json() as { messages: { body: string }[] }).messages.map((m) => m.body), ['first', 'second', 'third']);
+  } finally {
+    down = false;
+    await sock.close();
+  }
+});
+
+test('an internal error holds nothing back: the message after it is stored (one message the server cannot store must not stop the rest)', async () => {
+  const v = await newSession(s.app);
+  const { sock } = await visitorSocket(s.wsBase, v.token);
+  try {
+    const [a, b] = [cid(), cid()];
+    down = 'broken';
+    sock.send({ type: 'message', client_id: a, body: 'cannot be stored' });
+    assert.equal((await sock.next((f) => f.client_id === a)).code, 'CONVOT_ERR_INTERNAL');
+    down = false;
+    sock.send({ type: 'message', client_id: b, body: 'stored' });
+    assert.equal((await sock.next((f) => f.client_id === b)).type, 'ack');
   } finally {
     down = false;
     await sock.close();

@@ -187,12 +187,18 @@ describe('rate limits', () => {
     const { sock: other } = await vsock(y.token);
     assert.equal((await sockSend(other, 'y is fine')).type, 'ack');
 
-    // The limited socket still answers, and sends again in the next window.
+    // Until the refused message is resent, the messages behind it are refused too (they must not
+    // be stored ahead of it).
+    assert.equal((await sockSend(sock, 'behind the refused one')).code, 'CONVOT_ERR_RATE_LIMITED');
+
+    // The limited socket still answers, and in the next window takes the refused message again
+    // (the widget resends its outbox oldest first), then new ones.
     await sock.sync();
     now = start + LIMITS.message.windowMs;
+    assert.equal((await sockSend(sock, 'over the limit', clientId)).type, 'ack');
     const ok = await sockSend(sock, 'next window');
     assert.equal(ok.type, 'ack');
-    assert.equal(await storedCount(x.token), LIMITS.message.max + 1);
+    assert.equal(await storedCount(x.token), LIMITS.message.max + 2);
   });
 
   test('identify beyond LIMITS.identify per session → 429; PUT visitor and identity tokens share that budget; other sessions unaffected', async () => {

@@ -3,7 +3,7 @@
  * loopback only, trust auth, run as the `postgres` user when we are root (postgres refuses root).
  * `freshDatabase` gives each test file its own database on it.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,12 @@ export interface PostgresServer {
   /** postgres://…/postgres on the server. */
   url: string;
   port: number;
+  /** Stops the server for good and removes its data. */
   stop(): void;
+  /** Stops the server (fast shutdown: sessions are terminated), keeping its data. Does not block the event loop. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port and data. */
+  resume(): Promise<void>;
 }
 
 function binDir(): string {
@@ -24,6 +29,19 @@ function binDir(): string {
 }
 
 const isRoot = () => process.getuid?.() === 0;
+
+/** `run` without blocking the event loop (a test's own servers keep serving meanwhile). */
+function runAsync(bin: string, args: string[]): Promise<void> {
+  const cmd = isRoot() ? 'runuser' : bin;
+  const full = isRoot() ? ['-u', 'postgres', '--', bin, ...args] : args;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${bin} ${args.join(' ')} failed:\n${out}`))));
+  });
+}
 
 function run(bin: string, args: string[]): void {
   const cmd = isRoot() ? 'runuser' : bin;
@@ -39,10 +57,13 @@ export function startPostgres(port: number): PostgresServer {
   if (isRoot()) execFileSync('chown', ['postgres', dir]);
   const data = join(dir, 'data');
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  run(join(bin, 'pg_ctl'), ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start']);
+  const startArgs = ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`, 'start'];
+  run(join(bin, 'pg_ctl'), startArgs);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    halt: () => runAsync(join(bin, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop']),
+    resume: () => runAsync(join(bin, 'pg_ctl'), startArgs),
     stop() {
       try {
         run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);
