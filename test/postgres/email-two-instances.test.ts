@@ -10,7 +10,8 @@ import { enqueueEmail } from '../../server/email/outbox.js';
 import { migrate } from '../../server/storage/migrations.js';
 import { openPostgres } from '../../server/storage/postgres.js';
 import { freshDatabase } from '../support/postgres.js';
-import { SmtpReceiver, eventually } from '../support/smtp.js';
+import { eventually } from '../support/eventually.js';
+import { SmtpReceiver } from '../support/smtp.js';
 import { LogLines, agentReply, emailConfigData, jobs, sleep, startEmailServer, visitorWithConversation } from '../server/email-helpers.js';
 import { loginAgent, type TestServer } from '../server/helpers.js';
 

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { ConfigError, applyConfig, parseConfig } from '../../server/config.js';
 import { verifyPassword } from '../../server/identity/secrets.js';
 import { LIMITS, RateLimiter } from '../../server/rate-limit.js';
+import { eventually } from '../support/eventually.js';
 import {
   AGENT_EMAIL,
   AGENT_NAME,
@@ -440,7 +441,8 @@ describe('inbox', () => {
     } finally {
       await inbox.close();
     }
-    assert.equal(await available(), false, 'closing the inbox makes the agent unreachable');
+    // The server learns of the close a moment after the client has closed.
+    await eventually(async () => ((await available()) ? undefined : true), 'closing the inbox to make the agent unreachable', 5_000);
     const bad = await presence({ online: 'yes' });
     assert.equal(bad.statusCode, 400);
     assert.equal((bad.json() as ErrBody).field, 'online');

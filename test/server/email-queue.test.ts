@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { EMAIL_OFF_LINE } from '../../server/email/index.js';
 import { enqueueEmail } from '../../server/email/outbox.js';
 import { backoffMs } from '../../server/email/worker.js';
-import { SmtpReceiver, eventually, freePort } from '../support/smtp.js';
+import { eventually } from '../support/eventually.js';
+import { SmtpReceiver, freePort } from '../support/smtp.js';
 import { LogLines, emailConfigData, jobs, sleep, startEmailServer } from './email-helpers.js';
 import { openTestDb, testConfigData, type TestServer } from './helpers.js';
 

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SmtpReceiver, eventually } from '../support/smtp.js';
+import { eventually } from '../support/eventually.js';
+import { SmtpReceiver } from '../support/smtp.js';
 import { agentReply, emailConfigData, jobs, setVisitorEmail, sleep, startEmailServer, visitorWithConversation } from './email-helpers.js';
 import { AGENT_EMAIL, AGENT_NAME, agentSocket, loginAgent, visitorSocket, type Sock, type TestServer } from './helpers.js';
 

@@ -14,7 +14,8 @@ import type { Db } from '../../server/storage/db.js';
 import { openPglite } from '../../server/storage/pglite.js';
 import { openPostgres } from '../../server/storage/postgres.js';
 import { freshDatabase } from '../support/postgres.js';
-import { SmtpReceiver, eventually } from '../support/smtp.js';
+import { eventually } from '../support/eventually.js';
+import { SmtpReceiver } from '../support/smtp.js';
 import { agentReply, emailConfigData, jobs, sleep, startEmailServer, visitorWithConversation } from './email-helpers.js';
 import { loginAgent, type TestServer } from './helpers.js';
 
