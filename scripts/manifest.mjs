@@ -9,7 +9,11 @@ const check = process.argv.includes('--check');
 const out = 'node_modules/.cache/convot-cem'; // custom-elements-manifest.config.mjs writes here
 const r = spawnSync('npx', ['cem', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--quiet'], { stdio: ['ignore', 'inherit', 'inherit'] });
 if (r.status !== 0) process.exit(r.status ?? 1);
-const fresh = JSON.stringify(JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8')), null, 2) + '\n';
+const manifest = JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
+// The analyzer lists modules in the order the file system returns them, which differs between
+// checkouts; sorted by path, the manifest is the same everywhere.
+manifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+const fresh = JSON.stringify(manifest, null, 2) + '\n';
 if (check) {
   let committed = '';
   try {
