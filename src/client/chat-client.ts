@@ -37,6 +37,17 @@ export interface ChatClientOptions {
 const newClientId = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
+/** Where the visitor is, for the team's inbox (the server checks and caps every field). */
+const pageReport = (c: ChatClient) => ({
+  url: (c.page = location.href.split('#')[0]!),
+  referrer: document.referrer,
+  language: navigator.language,
+  time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+});
+
+/** The Navigation API (Chromium, Firefox 147+, Safari 26.2+): tells of pushState without patching history. */
+const navigationApi = () => (globalThis as { navigation?: EventTarget }).navigation;
+
 export class ChatClient {
   readonly store: Store<WidgetState> = createStore(initialState());
   readonly events = new Emitter<ConvotEventMap>();
@@ -64,7 +75,7 @@ export class ChatClient {
     this.socket = new ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>({
       prepare: () => this.prepareConnection(),
       parse: checkVisitorFrame,
-      opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq }),
+      opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq, page: pageReport(this) }),
       frame: (frame) => this.handleFrame(frame),
       closed: (code) => this.socketClosed(code),
       ping: { type: 'ping' },
@@ -85,8 +96,18 @@ export class ChatClient {
     const linkToken = takeIdentityLinkToken(); // before any request
     if (linkToken) this.identifyWithToken(linkToken);
     globalThis.addEventListener?.('storage', this.onStorage);
+    // A single-page app's route changes (pushState too, where the Navigation API exists).
+    navigationApi()?.addEventListener('currententrychange', this.onRoute);
+    globalThis.addEventListener?.('popstate', this.onRoute);
     this.socket.start();
   }
+
+  /** The page address last reported (without its fragment, which the server drops anyway). */
+  page = '';
+
+  private readonly onRoute = () => {
+    if (location.href.split('#')[0] !== this.page) this.socket.send({ type: 'page', page: pageReport(this) });
+  };
 
   /**
    * Another tab of this browser reset the session (`session:reset`, `clear()`) or started the
@@ -126,6 +147,8 @@ export class ChatClient {
   /** Disconnects and clears timers and listeners. */
   stop(): void {
     globalThis.removeEventListener?.('storage', this.onStorage);
+    navigationApi()?.removeEventListener('currententrychange', this.onRoute);
+    globalThis.removeEventListener?.('popstate', this.onRoute);
     this.socket.stop();
     this.clearResend();
     this.store.set({ connection: 'idle' });
