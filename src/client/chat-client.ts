@@ -105,8 +105,12 @@ export class ChatClient {
   /** The page address last reported (without its fragment, which the server drops anyway). */
   page = '';
 
+  private routeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Reports the latest route once changes pause: a page rewriting its query as someone types must not eat the socket's frame budget. */
   private readonly onRoute = () => {
-    if (location.href.split('#')[0] !== this.page) this.socket.send({ type: 'page', page: pageReport(this) });
+    clearTimeout(this.routeTimer);
+    this.routeTimer = setTimeout(() => location.href.split('#')[0] !== this.page && this.socket.send({ type: 'page', page: pageReport(this) }), 1000);
   };
 
   /**
@@ -149,6 +153,7 @@ export class ChatClient {
     globalThis.removeEventListener?.('storage', this.onStorage);
     navigationApi()?.removeEventListener('currententrychange', this.onRoute);
     globalThis.removeEventListener?.('popstate', this.onRoute);
+    clearTimeout(this.routeTimer);
     this.socket.stop();
     this.clearResend();
     this.store.set({ connection: 'idle' });

@@ -52,12 +52,25 @@ describe('visitor context', () => {
       expect(first.device).to.equal('desktop');
       expect(first.browser).to.match(/^Chrome \d+$/);
 
-      history.pushState(null, '', '/spa/checkout?step=2#card');
-      const moved = await waitUntilValue(async () => {
-        const c = await contextOf();
-        return c?.url?.endsWith('/spa/checkout?step=2') ? c : undefined;
-      });
-      expect(moved.language).to.equal(navigator.language);
+      // A burst of route changes (a page rewriting its query as someone types) is one report.
+      const sent: string[] = [];
+      const send = WebSocket.prototype.send;
+      WebSocket.prototype.send = function (data) {
+        if (typeof data === 'string' && data.includes('"type":"page"')) sent.push(data);
+        return send.call(this, data);
+      };
+      try {
+        for (let i = 1; i <= 20; i++) history.replaceState(null, '', `/spa/search?q=${'x'.repeat(i)}`);
+        history.pushState(null, '', '/spa/checkout?step=2#card');
+        const moved = await waitUntilValue(async () => {
+          const c = await contextOf();
+          return c?.url?.endsWith('/spa/checkout?step=2') ? c : undefined;
+        });
+        expect(moved.language).to.equal(navigator.language);
+        expect(sent).to.have.length(1);
+      } finally {
+        WebSocket.prototype.send = send;
+      }
       expect(listeners.counts.added).to.be.greaterThan(0);
 
       el.runtime!.remove();
