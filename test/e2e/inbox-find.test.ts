@@ -121,6 +121,8 @@ test('the visitor panel shows where the visitor is and follows a single-page rou
   await visitor.locator('convot-chat-panel .msg.visitor[data-status="sent"]').waitFor();
 
   const agentCtx = await setup.browser.newContext();
+  // A controllable clock (it runs on its own until moved), to see the visitor's local time tick.
+  await agentCtx.clock.install();
   const agent = await agentCtx.newPage();
   await signIn(agent);
   await agent.locator('input[type="search"]').fill('size');
@@ -133,13 +135,22 @@ test('the visitor panel shows where the visitor is and follows a single-page rou
   assert.match(await field('browser').innerText(), /^Chrome \d+ on Linux/);
   assert.equal(await field('device').innerText(), 'Desktop');
   assert.equal(await field('language').innerText(), 'Canadian French · fr-CA');
+  const tokyoNow = () =>
+    agent.evaluate(() =>
+      [0, 60_000].map((ago) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo' }).format(Date.now() - ago)),
+    );
   const shown = await field('local-time').innerText();
   assert.match(shown, /\(Asia\/Tokyo\)$/);
   // Tokyo's wall clock in the agent's own format, now or a minute ago (the minute may just have turned).
-  const tokyo = await agent.evaluate(() =>
-    [0, 60_000].map((ago) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo' }).format(Date.now() - ago)),
-  );
+  const tokyo = await tokyoNow();
   assert.ok(tokyo.some((t) => shown.startsWith(t)), `${shown} vs ${tokyo.join(', ')}`);
+  // It ticks: three minutes later it shows three minutes later.
+  await agent.clock.fastForward('03:00');
+  await eventually(async () => {
+    const [now] = await tokyoNow();
+    const later = await field('local-time').innerText();
+    return later !== shown && later.startsWith(now!) ? true : undefined;
+  }, 'the local time to tick');
 
   // A single-page app changes route: the panel follows, live.
   await visitor.evaluate(() => history.pushState({}, '', '/shop/checkout?step=2'));
