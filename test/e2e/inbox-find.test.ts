@@ -41,12 +41,18 @@ async function restVisitor(bodies: string[], profile: Record<string, string> = {
   return id;
 }
 
+/** The inbox's socket is up, so what a visitor writes next arrives live. */
+const socketOpen = (agent: Page) =>
+  agent.waitForFunction(() => (document.querySelector('convot-inbox') as unknown as { controller: { state: { socketStatus: string } } }).controller.state.socketStatus === 'open');
+
 async function signIn(agent: Page): Promise<void> {
   await agent.goto(`${setup.convot.url}/inbox`);
   await agent.locator('form.login input[name="email"]').fill(AGENT.email);
   await agent.locator('form.login input[name="password"]').fill(AGENT.password);
   await agent.locator('form.login button[type="submit"]').click();
   await agent.locator('input[type="search"]').waitFor();
+  // The first page of the list is in (the title's count is about it).
+  await agent.waitForFunction(() => (document.querySelector('convot-inbox') as unknown as { controller: { state: { listLoaded: boolean } } }).controller.state.listLoaded);
 }
 
 const rows = (agent: Page) => agent.locator('convot-inbox-list button.conversation');
@@ -195,6 +201,7 @@ test('alerts: a chime, a desktop notification once enabled by a click, and the u
   await enable.click();
   await enable.waitFor({ state: 'detached' });
   assert.equal((await spied()).asked, 1);
+  await socketOpen(agent);
   // Start from a read list (earlier tests' conversations).
   const unreadNow = await agent.evaluate(() => document.title);
 
@@ -221,6 +228,7 @@ test('alerts: a chime, a desktop notification once enabled by a click, and the u
   await agent.locator('button.alert-toggle').click();
   await agent.reload();
   await agent.locator('button.alert-toggle', { hasText: 'Sound off' }).waitFor();
+  await socketOpen(agent);
   await restVisitor(['Another question while muted']);
   await eventually(async () => (await spied()).notes.find((n) => n.body === 'Another question while muted'), 'the muted notification');
   assert.equal((await spied()).oscillators, 0, 'no chime while muted (a fresh page after the reload)');
