@@ -234,10 +234,12 @@ export class ProtocolError extends Error {
   constructor(code: ErrorCode, message: string = ERRORS[code].message, field?: string) {
     // An expected refusal, not a bug, so no stack trace: capturing one walks the async chain
     // behind the throw, and a socket flooded with refused frames paid seconds for it.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    // (`stackTraceLimit` is V8's; elsewhere setting it does nothing.)
+    const E = Error as { stackTraceLimit?: number };
+    const limit = E.stackTraceLimit;
+    E.stackTraceLimit = 0;
     super(message);
-    Error.stackTraceLimit = limit;
+    E.stackTraceLimit = limit;
     this.code = code;
     if (field !== undefined) this.field = field;
     this.name = 'ProtocolError';
