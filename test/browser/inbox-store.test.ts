@@ -55,6 +55,7 @@ const conv = (id: string, last_seq: number, opts: Partial<ConversationSummary> =
   visitor: { id: `vis_${id}`, name: null, email: null, phone: null, company: null, avatar_url: null, external_id: null, verified: false, custom_data: {} } as ConversationSummary['visitor'],
   last_seq,
   agent_read_seq: 0,
+  visitor_read_seq: 0,
   unread_count: 0,
   last_message: last_seq ? msg(id, last_seq) : null,
   last_message_at: last_seq ? at(last_seq) : null,
