@@ -49,6 +49,7 @@ let renderMd: MdRenderer | undefined;
 let mdModule: Promise<unknown> | undefined;
 /** The Markdown renderer's chunk; messages show as plain text until it has arrived. */
 const loadMd = (panel: LitElement): void => {
+  if (renderMd) return; // loaded: asking for another update here would render forever
   mdModule ??= import('./chat-markdown.js').then(
     (m) => (renderMd = m.renderChatMarkdown),
     () => {
