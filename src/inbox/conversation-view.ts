@@ -167,6 +167,9 @@ export class InboxConversationView extends LitElement {
       .bubble.md {
         white-space: normal;
       }
+      .bubble.md p {
+        white-space: pre-wrap;
+      }
       .bubble.md > :first-child {
         margin-top: 0;
       }

@@ -131,6 +131,9 @@ describe('chat thread', () => {
     expect([a.getAttribute('href'), a.target, a.rel]).to.deep.equal(['https://example.com/a', '_blank', 'noopener noreferrer nofollow']);
     expect(bubble.querySelector('pre code')!.textContent).to.equal('let a = 1;\nlet b = 2;');
     expect(root.querySelector(`[data-key="${list[1]!.key}"] .bubble`)!.textContent).to.equal('plain *text* without a tree');
+    // A line break typed inside a paragraph stays a line break.
+    const lines = root.querySelector('.bubble.md p')!;
+    expect(getComputedStyle(lines).whiteSpace).to.equal('pre-wrap');
   });
 
   it('a hostile tree (as a compromised server could send) runs nothing and requests nothing', async () => {

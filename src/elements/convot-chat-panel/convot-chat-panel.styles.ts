@@ -201,8 +201,12 @@ export const panelStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
+  /* Blocks carry the spacing; a paragraph keeps the line breaks that were typed. */
   .bubble.md {
     white-space: normal;
+  }
+  .bubble.md p {
+    white-space: pre-wrap;
   }
   .bubble.md > * {
     margin: 0.3em 0;
