@@ -14,6 +14,7 @@ import { en } from '../../src/i18n/en.js';
 import he from '../../src/i18n/locales/he.js';
 import fr from '../../src/i18n/locales/fr.js';
 import type { MdDoc } from '../../src/markdown/tree.js';
+import { TYPING_TTL_MS } from '../../src/protocol/wire.js';
 import { agentRead, agentReply, agentTyping, openWidget, panelPart, sendAndAwaitAck, widgetFixture } from './helpers.js';
 
 const AVATAR = 'https://avatars.invalid/ada.png';
@@ -180,7 +181,7 @@ describe('chat thread', () => {
 });
 
 describe('chat thread against the real server', () => {
-  it('an agent typing, reading and replying in Markdown shows live in the widget', async () => {
+  it('an agent typing (expiring without a refresh), reading and replying in Markdown shows live in the widget', async () => {
     const el = await widgetFixture();
     await openWidget(el);
     await sendAndAwaitAck(el, 'Hello there');
@@ -189,8 +190,14 @@ describe('chat thread against the real server', () => {
 
     await agentTyping(conversationId, true);
     await waitUntil(() => typing() === 'Bea is typing…', `typing line: ${typing()}`);
+    // No refresh and no stop (a lost frame, a closed tab): the line goes after TYPING_TTL_MS.
+    const shown = Date.now();
+    await waitUntil(() => typing() === '', 'the typing line did not expire', { timeout: TYPING_TTL_MS + 2000 });
+    expect(Date.now() - shown).to.be.at.least(TYPING_TTL_MS - 1000);
+    await agentTyping(conversationId, true);
+    await waitUntil(() => typing() === 'Bea is typing…');
     await agentTyping(conversationId, false);
-    await waitUntil(() => typing() === '', 'the stop frame clears the line');
+    await waitUntil(() => typing() === '', 'the stop frame clears the line', { timeout: 1000 });
 
     await agentRead(conversationId, 1);
     await waitUntil(() => panelPart(el, '.msg.visitor .status-text')?.textContent === 'Seen', 'Seen after the agent read');
@@ -205,5 +212,5 @@ describe('chat thread against the real server', () => {
     expect(bubble.querySelector('a')).to.equal(null);
     expect(bubble.querySelector('code')!.textContent).to.equal('npm i');
     expect(bubble.textContent).to.contain('docs');
-  });
+  }).timeout(20000);
 });
