@@ -15,6 +15,7 @@ import type { AppRow } from './storage/apps-repo.js';
 import type { Repositories } from './storage/repositories.js';
 import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
 import type { DeclaredMeetingType } from './storage/meeting-types-repo.js';
+import { httpUrl } from './http-url.js';
 
 /** An app as declared in the config file: the stored row, and its articles. */
 export type AppConfig = AppRow & {
@@ -117,13 +118,8 @@ function helpHost(value: unknown, where: string): string | null {
 /** `apps[].status_url`: an absolute http(s) URL. */
 function statusUrl(value: unknown, where: string): string | null {
   if (value === undefined || value === null) return null;
-  let u: URL | null = null;
-  try {
-    u = typeof value === 'string' ? new URL(value) : null;
-  } catch {
-    u = null;
-  }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || (value as string) !== (value as string).trim()) {
+  const u = httpUrl(value);
+  if (!u || (value as string) !== (value as string).trim()) {
     throw new ConfigError(`${where} must be an absolute http(s) URL like "https://status.example.com", got ${JSON.stringify(value)}`);
   }
   return u.href;

@@ -258,12 +258,17 @@ export type AgentServerFrame =
 // ---- parsers -----------------------------------------------------------------------------
 
 export class ProtocolError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string = ERRORS[code].message,
-    readonly field?: string,
-  ) {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  constructor(code: ErrorCode, message: string = ERRORS[code].message, field?: string) {
+    // An expected refusal, not a bug, so no stack trace: capturing one walks the async chain
+    // behind the throw, and a socket flooded with refused frames paid seconds for it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.code = code;
+    if (field !== undefined) this.field = field;
     this.name = 'ProtocolError';
   }
   toBody(): ErrorBody {

@@ -127,7 +127,9 @@ export class ConvotChatPanel extends LitElement {
   }
 
   private onScroll(): void {
-    const l = this.list!;
+    // A scroll event can arrive after a tab switch took the log away.
+    const l = this.list;
+    if (!l) return;
     this.atBottom = l.scrollHeight - l.scrollTop - l.clientHeight < 48;
   }
 
