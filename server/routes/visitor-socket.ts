@@ -110,6 +110,8 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
         }
         case 'read':
           return visitors.markRead(caller, frame.seq);
+        case 'typing':
+          return visitors.typing(caller, frame.typing, frame.text);
         case 'ping':
           return send({ type: 'pong' });
       }

@@ -237,6 +237,15 @@ CREATE INDEX articles_search ON articles USING gin (search);
 ALTER TABLE messages ADD COLUMN card jsonb;
 `,
   },
+  {
+    id: 14,
+    name: 'agent avatars',
+    sql: `
+-- agents[].avatar_url from the config (https only): shown beside the agent's messages and in
+-- the widget's header, with the agent's public name.
+ALTER TABLE agents ADD COLUMN avatar_url text;
+`,
+  },
 ];
 
 /**

@@ -8,6 +8,8 @@ import { checkVisitorFrame } from '../protocol/frames.js';
 import { CloseCode, VISITOR_SOCKET_PATH, routeUrl, visitorApi } from '../protocol/routes.js';
 import {
   MAX_MESSAGE_LENGTH,
+  TYPING_PREVIEW_MAX,
+  TYPING_TTL_MS,
   type ConversationStatus,
   type SessionResponse,
   type VisitorClientFrame,
@@ -20,7 +22,8 @@ import {
 import { Emitter, type ConvotEventMap } from './events.js';
 import { takeIdentityLinkToken } from './identity-link.js';
 import { Outbox } from './outbox.js';
-import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type UserField, type UserProfile, type WidgetState } from './state.js';
+import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type Typist, type UserField, type UserProfile, type WidgetState } from './state.js';
+import { TypingSender } from './typing.js';
 import { appStorage, type AppStorage } from './storage.js';
 import { createStore, type Store } from './store.js';
 import { TabSocket } from './tab-socket.js';
@@ -153,8 +156,10 @@ export class ChatClient {
   /** Disconnects and clears timers and listeners. */
   stop(): void {
     globalThis.removeEventListener?.('storage', this.onStorage);
+    this.typingOut.stop();
     this.socket.stop();
     this.clearResend();
+    this.setTyping(null);
     this.store.set({ connection: 'idle' });
   }
 
@@ -182,6 +187,7 @@ export class ChatClient {
   send(text: string, clientId = newClientId()): boolean {
     const body = text.trim();
     if (!body || body.length > MAX_MESSAGE_LENGTH) return false;
+    this.typingOut.stop();
     const item = { client_id: clientId, body, created_at: new Date().toISOString(), after_seq: this.state.lastSeq };
     this.outbox.add(item);
     this.written.add(clientId);
@@ -194,6 +200,22 @@ export class ChatClient {
 
   setComposerText(text: string): void {
     this.store.set({ composerText: text });
+    this.typingOut.input(text);
+  }
+
+  /** Tells the team while the visitor types (throttled), with the draft as a preview for the app's agents. */
+  private readonly typingOut = new TypingSender((typing, text) => {
+    if (this.state.connection !== 'online') return false;
+    return this.socket.send(typing ? { type: 'typing', typing, text: text.slice(0, TYPING_PREVIEW_MAX) } : { type: 'typing', typing });
+  });
+
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** An agent's typing frame: shown until their message, a stop, or TYPING_TTL_MS without a refresh. */
+  private setTyping(typist: Typist | null): void {
+    clearTimeout(this.typingTimer);
+    if (typist) this.typingTimer = setTimeout(() => this.setTyping(null), TYPING_TTL_MS);
+    if (typist || this.state.typing) this.store.set({ typing: typist });
   }
 
   /**
@@ -562,6 +584,7 @@ export class ChatClient {
           const lastSeq = Math.max(s.lastSeq, frame.messages.at(-1)?.seq ?? 0);
           const readSeq = Math.max(s.readSeq, frame.read_seq);
           return {
+            seenSeq: frame.conversation_id === s.conversationId ? Math.max(s.seenSeq, frame.seen_seq ?? 0) : (frame.seen_seq ?? 0),
             connection: 'online',
             conversationId: frame.conversation_id,
             conversationStatus: frame.conversation_status ?? null,
@@ -601,6 +624,12 @@ export class ChatClient {
         return;
       case 'conversation':
         this.followConversation(frame.conversation_id, frame.status);
+        return;
+      case 'seen':
+        if (frame.seq > this.state.seenSeq) this.store.set({ seenSeq: frame.seq });
+        return;
+      case 'typing':
+        this.setTyping(frame.typing ? { name: frame.name, avatar: frame.avatar_url } : null);
         return;
       case 'read':
         // Read in another tab: this tab's badge clears too.
@@ -692,6 +721,8 @@ export class ChatClient {
       lastSeq: 0,
       readSeq: 0,
       unread: 0,
+      seenSeq: 0,
+      typing: null,
     }));
   }
 
@@ -708,6 +739,8 @@ export class ChatClient {
       };
     });
     if (known || message.author === 'visitor') return;
+    // The agent's message is what they were typing.
+    if (message.author === 'agent') this.setTyping(null);
     if (this.state.shown && (typeof document === 'undefined' || document.visibilityState === 'visible')) this.markRead();
     this.events.emit('message:received', { unread_count: this.state.unread });
   }
