@@ -13,9 +13,34 @@ import esbuild from 'rollup-plugin-esbuild';
 // it must not apply that list to our own modules (it would drop `import './define/…'`).
 const plugins = () => [
   nodeResolve({ exportConditions: ['production'], extensions: ['.ts', '.js'], ignoreSideEffectsForRoot: true }),
+  minifyCss(),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', minify: false }),
   terser({ ecma: 2022, format: { comments: false } }),
 ];
+
+/**
+ * Lit's css`` literals reach the bundle as written (terser leaves template text alone): this
+ * drops their comments and the whitespace around braces and semicolons, and collapses the rest.
+ * Whitespace elsewhere is kept as one space (it separates descendant selectors). Our own
+ * sources only; about a kilobyte gzip off the chat's first open.
+ */
+function minifyCss() {
+  return {
+    name: 'convot-minify-css',
+    transform(code, id) {
+      if (!/[\\/]src[\\/].*\.ts$/.test(id) || !code.includes('css`')) return null;
+      const out = code.replace(/\bcss`([^`]*)`/g, (_all, text) => {
+        const min = text
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\s*([{};])\s*/g, '$1')
+          .replace(/\s+/g, ' ')
+          .trim();
+        return `css\`${min}\``;
+      });
+      return { code: out, map: null };
+    },
+  };
+}
 
 /**
  * Writes dist/preload.json: the chunks embed.js needs before the launcher can paint (its static

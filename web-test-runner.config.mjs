@@ -130,6 +130,14 @@ export default {
           const r = await chat.sendAgentMessage(payload.conversationId, agent.id, randomUUID(), payload.body);
           return r ? r.message : null;
         }
+        if (command === 'convot-agent-typing') {
+          await chat.agentTyping(payload.conversationId, { id: agent.id, apps: null }, payload.typing);
+          return true;
+        }
+        if (command === 'convot-agent-read') {
+          await chat.markAgentRead(payload.conversationId, { id: agent.id, apps: null }, payload.seq);
+          return true;
+        }
         if (command === 'convot-agent-presence') {
           // An agent is reachable only with the inbox open: keep a real inbox socket while online.
           if (payload.online) await openInbox();

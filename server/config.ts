@@ -15,6 +15,7 @@ import type { AppRow } from './storage/apps-repo.js';
 import type { Repositories } from './storage/repositories.js';
 import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
 import type { DeclaredMeetingType } from './storage/meeting-types-repo.js';
+import { httpUrl } from './http-url.js';
 
 /** An app as declared in the config file: the stored row, and its articles. */
 export type AppConfig = AppRow & {
@@ -34,6 +35,21 @@ export interface AgentConfig {
   password_is_literal: boolean;
   /** Ids of the apps this agent works on; null (no `apps`) for every app. */
   apps: string[] | null;
+  /** `avatar_url`: an https image shown to visitors beside the agent's messages; null without. */
+  avatar_url: string | null;
+}
+
+/** `agents[].avatar_url`: absolute https only (the widget runs on https pages; no tracking over http). */
+function avatarUrl(value: unknown, where: string): string | null {
+  if (value === undefined || value === null) return null;
+  let url: URL | null = null;
+  try {
+    if (typeof value === 'string' && value.length <= 2048) url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (!url || url.protocol !== 'https:') throw new ConfigError(`${where} must be an absolute https URL of at most 2048 characters, got ${JSON.stringify(value)}`);
+  return url.href;
 }
 
 export interface ConvotConfig {
@@ -102,13 +118,8 @@ function helpHost(value: unknown, where: string): string | null {
 /** `apps[].status_url`: an absolute http(s) URL. */
 function statusUrl(value: unknown, where: string): string | null {
   if (value === undefined || value === null) return null;
-  let u: URL | null = null;
-  try {
-    u = typeof value === 'string' ? new URL(value) : null;
-  } catch {
-    u = null;
-  }
-  if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || (value as string) !== (value as string).trim()) {
+  const u = httpUrl(value);
+  if (!u || (value as string) !== (value as string).trim()) {
     throw new ConfigError(`${where} must be an absolute http(s) URL like "https://status.example.com", got ${JSON.stringify(value)}`);
   }
   return u.href;
@@ -229,6 +240,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env,
         password,
         password_is_literal: !raw.startsWith('env:'),
         apps: agentApps(o.apps, `agents[${i}]`, ids),
+        avatar_url: avatarUrl(o.avatar_url, `agents[${i}].avatar_url`),
       };
     }));
     const email = parseEmailConfig(root.email, env, (message) => {
@@ -302,7 +314,7 @@ export async function applyConfig(
     // Keep a matching hash: re-hashing would give a new salt on every start for nothing.
     const existing = await agents.findByEmail(agent.email);
     const same = existing !== null && (await verifyPassword(agent.password, existing.password_hash));
-    const id = await agents.upsert(agent.email, agent.name, same ? existing.password_hash : await hashPassword(agent.password), agent.apps);
+    const id = await agents.upsert(agent.email, agent.name, same ? existing.password_hash : await hashPassword(agent.password), agent.apps, agent.avatar_url);
     // A new password ends every sign-in made with the old one.
     if (existing && !same) revoked.push(...(await agents.deleteSessionsOf(id)));
   }

@@ -35,6 +35,11 @@ export const LIMITS = {
   conversation_ip: { max: 60, windowMs: 60_000 },
   /** Socket frames of any type (read and ping too) per visitor session or agent sign-in. */
   frame: { max: 300, windowMs: 60_000 },
+  /**
+   * Typing frames per visitor session or agent sign-in (also counted as frames). Clients send
+   * one per TYPING_REFRESH_MS while typing plus a stop: 60 a minute leaves room for both.
+   */
+  typing: { max: 60, windowMs: 60_000 },
   /** Agent sign-in attempts per client IP. */
   login: { max: 10, windowMs: 60_000 },
   /** Failed sign-ins per agent account, whatever the address (rotating addresses gain nothing). */

@@ -6,6 +6,8 @@
  *              "delay_seconds": 120, "public_url": "https://chat.acme.test" } }
  * ```
  */
+import { httpUrl } from '../http-url.js';
+
 export interface EmailConfig {
   /** The SMTP server, resolved from `env:NAME` when given so: `smtp://user:pass@host:587` or `smtps://…`. */
   smtp_url: string;
@@ -69,13 +71,8 @@ function smtpUrl(value: unknown, env: NodeJS.ProcessEnv, fail: Fail): string {
 
 function publicUrl(value: unknown, fail: Fail): string | null {
   if (value === undefined || value === null) return null;
-  let u: URL | null = null;
-  try {
-    u = typeof value === 'string' ? new URL(value) : null;
-  } catch {
-    u = null;
-  }
-  if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash) {
+  const u = httpUrl(value);
+  if (!u || u.search || u.hash) {
     fail(`email.public_url must be the server's public base URL like "https://chat.example.com", got ${JSON.stringify(value)}`);
   }
   return u!.href.replace(/\/+$/, '');

@@ -11,17 +11,10 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { MAX_ARTICLE_BODY, MAX_CATEGORY, MAX_DESCRIPTION, MAX_TITLE, baseLocale, isSlug } from '../../src/protocol/help.js';
+import { MAX_ARTICLE_BODY, MAX_CATEGORY, MAX_DESCRIPTION, MAX_TITLE, baseLocale, isSlug, type AgentArticle } from '../../src/protocol/help.js';
 
-export interface ArticleConfig {
-  locale: string;
-  slug: string;
-  title: string;
-  body: string;
-  category: string | null;
-  description: string | null;
-  published: boolean;
-}
+/** An article as the config declares it: the stored article without what the server adds. */
+export type ArticleConfig = Omit<AgentArticle, 'app_id' | 'source' | 'updated_at'>;
 
 /** config.ts turns this into its ConfigError (this module cannot import config.ts: a cycle). */
 export class ArticleConfigError extends Error {

@@ -3,7 +3,7 @@
  * message from the row the write returned, no read), other instances through the fan-out (ids
  * only, read there once per instance).
  */
-import type { Fanout, FanoutEvent, NotifyTarget } from './fanout.js';
+import type { Fanout, FanoutEvent, NotifyTarget, TypingEvent } from './fanout.js';
 import type { CommittedMessage, Hub } from './hub.js';
 
 export class Announcer {
@@ -23,8 +23,14 @@ export class Announcer {
     if (!notified) await this.fanout.publish({ k: 'message', c: m.conversationId, s: m.message.seq, v: m.visitorId, a: m.appId });
   }
 
+  /** Typing: delivered here at once, and published for the other instances (nothing is stored). */
+  async typing(event: TypingEvent): Promise<void> {
+    this.hub.deliverTyping(event);
+    await this.fanout.publish(event);
+  }
+
   /** Any other event: delivered here and published for the other instances. */
-  async event(event: Exclude<FanoutEvent, { k: 'message' }>): Promise<void> {
+  async event(event: Exclude<FanoutEvent, { k: 'message' | 'typing' }>): Promise<void> {
     void this.hub.handle(event);
     await this.fanout.publish(event);
   }

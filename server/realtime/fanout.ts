@@ -17,7 +17,32 @@ export type FanoutEvent = (
   | { k: 'signout'; h: string }
   /** An app left the config: its visitors' sockets close, on every instance. */
   | { k: 'app-removed'; a: string }
+  | TypingEvent
 ) & { /** The publishing instance. */ i?: string };
+
+/**
+ * Someone is typing (`t` 1) or stopped (0) in a conversation: delivered as it comes, never
+ * stored, never read back. Small by construction (NOTIFY payloads stop at 8000 bytes): ids, the
+ * agent's name (≤ 200 characters) and avatar URL (≤ 2048, ASCII), or the visitor's draft preview
+ * (≤ TYPING_PREVIEW_MAX characters): under 4 KB even with every character JSON-escaped.
+ */
+export interface TypingEvent {
+  k: 'typing';
+  /** Conversation: internal and public id. */
+  c: string;
+  p: string;
+  /** The conversation's visitor and app. */
+  v: string;
+  a: string;
+  /** Who types: the visitor or an agent. */
+  w: 'visitor' | 'agent';
+  t: 0 | 1;
+  /** An agent's public name and avatar. */
+  n?: string;
+  u?: string | null;
+  /** The visitor's draft preview, for the app's agents. */
+  x?: string;
+}
 
 /** Where a statement can announce its own commit (pg_notify inside the statement: no extra round trip). */
 export interface NotifyTarget {

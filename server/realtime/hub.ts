@@ -12,7 +12,7 @@ import type { Log } from '../log.js';
 import type { ConversationState } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import { inScope, scopeKey, scopesOverlap, type AppScope } from '../tenancy.js';
-import type { FanoutEvent } from './fanout.js';
+import type { FanoutEvent, TypingEvent } from './fanout.js';
 import { SummaryCache } from './summary-cache.js';
 
 export interface Peer<F> {
@@ -29,6 +29,8 @@ export interface VisitorPeer extends Peer<VisitorServerFrame> {
   /** That conversation's status as this socket was last told. */
   status: ConversationStatus | null;
   lastSeq: number;
+  /** The team's read mark this socket was last told ("Seen"). */
+  seenSeq?: number;
 }
 
 export interface AgentPeer extends Peer<AgentServerFrame> {
@@ -166,6 +168,28 @@ export class Hub {
     else await this.sendVisitorMessages(peer, m.conversationId);
   }
 
+  /**
+   * Typing, from this instance or another: an agent's goes to the visitor's sockets showing that
+   * conversation (name and avatar, never the agent's id), a visitor's to the inboxes of the
+   * conversation's app (with the draft preview). In each socket's turn, so it never overtakes a
+   * message sent before it.
+   */
+  deliverTyping(e: TypingEvent): void {
+    if (this.closed) return;
+    const typing = e.t === 1;
+    if (e.w === 'agent') {
+      for (const peer of this.visitors.get(e.v) ?? []) {
+        if (peer.conversationId !== e.c) continue;
+        void this.turn(peer, () => peer.send({ type: 'typing', typing, name: e.n ?? null, avatar_url: e.u ?? null }));
+      }
+      return;
+    }
+    for (const peer of this.agents) {
+      if (!inScope(peer.apps, e.a)) continue;
+      void this.turn(peer, () => peer.send({ type: 'typing', conversation_id: e.p, typing, ...(typing && e.x ? { text: e.x } : {}) }));
+    }
+  }
+
   private sendVisitor(peer: VisitorPeer, message: WireMessage): void {
     peer.send({ type: 'message', message });
     peer.lastSeq = message.seq;
@@ -202,6 +226,11 @@ export class Hub {
    */
   handle(event: FanoutEvent): Promise<void> {
     if (this.closed) return this.queue;
+    // Typing carries all it needs and reads nothing: delivered at once, never coalesced.
+    if (event.k === 'typing') {
+      this.deliverTyping(event);
+      return this.queue;
+    }
     const key = event.k === 'presence' ? `p:${event.a}` : event.k === 'signout' ? `s:${event.h}` : event.k === 'app-removed' ? `r:${event.a}` : `${event.k}:${event.c}`;
     const held = this.pending.get(key);
     // For messages keep the lowest seq: one read from there covers the whole burst.
@@ -406,6 +435,12 @@ export class Hub {
       if (conv.last_seq > peer.lastSeq) await this.sendVisitorMessages(peer, conv.id);
       // The visitor's other tabs learn the read mark, so every badge agrees.
       if (opts.read || moved) peer.send({ type: 'read', read_seq: conv.visitor_read_seq });
+      // The team's read mark: the visitor's messages up to it show "Seen".
+      const seen = Number(conv.agent_read_seq);
+      if (moved || peer.seenSeq !== seen) {
+        peer.seenSeq = seen;
+        peer.send({ type: 'seen', seq: seen });
+      }
     }
   }
 

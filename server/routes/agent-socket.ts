@@ -33,6 +33,8 @@ export function agentSocket(socket: WebSocket, agent: AgentProfile, sessionToken
         }
         case 'read':
           return agents.markRead(agent, frame.conversation_id, frame.seq);
+        case 'typing':
+          return agents.typing(agent, sessionToken, frame.conversation_id, frame.typing);
         case 'presence':
           return agents.setOnline(agent, frame.online);
         case 'ping':

@@ -115,6 +115,8 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
           return visitors.markRead(caller, frame.seq);
         case 'page':
           return visitors.reportPage(caller, frame.page);
+        case 'typing':
+          return visitors.typing(caller, frame.typing, frame.text);
         case 'ping':
           return send({ type: 'pong' });
       }

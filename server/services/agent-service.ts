@@ -160,6 +160,12 @@ export class AgentService {
     return chat.sendAgentMessage(conversationId, agent, body.client_id, text, card);
   }
 
+  /** Typing frames have their own limit per sign-in, on top of `frame` (the inbox throttles them too). */
+  typing(agent: AgentProfile, token: string, conversationId: string, typing: boolean): Promise<void> {
+    this.deps.limiter.hit('typing', hashToken(token));
+    return this.deps.chat.agentTyping(conversationId, agent, typing);
+  }
+
   markRead(agent: AgentProfile, conversationId: string, seq: number): Promise<void> {
     return this.deps.chat.markAgentRead(conversationId, agent, seq);
   }

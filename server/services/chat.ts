@@ -72,6 +72,24 @@ export class Chat {
     return state.app_id;
   }
 
+  /**
+   * The visitor typing in their open conversation (none open: nobody to tell). One read for
+   * where it goes; nothing is written. The draft preview goes only to the app's agents.
+   */
+  async visitorTyping(session: VisitorSessionRow, typing: boolean, text?: string): Promise<void> {
+    const conv = await this.repos.conversations.current(session.visitor_id);
+    if (!conv || conv.status !== 'open') return;
+    await this.announce.typing({ k: 'typing', c: conv.id, p: conv.public_id, v: conv.visitor_id, a: conv.app_id, w: 'visitor', t: typing ? 1 : 0, ...(typing && text ? { x: text } : {}) });
+  }
+
+  /** An agent typing in a conversation of their apps (404 otherwise); closed ones tell nobody. */
+  async agentTyping(conversationPublicId: string, agent: AgentActor, typing: boolean): Promise<void> {
+    const conv = await this.repos.conversations.typingTarget(conversationPublicId, agent.apps, agent.id);
+    if (!conv) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    if (conv.status !== 'open') return;
+    await this.announce.typing({ k: 'typing', c: conv.id, p: conv.public_id, v: conv.visitor_id, a: conv.app_id, w: 'agent', t: typing ? 1 : 0, n: conv.agent_name, u: conv.agent_avatar_url });
+  }
+
   async markVisitorRead(session: VisitorSessionRow, seq: number): Promise<void> {
     const id = await this.repos.conversations.markVisitorRead(session.visitor_id, seq);
     if (id) await this.announce.event({ k: 'conversation', c: id });

@@ -5,7 +5,9 @@
  *   an identify with a bad hash as unverified, with a warning;
  * - a session already verified as someone else gets a fresh session for the new person;
  * - an unverified identify never attaches to a verified contact: on a verified session it
- *   starts a fresh anonymous session instead.
+ *   starts a fresh anonymous session instead;
+ * - a person verified before (another browser or device) continues their own visitor, with a
+ *   new session of it: their conversations follow them; an anonymous one's never do.
  */
 import type { IdentifyResponse, SessionResponse, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
@@ -81,7 +83,15 @@ export class Identity {
     const current = await this.visitors.identity(session.visitor_id);
     let target = session;
     let fresh: SessionResponse | null = null;
-    if (current.verified && current.identity_key !== key) {
+    const known = await this.visitors.contactVisitor(app.id, key);
+    if (known && known !== session.visitor_id) {
+      // This person was verified before (another browser or device): a session of their
+      // visitor, so their conversations follow them. This browser's anonymous visitor keeps
+      // its own history (histories never merge).
+      const created = await this.visitors.createSessionFor(app.id, known);
+      target = created.session;
+      fresh = { session_id: created.session.session_id, token: created.token, resumed: true };
+    } else if (current.verified && current.identity_key !== key) {
       // A different person on this browser: a new session, so histories never merge.
       const created = await this.visitors.createSession(app.id);
       target = created.session;

@@ -188,6 +188,12 @@ export class VisitorService {
     this.deps.limiter.hit('frame', session.session_id);
   }
 
+  /** Typing frames have their own limit on top of `frame` (the widget throttles them too). */
+  typing({ session }: VisitorCaller, typing: boolean, text?: string): Promise<void> {
+    this.deps.limiter.hit('typing', session.session_id);
+    return this.deps.chat.visitorTyping(session, typing, text);
+  }
+
   markRead({ session }: VisitorCaller, seq: number): Promise<void> {
     return this.deps.chat.markVisitorRead(session, seq);
   }
@@ -209,6 +215,7 @@ export class VisitorService {
       peer.conversationId = conv?.id ?? null;
       peer.status = conv?.status ?? null;
       peer.lastSeq = messages.at(-1)?.seq ?? after;
+      peer.seenSeq = Number(conv?.agent_read_seq ?? 0);
       socket.send({
         type: 'ready',
         session_id: session.session_id,
@@ -216,6 +223,7 @@ export class VisitorService {
         conversation_status: conv?.status ?? null,
         messages,
         read_seq: conv?.visitor_read_seq ?? 0,
+        seen_seq: Number(conv?.agent_read_seq ?? 0),
         available,
         visitor: visitor!,
       });

@@ -26,12 +26,12 @@ export class AgentsRepo {
   // ---- agents ----------------------------------------------------------------------------
 
   /** Inserts the agent or updates name, password hash and apps (enabling it again); returns the agent id. */
-  async upsert(email: string, name: string, passwordHash: string, apps: AppScope = null): Promise<string> {
+  async upsert(email: string, name: string, passwordHash: string, apps: AppScope = null, avatarUrl: string | null = null): Promise<string> {
     const rows = await this.db.query<{ id: string }>(
-      `INSERT INTO agents (email, name, password_hash, apps) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, apps = EXCLUDED.apps, disabled = false
+      `INSERT INTO agents (email, name, password_hash, apps, avatar_url) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, password_hash = EXCLUDED.password_hash, apps = EXCLUDED.apps, avatar_url = EXCLUDED.avatar_url, disabled = false
        RETURNING id::text AS id`,
-      [email.toLowerCase(), name, passwordHash, apps],
+      [email.toLowerCase(), name, passwordHash, apps, avatarUrl],
     );
     return rows[0]!.id;
   }

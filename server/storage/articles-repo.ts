@@ -4,23 +4,13 @@
  * indexes with the locale's stemmer (`convot_ts_config`, migration 9). All SQL runs unchanged on
  * PGlite and PostgreSQL.
  */
+import type { AgentArticle } from '../../src/protocol/help.js';
 import type { Db } from './db.js';
 import { iso } from './db.js';
 
-export type ArticleSource = 'config' | 'inbox';
-
-export interface ArticleRow {
-  app_id: string;
-  locale: string;
-  slug: string;
-  title: string;
-  body: string;
-  category: string | null;
-  description: string | null;
-  published: boolean;
-  source: ArticleSource;
-  updated_at: string;
-}
+/** A stored article is exactly what the inbox is sent: the wire type is the one definition. */
+export type ArticleRow = AgentArticle;
+export type ArticleSource = AgentArticle['source'];
 
 export interface ArticleWrite {
   locale: string;

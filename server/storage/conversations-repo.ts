@@ -3,6 +3,7 @@
  * messages. Agent-facing reads and changes take the agent's app scope and treat another app's
  * conversation as absent.
  */
+import { chatMarkdown } from '../../src/markdown/chat.js';
 import type { Author, ConversationStatus, ConversationSummary, MessageCard, VisitorContext, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 import { newPublicId } from '../identity/secrets.js';
 import type { NotifyTarget } from '../realtime/fanout.js';
@@ -19,6 +20,8 @@ export interface ConversationState {
   status: ConversationStatus;
   last_seq: number;
   visitor_read_seq: number;
+  /** Highest seq the team has read: the visitor's messages up to it show "Seen". */
+  agent_read_seq: number;
 }
 
 /** What an agent's change to a conversation came to. */
@@ -52,6 +55,7 @@ interface MessageRow {
   client_id: string | null;
   author: Author;
   agent_name: string | null;
+  agent_avatar_url?: string | null;
   body: string;
   created_at: Date | string;
   card: MessageCard | null;
@@ -68,6 +72,11 @@ function toWire(r: MessageRow): WireMessage {
     created_at: iso(r.created_at)!,
   };
   if (r.card) message.card = r.card;
+  if (r.agent_avatar_url) message.agent_avatar_url = r.agent_avatar_url;
+  // Parsed per read rather than stored: the body stays the one source of truth, and a parse is
+  // cheap next to the read (only bodies with Markdown syntax are parsed at all).
+  const md = r.card ? undefined : chatMarkdown(r.body);
+  if (md) message.md = md;
   return message;
 }
 
@@ -81,10 +90,10 @@ const scoped = (param: number, alias = 'c') => `($${param}::text[] IS NULL OR ${
 const CURRENT_CONVERSATION = `SELECT id FROM conversations WHERE visitor_id = $1
   ORDER BY status = 'open' DESC, created_at DESC, id DESC LIMIT 1`;
 
-const STATE_SELECT = `SELECT id::text AS id, public_id, visitor_id::text AS visitor_id, app_id, status, last_seq, visitor_read_seq FROM conversations`;
+const STATE_SELECT = `SELECT id::text AS id, public_id, visitor_id::text AS visitor_id, app_id, status, last_seq, visitor_read_seq, agent_read_seq FROM conversations`;
 
 const MESSAGE_SELECT = `
-  SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, m.body, m.created_at, m.card
+  SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, a.avatar_url AS agent_avatar_url, m.body, m.created_at, m.card
   FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN agents a ON a.id = m.agent_id`;
 
 export class ConversationsRepo {
@@ -153,7 +162,8 @@ export class ConversationsRepo {
            RETURNING conversation_id, seq, client_id, author, body, created_at, card
          )${notify}
          SELECT conv.id::text AS id, conv.visitor_id::text AS visitor_id, conv.app_id, conv.public_id AS conversation_public_id,
-           ins.seq, ins.client_id, ins.author, (SELECT a.name FROM agents a WHERE a.id = $4::bigint) AS agent_name, ins.body, ins.created_at, ins.card
+           ins.seq, ins.client_id, ins.author, (SELECT a.name FROM agents a WHERE a.id = $4::bigint) AS agent_name,
+           (SELECT a.avatar_url FROM agents a WHERE a.id = $4::bigint) AS agent_avatar_url, ins.body, ins.created_at, ins.card
          FROM ins JOIN conv ON conv.id = ins.conversation_id CROSS JOIN n`,
         [target?.channel ?? null, target?.instance ?? null, clientId, agentId, ...whereParams, body, card === null ? null : JSON.stringify(card)],
       );
@@ -335,6 +345,21 @@ export class ConversationsRepo {
     return rows[0]?.id ?? null;
   }
 
+  /**
+   * Where an agent's typing goes: the conversation (open, among the agent's apps) and the
+   * agent's public face (name, avatar), in one read.
+   */
+  async typingTarget(publicId: string, scope: AppScope, agentId: string): Promise<(ConversationState & { agent_name: string; agent_avatar_url: string | null }) | null> {
+    const rows = await this.db.query<ConversationState & { agent_name: string; agent_avatar_url: string | null }>(
+      `SELECT c.id::text AS id, c.public_id, c.visitor_id::text AS visitor_id, c.app_id, c.status, c.last_seq, c.visitor_read_seq, c.agent_read_seq,
+         a.name AS agent_name, a.avatar_url AS agent_avatar_url
+       FROM conversations c JOIN agents a ON a.id = $3::bigint
+       WHERE c.public_id = $1 AND ${scoped(2)}`,
+      [publicId, scope, agentId],
+    );
+    return rows[0] ?? null;
+  }
+
   /** The visitor (internal id) a conversation belongs to. */
   async visitorOf(publicId: string): Promise<string | null> {
     const rows = await this.db.query<{ visitor_id: string }>('SELECT visitor_id::text AS visitor_id FROM conversations WHERE public_id = $1', [publicId]);
@@ -379,7 +404,7 @@ export class ConversationsRepo {
     }
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
-      `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.status, c.closed_at, c.last_seq, c.agent_read_seq, c.last_message_at, c.created_at,
+      `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.status, c.closed_at, c.last_seq, c.agent_read_seq, c.visitor_read_seq, c.last_message_at, c.created_at,
          (SELECT s.context || jsonb_build_object('updated_at', s.context_at) FROM visitor_sessions s
           WHERE s.visitor_id = c.visitor_id AND s.context IS NOT NULL ORDER BY s.context_at DESC LIMIT 1) AS context,
          v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments,
@@ -419,6 +444,7 @@ export class ConversationsRepo {
       } satisfies VisitorProfile,
       last_seq: Number(r.last_seq),
       agent_read_seq: Number(r.agent_read_seq),
+      visitor_read_seq: Number(r.visitor_read_seq),
       unread_count: Number(r.unread_count),
       last_message: lastById.get(r.internal_id) ?? null,
       last_message_at: iso(r.last_message_at),
@@ -488,6 +514,7 @@ interface SummaryRow {
   closed_at: Date | null;
   last_seq: number;
   agent_read_seq: number;
+  visitor_read_seq: number;
   last_message_at: Date | null;
   created_at: Date;
   visitor_public_id: string;

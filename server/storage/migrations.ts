@@ -258,6 +258,15 @@ ALTER TABLE visitor_sessions ADD COLUMN context_at timestamptz;
 CREATE INDEX visitor_sessions_context ON visitor_sessions (visitor_id, context_at DESC) WHERE context IS NOT NULL;
 `,
   },
+  {
+    id: 14,
+    name: 'agent avatars',
+    sql: `
+-- agents[].avatar_url from the config (https only): shown beside the agent's messages and in
+-- the widget's header, with the agent's public name.
+ALTER TABLE agents ADD COLUMN avatar_url text;
+`,
+  },
 ];
 
 /**

@@ -52,6 +52,28 @@ export class VisitorsRepo {
     });
   }
 
+  /** A new session for an existing visitor (a verified person on another device). */
+  async createSessionFor(appId: string, visitorId: string): Promise<{ session: VisitorSessionRow; token: string }> {
+    const token = newToken();
+    const sessionId = newPublicId('ses');
+    const [v] = await this.db.query<{ public_id: string }>(
+      `WITH s AS (INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) VALUES ($1, $2, $3, $4))
+       SELECT public_id FROM visitors WHERE id = $3`,
+      [hashToken(token), sessionId, visitorId, appId],
+    );
+    return { token, session: { session_id: sessionId, visitor_id: visitorId, visitor_public_id: v!.public_id, app_id: appId } };
+  }
+
+  /** The first visitor verified as this contact in the app (whose history a new device continues), or null. */
+  async contactVisitor(appId: string, identityKey: string): Promise<string | null> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT v.id::text AS id FROM visitors v JOIN contacts c ON c.id = v.contact_id
+       WHERE c.app_id = $1 AND c.identity_key = $2 AND v.verified ORDER BY v.id LIMIT 1`,
+      [appId, identityKey],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   /** The session of a token within one app (another app's token is unknown here). */
   async findSession(appId: string, token: string): Promise<VisitorSessionRow | null> {
     const rows = await this.db.query<VisitorSessionRow>(

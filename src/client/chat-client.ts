@@ -8,6 +8,8 @@ import { checkVisitorFrame } from '../protocol/frames.js';
 import { CloseCode, VISITOR_SOCKET_PATH, routeUrl, visitorApi } from '../protocol/routes.js';
 import {
   MAX_MESSAGE_LENGTH,
+  TYPING_PREVIEW_MAX,
+  TYPING_TTL_MS,
   type ConversationStatus,
   type SessionResponse,
   type VisitorClientFrame,
@@ -20,10 +22,11 @@ import {
 import { Emitter, type ConvotEventMap } from './events.js';
 import { takeIdentityLinkToken } from './identity-link.js';
 import { Outbox } from './outbox.js';
-import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type UserField, type UserProfile, type WidgetState } from './state.js';
-import { ReconnectingSocket } from './socket.js';
+import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type Typist, type UserField, type UserProfile, type WidgetState } from './state.js';
+import { TypingSender } from './typing.js';
 import { appStorage, type AppStorage } from './storage.js';
 import { createStore, type Store } from './store.js';
+import { TabSocket } from './tab-socket.js';
 import { ApiError, callRoute, type CallOptions } from './transport.js';
 import type { AnyRoute, RouteResponse } from '../protocol/routes.js';
 
@@ -56,8 +59,10 @@ export class ChatClient {
   private readonly storage: AppStorage;
   readonly outbox: Outbox;
   private token: string | null;
-  private readonly socket: ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>;
+  private readonly socket: TabSocket<VisitorServerFrame, VisitorClientFrame, TabSnapshot>;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages this tab wrote (or found waiting when it loaded) and the server has not acked yet. */
+  private readonly written = new Set<string>();
   /** Outbox entries sent on the current connection (since its `ready`, or the last resend). */
   private readonly sentHere = new Set<string>();
   /** When the resend timer fires (Date.now() time). */
@@ -72,18 +77,35 @@ export class ChatClient {
 
   constructor(readonly options: ChatClientOptions) {
     this.server = new URL(options.server.endsWith('/') ? options.server : `${options.server}/`).href;
-    this.socket = new ReconnectingSocket<VisitorServerFrame, VisitorClientFrame>({
-      prepare: () => this.prepareConnection(),
-      parse: checkVisitorFrame,
-      opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq, page: pageReport(this) }),
-      frame: (frame) => this.handleFrame(frame),
-      closed: (code) => this.socketClosed(code),
-      ping: { type: 'ping' },
-    });
     this.storage = options.storage ?? appStorage(options.appId);
+    this.socket = new TabSocket<VisitorServerFrame, VisitorClientFrame, TabSnapshot>(
+      {
+        prepare: () => this.prepareConnection(),
+        parse: checkVisitorFrame,
+        opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq, page: pageReport(this) }),
+        frame: (frame) => this.handleFrame(frame),
+        closed: (code) => this.socketClosed(code),
+        ping: { type: 'ping' },
+        snapshot: () => this.snapshot(),
+        adopt: (snapshot, online) => this.adopt(snapshot, online),
+        // A read mark is news for every tab: the server tells only the visitor's other sockets.
+        echo: (frame) => (frame.type === 'read' ? { type: 'read', read_seq: frame.seq } : null),
+        flush: () => {
+          this.sendPending();
+          if (this.resendTimer === undefined) this.scheduleResend();
+        },
+        shared: (data) => {
+          if (isOpenNote(data)) (this.onTabOpen ?? ((open) => this.setOpen(open, false)))(data.open);
+        },
+      },
+      // Tabs share only what they may store: with memory-only storage each tab stands alone.
+      () => (this.storage.mode === 'persistent' ? `${options.appId}@${this.server}` : null),
+    );
     this.token = this.storage.get<string>('token');
     this.outbox = new Outbox(this.storage);
-    this.store.set({ messages: this.outbox.list().map(pendingMessage) });
+    const pending = this.outbox.list();
+    for (const item of pending) this.written.add(item.client_id);
+    this.store.set({ messages: pending.map(pendingMessage) });
   }
 
   get state(): WidgetState {
@@ -100,6 +122,8 @@ export class ChatClient {
     navigationApi()?.addEventListener('currententrychange', this.onRoute);
     globalThis.addEventListener?.('popstate', this.onRoute);
     this.socket.start();
+    // A tab that shares another tab's socket sent no auth frame: it reports its page this way.
+    this.onRoute();
   }
 
   /** The page address last reported (without its fragment, which the server drops anyway). */
@@ -148,14 +172,24 @@ export class ChatClient {
     return this.socket.started;
   }
 
+  /** Another tab opened or closed the panel: the runtime applies it here (without sharing it back). */
+  onTabOpen?: (open: boolean) => void;
+
+  /** This tab holds the app's socket (it leads the browser's other tabs, or has none to share with). */
+  get leads(): boolean {
+    return this.socket.leads;
+  }
+
   /** Disconnects and clears timers and listeners. */
   stop(): void {
     globalThis.removeEventListener?.('storage', this.onStorage);
     navigationApi()?.removeEventListener('currententrychange', this.onRoute);
     globalThis.removeEventListener?.('popstate', this.onRoute);
     clearTimeout(this.routeTimer);
+    this.typingOut.stop();
     this.socket.stop();
     this.clearResend();
+    this.setTyping(null);
     this.store.set({ connection: 'idle' });
   }
 
@@ -183,8 +217,10 @@ export class ChatClient {
   send(text: string, clientId = newClientId()): boolean {
     const body = text.trim();
     if (!body || body.length > MAX_MESSAGE_LENGTH) return false;
+    this.typingOut.stop();
     const item = { client_id: clientId, body, created_at: new Date().toISOString(), after_seq: this.state.lastSeq };
     this.outbox.add(item);
+    this.written.add(clientId);
     // A message the loader's stub kept is sent here under its own id: shown once.
     this.store.set((s) => ({ messages: sortMessages([...s.messages.filter((m) => m.key !== clientId), pendingMessage(item)]) }));
     this.sendPending();
@@ -194,12 +230,32 @@ export class ChatClient {
 
   setComposerText(text: string): void {
     this.store.set({ composerText: text });
+    this.typingOut.input(text);
   }
 
-  /** Opens or closes the floating panel; the runtime decides what that means for `shown`. */
-  setOpen(open: boolean): void {
+  /** Tells the team while the visitor types (throttled), with the draft as a preview for the app's agents. */
+  private readonly typingOut = new TypingSender((typing, text) => {
+    if (this.state.connection !== 'online') return false;
+    return this.socket.send(typing ? { type: 'typing', typing, text: text.slice(0, TYPING_PREVIEW_MAX) } : { type: 'typing', typing });
+  });
+
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** An agent's typing frame: shown until their message, a stop, or TYPING_TTL_MS without a refresh. */
+  private setTyping(typist: Typist | null): void {
+    clearTimeout(this.typingTimer);
+    if (typist) this.typingTimer = setTimeout(() => this.setTyping(null), TYPING_TTL_MS);
+    if (typist || this.state.typing) this.store.set({ typing: typist });
+  }
+
+  /**
+   * Opens or closes the floating panel; the runtime decides what that means for `shown`. The
+   * browser's other tabs follow, so the chat is open or closed in all of them.
+   */
+  setOpen(open: boolean, share = true): void {
     if (this.state.open === open) return;
     this.store.set({ open });
+    if (share) this.socket.share({ open });
     this.events.emit(open ? 'chat:opened' : 'chat:closed', undefined);
   }
 
@@ -523,6 +579,32 @@ export class ChatClient {
     }
   }
 
+  /** What a tab that joins this one (the leader) takes over: the conversation as this tab has it. */
+  private snapshot(): TabSnapshot {
+    const { sessionId, conversationId, conversationStatus, messages, lastSeq, readSeq, available } = this.state;
+    return { sessionId, conversationId, conversationStatus, messages: messages.filter((m) => !m.local && m.status !== 'pending'), lastSeq, readSeq, available };
+  }
+
+  /** This tab joined the leader: its conversation, with what this tab has not sent yet. */
+  private adopt(snap: TabSnapshot, online: boolean): boolean {
+    if (snap.sessionId !== this.state.sessionId) return false;
+    this.store.set((s) => {
+      const mine = s.messages.filter((m) => (m.local || m.status === 'pending') && !snap.messages.some((o) => o.key === m.key));
+      const messages = sortMessages([...snap.messages, ...mine]);
+      return { ...snap, messages, unread: countUnread(messages, snap.readSeq), connection: online ? 'online' : 'connecting' };
+    });
+    this.setAvailable(snap.available);
+    if (!online) return true;
+    void this.flush();
+    this.sendPending();
+    if (snap.sessionId && this.loadedSession !== snap.sessionId) {
+      this.loadedSession = snap.sessionId;
+      this.events.emit('session:loaded', { session_id: snap.sessionId });
+    }
+    if (this.state.shown) this.markRead();
+    return true;
+  }
+
   private handleFrame(frame: VisitorServerFrame): void {
     switch (frame.type) {
       case 'ready': {
@@ -532,6 +614,7 @@ export class ChatClient {
           const lastSeq = Math.max(s.lastSeq, frame.messages.at(-1)?.seq ?? 0);
           const readSeq = Math.max(s.readSeq, frame.read_seq);
           return {
+            seenSeq: frame.conversation_id === s.conversationId ? Math.max(s.seenSeq, frame.seen_seq ?? 0) : (frame.seen_seq ?? 0),
             connection: 'online',
             conversationId: frame.conversation_id,
             conversationStatus: frame.conversation_status ?? null,
@@ -553,13 +636,16 @@ export class ChatClient {
         if (this.state.shown) this.markRead();
         return;
       }
-      case 'ack':
+      case 'ack': {
+        // Every tab sees the ack (the tab holding the socket relays it); the one that wrote it says sent.
+        const mine = this.written.delete(frame.client_id);
         this.outbox.remove(frame.client_id);
         this.sentHere.delete(frame.client_id);
         if (!this.outbox.size) this.clearResend();
         this.receive(frame.message);
-        this.events.emit('message:sent', { unread_count: this.state.unread });
+        if (mine) this.events.emit('message:sent', { unread_count: this.state.unread });
         return;
+      }
       case 'message':
         this.receive(frame.message);
         return;
@@ -568,6 +654,12 @@ export class ChatClient {
         return;
       case 'conversation':
         this.followConversation(frame.conversation_id, frame.status);
+        return;
+      case 'seen':
+        if (frame.seq > this.state.seenSeq) this.store.set({ seenSeq: frame.seq });
+        return;
+      case 'typing':
+        this.setTyping(frame.typing ? { name: frame.name, avatar: frame.avatar_url } : null);
         return;
       case 'read':
         // Read in another tab: this tab's badge clears too.
@@ -603,6 +695,7 @@ export class ChatClient {
    * no message is stored ahead of one written before it.
    */
   private sendPending(): void {
+    if (!this.socket.leads) return this.socket.flush();
     if (this.state.connection !== 'online') return;
     for (const item of this.outbox.list()) {
       if (this.sentHere.has(item.client_id)) continue;
@@ -616,7 +709,8 @@ export class ChatClient {
    * server's Retry-After), so a refusal or a lost frame strands nothing until a reconnect.
    */
   private scheduleResend(delayMs?: number, keepSooner = false): void {
-    if (!this.outbox.size) return this.clearResend();
+    // The tab holding the socket resends for every tab (the outbox is shared).
+    if (!this.outbox.size || !this.socket.leads) return this.clearResend();
     const delay = delayMs ?? Math.min(MAX_RESEND_MS, ACK_TIMEOUT_MS * 2 ** this.resendAttempt) * (0.75 + Math.random() * 0.5);
     if (keepSooner && this.resendTimer !== undefined && this.resendAt <= Date.now() + delay) return;
     clearTimeout(this.resendTimer);
@@ -657,6 +751,8 @@ export class ChatClient {
       lastSeq: 0,
       readSeq: 0,
       unread: 0,
+      seenSeq: 0,
+      typing: null,
     }));
   }
 
@@ -673,6 +769,8 @@ export class ChatClient {
       };
     });
     if (known || message.author === 'visitor') return;
+    // The agent's message is what they were typing.
+    if (message.author === 'agent') this.setTyping(null);
     if (this.state.shown && (typeof document === 'undefined' || document.visibilityState === 'visible')) this.markRead();
     this.events.emit('message:received', { unread_count: this.state.unread });
   }
@@ -687,6 +785,11 @@ export class ChatClient {
     if (this.state.connection === 'online') this.socket.send(frame);
   }
 }
+
+/** The conversation as the tab holding the socket has it, for a tab that joins. */
+type TabSnapshot = Pick<WidgetState, 'sessionId' | 'conversationId' | 'conversationStatus' | 'messages' | 'lastSeq' | 'readSeq' | 'available'>;
+
+const isOpenNote = (data: unknown): data is { open: boolean } => typeof data === 'object' && data !== null && typeof (data as { open?: unknown }).open === 'boolean';
 
 /** How long a sent message may wait for its ack before it is sent again (then doubling). */
 const ACK_TIMEOUT_MS = 8_000;

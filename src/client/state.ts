@@ -1,3 +1,4 @@
+import type { MdDoc } from '../markdown/tree.js';
 import type { Slot } from '../protocol/scheduling.js';
 import type { AppPublicConfig, Appearance, Author, ConversationStatus, MessageCard, WidgetTab, WireMessage } from '../protocol/wire.js';
 
@@ -21,6 +22,16 @@ export interface ChatMessage {
   local?: boolean;
   /** An article (or other card) the team attached. */
   card?: MessageCard;
+  /** The agent's avatar (https), from the config. */
+  agentAvatar?: string;
+  /** The body as the server parsed it (chat Markdown subset), when it has Markdown syntax. */
+  md?: MdDoc;
+}
+
+/** An agent typing in the visitor's conversation, as the widget shows it. */
+export interface Typist {
+  name: string | null;
+  avatar: string | null;
 }
 
 export interface HelpView {
@@ -87,6 +98,10 @@ export interface WidgetState {
   readSeq: number;
   /** Agent messages after readSeq. */
   unread: number;
+  /** Highest seq the team has read: the visitor's messages up to it show "Seen". */
+  seenSeq: number;
+  /** An agent typing now (cleared by their message, a stop, or TYPING_TTL_MS of silence). */
+  typing: Typist | null;
   /** At least one agent is online. */
   available: boolean;
   composerText: string;
@@ -124,6 +139,8 @@ export const initialState = (): WidgetState => ({
   lastSeq: 0,
   readSeq: 0,
   unread: 0,
+  seenSeq: 0,
+  typing: null,
   available: false,
   composerText: '',
   user: { email: null, phone: null, nickname: null, avatar: null, company: null },
@@ -152,6 +169,8 @@ export function fromWire(m: WireMessage): ChatMessage {
     status: 'sent',
     order: m.seq,
     ...(m.card ? { card: m.card } : {}),
+    ...(m.agent_avatar_url ? { agentAvatar: m.agent_avatar_url } : {}),
+    ...(m.md ? { md: m.md } : {}),
   };
 }
 

@@ -17,6 +17,9 @@ export const en = {
   sending: 'Sending…',
   sent: 'Sent',
   notSent: 'Not sent',
+  seen: 'Seen',
+  /** {name}: the agent's name (or the team's). */
+  typing: '{name} is typing…',
   you: 'You',
   team: 'Team',
   unknownApp: 'This chat is not set up correctly (unknown app id).',

@@ -14,6 +14,8 @@ import { base } from './inbox.styles.js';
 import type { PendingReply } from './inbox-state.js';
 import { avatar, isolate, verifiedMark } from './visuals.js';
 import { messageText } from '../elements/shared/message-text.js';
+import { chatSubset } from '../markdown/chat-tree.js';
+import { mdView } from './md-view.js';
 
 /** A stored message, or a reply not yet acknowledged (no seq). */
 type Item = { kind: 'stored'; m: WireMessage } | { kind: 'pending'; p: PendingReply };
@@ -165,6 +167,52 @@ export class InboxConversationView extends LitElement {
         color: inherit;
         text-decoration: underline;
       }
+      /* A Markdown message: its blocks carry the spacing, not the source's newlines. */
+      .bubble.md {
+        white-space: normal;
+      }
+      .bubble.md p {
+        white-space: pre-wrap;
+      }
+      .bubble.md > :first-child {
+        margin-top: 0;
+      }
+      .bubble.md > :last-child {
+        margin-bottom: 0;
+      }
+      .bubble.md p,
+      .bubble.md ul,
+      .bubble.md ol,
+      .bubble.md pre {
+        margin: 0.4em 0;
+      }
+      .bubble.md ul,
+      .bubble.md ol {
+        padding-inline-start: 1.4em;
+      }
+      .bubble.md pre {
+        overflow-x: auto;
+        white-space: pre;
+      }
+      .bubble code {
+        font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+        font-size: 0.92em;
+      }
+      .seen {
+        margin: 3px 4px 0;
+        color: var(--in-muted);
+        font-size: 12px;
+      }
+      .typing {
+        min-height: 18px;
+        margin: 8px 0 0;
+        color: var(--in-muted);
+        font-size: 13px;
+        overflow-wrap: anywhere;
+      }
+      .typing q {
+        font-style: italic;
+      }
       .visitor .bubble {
         background: var(--in-surface);
         border: 1px solid var(--in-border);
@@ -266,6 +314,8 @@ export class InboxConversationView extends LitElement {
   /** The signed-in agent's name, for their replies still pending. */
   @property() agentName = '';
   @property({ type: Number }) now = Date.now();
+  /** The visitor is typing: their draft preview ('' without one); null when not typing. */
+  @property({ attribute: false }) typing: string | null = null;
 
   @state() private drafts = new Map<string, string>();
   @query('.log') private log?: HTMLElement;
@@ -303,7 +353,9 @@ export class InboxConversationView extends LitElement {
   }
 
   private onInput(e: InputEvent): void {
-    this.setDraft((e.target as HTMLTextAreaElement).value);
+    const text = (e.target as HTMLTextAreaElement).value;
+    this.setDraft(text);
+    this.dispatchEvent(new CustomEvent<string>('inbox-typing', { detail: text, bubbles: true, composed: true }));
   }
 
   private onKeyDown(e: KeyboardEvent): void {
@@ -344,6 +396,9 @@ export class InboxConversationView extends LitElement {
     }
     if (this.loading && !this.messages.length) return html`<div class="placeholder" role="status">Loading messages…</div>`;
     const name = visitorName(c.visitor);
+    // "Seen" goes under the newest stored reply, once the visitor's read mark reaches it.
+    const lastReply = this.messages.filter((m) => m.author === 'agent').at(-1);
+    const seenSeq = lastReply && lastReply.seq <= c.visitor_read_seq ? lastReply.seq : null;
     let prev: { author: string; who: string; at: string } | null = null;
     const rows = this.items().map((item) => {
       const author = item.kind === 'stored' ? item.m.author : 'agent';
@@ -369,10 +424,18 @@ export class InboxConversationView extends LitElement {
                   <span class="author">${isolate(r.label)}</span><time datetime=${r.at} title=${fullTime(r.at)}>${clockTime(r.at)}</time>
                 </div>`
               : nothing}
-            ${r.item.kind === 'stored' && r.item.m.card ? this.renderCard(r.item.m.card) : html`<div class="bubble" dir="auto">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>`}
+            ${r.item.kind === 'stored' && r.item.m.card
+              ? this.renderCard(r.item.m.card)
+              : r.item.kind === 'stored' && r.item.m.md
+                ? html`<div class="bubble md" dir="auto">${mdView(chatSubset(r.item.m.md))}</div>`
+                : html`<div class="bubble" dir="auto">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>`}
             ${r.item.kind === 'pending' ? this.pendingStatus(r.item.p) : nothing}
+            ${r.item.kind === 'stored' && r.item.m.seq === seenSeq ? html`<div class="seen">Seen</div>` : nothing}
           </div>`,
       )}
+      <p class="typing" role="status" aria-live="polite">${this.typing === null
+        ? nothing
+        : html`${isolate(name)} is typing…${this.typing ? html` <q dir="auto">${this.typing}</q>` : nothing}`}</p>
     </div>`;
   }
 

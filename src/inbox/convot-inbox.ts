@@ -408,7 +408,9 @@ export class ConvotInbox extends LitElement {
               .error=${s.threadError}
               .agentName=${agent.name}
               .now=${this.now}
+              .typing=${selected ? (s.typing.get(selected.id) ?? null) : null}
               @inbox-send=${(e: CustomEvent<string>) => c.send(e.detail)}
+              @inbox-typing=${(e: CustomEvent<string>) => c.typing(e.detail)}
               @inbox-share=${(e: CustomEvent<ShareDetail>) => void c.share(e.detail)}
               @inbox-retry=${(e: CustomEvent<string>) => c.retry(e.detail)}
               @inbox-reload=${() => c.loadThread()}

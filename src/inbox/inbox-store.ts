@@ -15,7 +15,8 @@
  */
 import { createStore, type Store } from '../client/store.js';
 import type { ConversationFilter } from '../protocol/routes.js';
-import type { AgentProfile, AgentServerFrame, ConversationSummary, ConversationUpdate, TimelineEvent, WireMessage } from '../protocol/wire.js';
+import { TypingSender } from '../client/typing.js';
+import { TYPING_TTL_MS, type AgentProfile, AgentServerFrame, ConversationSummary, ConversationUpdate, TimelineEvent, WireMessage } from '../protocol/wire.js';
 import { ApiError, inboxApi, type History } from './inbox-api.js';
 import { InboxSocket, type SocketHandlers, type SocketStatus } from './inbox-socket.js';
 import { mergeMessages, mergeSummaries, newClientId, upsertSummary, type PendingReply } from './inbox-state.js';
@@ -58,6 +59,8 @@ export interface InboxState {
   foundHasMore: boolean;
   /** The apps this agent works on (the per-app filter); empty until loaded. */
   apps: { id: string; name: string }[];
+  /** Conversations whose visitor is typing now, with their draft preview ('' without one). */
+  typing: ReadonlyMap<string, string>;
 }
 
 export type InboxStore = Store<InboxState>;
@@ -88,7 +91,17 @@ export const initialInboxState = (): InboxState => ({
   found: null,
   foundHasMore: false,
   apps: [],
+  typing: new Map(),
 });
+
+/** The visitor of `id` typing (with a preview) or not (a stop frame, their message, the TTL). */
+export function typingChanged(s: InboxState, id: string, text: string | null): Patch {
+  if (text === null ? !s.typing.has(id) : s.typing.get(id) === text) return {};
+  const typing = new Map(s.typing);
+  if (text === null) typing.delete(id);
+  else typing.set(id, text);
+  return { typing };
+}
 
 export const SESSION_ENDED = 'Your session has ended. Sign in again to continue.';
 
@@ -256,8 +269,10 @@ export function frameApplied(s: InboxState, f: AgentServerFrame): Patch {
       return { agent: f.agent, agentsOnline: f.agents_online, headerError: '' };
     case 'message': {
       const summary = withProfile(s, f.conversation);
+      // The visitor's message is what they were typing.
+      const stopped = f.message.author === 'visitor' ? typingChanged(s, f.conversation.id, null) : {};
       // Without a profile for an unknown conversation the controller refetches the list.
-      return summary ? chain(s, summaryChanged(s, summary), (t) => messageStored(t, f.message)) : messageStored(s, f.message);
+      return { ...stopped, ...(summary ? chain(s, summaryChanged(s, summary), (t) => messageStored(t, f.message)) : messageStored(s, f.message)) };
     }
     case 'ack':
       return messageStored(s, f.message);
@@ -265,6 +280,8 @@ export function frameApplied(s: InboxState, f: AgentServerFrame): Patch {
       return summaryChanged(s, f.conversation);
     case 'presence':
       return s.agent && f.agent.id === s.agent.id ? { agentsOnline: f.agents_online, agent: f.agent } : { agentsOnline: f.agents_online };
+    case 'typing':
+      return typingChanged(s, f.conversation_id, f.typing ? (f.text ?? '') : null);
     case 'error':
     case 'pong':
       return {};
@@ -561,8 +578,33 @@ export class InboxController {
     this.refreshTimer = setTimeout(() => void this.loadThread(), this.refreshDelayMs);
   }
 
+  /** Per conversation: forgets the visitor's typing after TYPING_TTL_MS without a refresh. */
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /** The agent's typing in the open conversation: throttled frames, a stop when done or elsewhere. */
+  private typingConversation: string | null = null;
+  private readonly typingOut = new TypingSender((typing) => {
+    const id = this.typingConversation;
+    return !!id && this.socket.send({ type: 'typing', conversation_id: id, typing });
+  });
+
+  /** The reply field of the open conversation now holds `text`. */
+  typing(text: string): void {
+    if (this.typingConversation !== this.state.selectedId) {
+      this.typingOut.stop();
+      this.typingConversation = this.state.selectedId;
+    }
+    this.typingOut.input(text);
+  }
+
   onFrame(f: AgentServerFrame): void {
     this.apply((s) => frameApplied(s, f));
+    if (f.type === 'typing') {
+      clearTimeout(this.typingTimers.get(f.conversation_id));
+      this.typingTimers.delete(f.conversation_id);
+      const id = f.conversation_id;
+      if (f.typing) this.typingTimers.set(id, setTimeout(() => (this.typingTimers.delete(id), this.apply((s) => typingChanged(s, id, null))), TYPING_TTL_MS));
+    }
     switch (f.type) {
       case 'ready':
         void this.loadConversations();
@@ -608,6 +650,7 @@ export class InboxController {
   send(body: string): void {
     const id = this.state.selectedId;
     if (!id) return;
+    this.typingOut.stop();
     const p: PendingReply = { client_id: newClientId(), conversation_id: id, body, created_at: new Date().toISOString(), status: 'sending' };
     this.apply((s) => replyQueued(s, p));
     void this.deliver(p);

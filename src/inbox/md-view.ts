@@ -25,7 +25,7 @@ function inline(nodes: MdInline[]): Out[] {
         return html`<br />`;
       case 'link': {
         const href = safeHref(n.href);
-        return href ? html`<a href=${href} title=${n.title ?? nothing} target="_blank" rel="noopener noreferrer">${inline(n.c)}</a>` : html`${inline(n.c)}`;
+        return href ? html`<a href=${href} title=${n.title ?? nothing} target="_blank" rel="noopener noreferrer nofollow">${inline(n.c)}</a>` : html`${inline(n.c)}`;
       }
       case 'image': {
         const src = safeImageSrc(n.src);

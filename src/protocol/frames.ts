@@ -5,18 +5,20 @@
  */
 import type { AgentServerFrame, VisitorServerFrame } from './wire.js';
 
-type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'message' | 'messages' | 'string|null' | 'string?' | 'number?';
+type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'array?' | 'message' | 'messages' | 'string|null' | 'string?' | 'number?';
 type Spec = Record<string, Kind>;
 type O = Record<string, unknown>;
 
 const isObject = (v: unknown): v is O => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const MESSAGE: Spec = { conversation_id: 'string', seq: 'number', author: 'string', body: 'string', created_at: 'string' };
+const MESSAGE: Spec = { conversation_id: 'string', seq: 'number', author: 'string', body: 'string', created_at: 'string', agent_avatar_url: 'string?', md: 'array?' };
 
 function fits(v: unknown, kind: Kind): boolean {
   switch (kind) {
     case 'array':
       return Array.isArray(v);
+    case 'array?':
+      return v === undefined || Array.isArray(v);
     case 'object':
       return isObject(v);
     case 'message':
@@ -41,12 +43,14 @@ function matches(v: unknown, spec: Spec): v is O {
 const ERROR: Spec = { code: 'string', message: 'string' };
 
 const VISITOR: Record<VisitorServerFrame['type'], Spec> = {
-  ready: { session_id: 'string', conversation_id: 'string|null', messages: 'messages', read_seq: 'number', available: 'boolean', visitor: 'object' },
+  ready: { session_id: 'string', conversation_id: 'string|null', messages: 'messages', read_seq: 'number', seen_seq: 'number?', available: 'boolean', visitor: 'object' },
   ack: { client_id: 'string', message: 'message' },
   message: { message: 'message' },
   availability: { available: 'boolean' },
   read: { read_seq: 'number' },
   conversation: { conversation_id: 'string', status: 'string' },
+  seen: { seq: 'number' },
+  typing: { typing: 'boolean', name: 'string|null', avatar_url: 'string|null' },
   pong: {},
   error: { ...ERROR, client_id: 'string?', retry_after: 'number?' },
 };
@@ -58,6 +62,7 @@ const AGENT: Record<AgentServerFrame['type'], Spec> = {
   message: { conversation: SUMMARY, message: 'message' },
   conversation: { conversation: SUMMARY },
   presence: { agents_online: 'number', agent: 'object' },
+  typing: { conversation_id: 'string', typing: 'boolean', text: 'string?' },
   pong: {},
   error: { ...ERROR, client_id: 'string?' },
 };

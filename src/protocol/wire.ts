@@ -3,10 +3,18 @@
  * Parsers for inbound data live beside them so both sides agree on one definition.
  */
 import { ERRORS, type ErrorBody, type ErrorCode } from './errors.js';
+import type { MdDoc } from '../markdown/tree.js';
 import { ValidationError, bool, checkText, clientId, int, obj, str } from './validate.js';
 import { parsePageContext, type PageContext, type VisitorContext } from './visitor-context.js';
 
 export const MAX_MESSAGE_LENGTH = 5000;
+
+/** A typist sends `typing: true` at most this often while typing (the server limits it too). */
+export const TYPING_REFRESH_MS = 2000;
+/** A receiver forgets a typist it has not heard from for this long (a lost stop frame). */
+export const TYPING_TTL_MS = 6000;
+/** The longest draft preview a visitor's typing frame carries to the app's agents. */
+export const TYPING_PREVIEW_MAX = 200;
 
 export type Author = 'visitor' | 'agent' | 'system';
 
@@ -22,6 +30,13 @@ export interface WireMessage {
   created_at: string;
   /** Rich content an agent attached (absent on plain messages); `body` is its plain-text fallback. */
   card?: MessageCard;
+  /** The agent's `avatar_url` (https) for agent messages, when the config gives one. */
+  agent_avatar_url?: string;
+  /**
+   * `body` parsed by the server into the chat's Markdown subset (markdown/chat-tree.ts), present
+   * only when the body uses Markdown syntax. `body` stays the source of truth (search, email).
+   */
+  md?: MdDoc;
 }
 
 /** An article of the app's help center, sent into the chat: it opens in the widget's Help tab. */
@@ -121,6 +136,8 @@ export type VisitorClientFrame =
   | { type: 'read'; seq: number }
   /** A single-page app changed route (or the page otherwise changed what it reports). */
   | { type: 'page'; page: PageContext }
+  /** The visitor is typing (`text`: the draft, at most TYPING_PREVIEW_MAX, for the app's agents) or stopped. */
+  | { type: 'typing'; typing: boolean; text?: string }
   | { type: 'ping' };
 
 export type VisitorServerFrame =
@@ -135,6 +152,8 @@ export type VisitorServerFrame =
       messages: WireMessage[];
       /** Highest agent-message seq the visitor has read. */
       read_seq: number;
+      /** Highest seq the team has read (the visitor's messages up to it show "Seen"); absent from older servers. */
+      seen_seq?: number;
       available: boolean;
       /** What the server knows about this visitor (from identify and set calls). */
       visitor: VisitorProfile;
@@ -150,6 +169,10 @@ export type VisitorServerFrame =
    * another conversation, its messages follow from seq 1 (seq counts per conversation).
    */
   | { type: 'conversation'; conversation_id: string; status: ConversationStatus }
+  /** The team read the conversation up to this seq. */
+  | { type: 'seen'; seq: number }
+  /** An agent is typing in the visitor's conversation, or stopped (never stored; expires after TYPING_TTL_MS). */
+  | { type: 'typing'; typing: boolean; name: string | null; avatar_url: string | null }
   | { type: 'pong' }
   | ({ type: 'error'; client_id?: string; retry_after?: number } & ErrorBody);
 
@@ -165,6 +188,8 @@ export interface ConversationSummary {
   last_seq: number;
   /** Highest seq any agent has read; messages after it from the visitor are unread. */
   agent_read_seq: number;
+  /** Highest seq the visitor has read: agent replies up to it show "Seen". */
+  visitor_read_seq: number;
   unread_count: number;
   last_message: WireMessage | null;
   last_message_at: string | null;
@@ -219,6 +244,8 @@ export type AgentClientFrame =
   | { type: 'read'; conversation_id: string; seq: number }
   /** `online: false` means Away (remembered), `true` means Available. */
   | { type: 'presence'; online: boolean }
+  /** The agent is typing a reply in this conversation, or stopped. */
+  | { type: 'typing'; conversation_id: string; typing: boolean }
   | { type: 'ping' };
 
 export type AgentServerFrame =
@@ -228,6 +255,8 @@ export type AgentServerFrame =
   | { type: 'message'; conversation: ConversationUpdate; message: WireMessage }
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'presence'; agents_online: number; agent: AgentProfile }
+  /** The visitor of this conversation is typing (`text`: their draft, when the widget sent one) or stopped. */
+  | { type: 'typing'; conversation_id: string; typing: boolean; text?: string }
   | { type: 'pong' }
   /** `client_id`: of the frame this error answers, when it had one. */
   | ({ type: 'error'; client_id?: string } & ErrorBody);
@@ -235,12 +264,19 @@ export type AgentServerFrame =
 // ---- parsers -----------------------------------------------------------------------------
 
 export class ProtocolError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string = ERRORS[code].message,
-    readonly field?: string,
-  ) {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  constructor(code: ErrorCode, message: string = ERRORS[code].message, field?: string) {
+    // An expected refusal, not a bug, so no stack trace: capturing one walks the async chain
+    // behind the throw, and a socket flooded with refused frames paid seconds for it.
+    // (`stackTraceLimit` is V8's; elsewhere setting it does nothing.)
+    const E = Error as { stackTraceLimit?: number };
+    const limit = E.stackTraceLimit;
+    E.stackTraceLimit = 0;
     super(message);
+    E.stackTraceLimit = limit;
+    this.code = code;
+    if (field !== undefined) this.field = field;
     this.name = 'ProtocolError';
   }
   toBody(): ErrorBody {
@@ -293,10 +329,16 @@ export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientF
         return { type: 'message', client_id: clientId(data), body: messageBody(data) };
       case 'read':
         return { type: 'read', seq: int(data, 'seq', { min: 0 }) };
+      case 'typing': {
+        const typing = bool(data, 'typing');
+        // A longer draft is cut, not refused: the preview is a hint, the message is what counts.
+        const text = typing && data.text !== undefined ? str(data, 'text', { max: MAX_MESSAGE_LENGTH }).slice(0, TYPING_PREVIEW_MAX) : undefined;
+        return text ? { type: 'typing', typing, text } : { type: 'typing', typing };
+      }
       case 'ping':
         return { type: 'ping' };
       default:
-        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected auth, message, read, page or ping.`, 'type');
+        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected auth, message, read, typing, page or ping.`, 'type');
     }
   });
 }
@@ -310,10 +352,12 @@ export function parseAgentFrame(data: Record<string, unknown>): AgentClientFrame
         return { type: 'read', conversation_id: str(data, 'conversation_id', { min: 1, max: 64 }), seq: int(data, 'seq', { min: 0 }) };
       case 'presence':
         return { type: 'presence', online: bool(data, 'online') };
+      case 'typing':
+        return { type: 'typing', conversation_id: str(data, 'conversation_id', { min: 1, max: 64 }), typing: bool(data, 'typing') };
       case 'ping':
         return { type: 'ping' };
       default:
-        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected message, read, presence or ping.`, 'type');
+        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected message, read, presence, typing or ping.`, 'type');
     }
   });
 }

@@ -59,6 +59,7 @@ export class ConvotRuntime {
     this.storage = appStorage(appId, storageMode);
     this.client = new ChatClient({ appId, server, storage: this.storage });
     this.cleanup.push(this.client.events.on('message:received', () => this.chime()));
+    this.client.onTabOpen = (open) => this.setOpen(open, false);
   }
 
   get store() {
@@ -139,7 +140,7 @@ export class ConvotRuntime {
   remove(): void {
     if (!this.loaded) return;
     this.loaded = false; // first, so the views letting go do not end the runtime
-    this.setOpen(false);
+    this.setOpen(false, false); // this page only
     this.cancelPendingStart();
     for (const el of [...this.views.keys()]) {
       if (!el.parentNode) continue;
@@ -183,17 +184,21 @@ export class ConvotRuntime {
     this.client.setShown((this.state.open && this.hasView('floating')) || this.hasView('inline'));
   }
 
-  private setOpen(open: boolean): void {
+  /** `share`: the browser's other tabs follow (false when this call is another tab's). */
+  private setOpen(open: boolean, share = true): void {
     if (this.state.open === open) return;
     if (open) this.startNow();
     this.client.setShown((open && this.hasView('floating')) || this.hasView('inline'));
-    this.client.setOpen(open);
+    this.client.setOpen(open, share);
   }
 
-  /** A team message arrived: chime when the visitor may not see it. */
+  /**
+   * A team message arrived: chime when the visitor may not see it, once per browser: every tab
+   * gets the message, only the one holding the socket plays the sound.
+   */
   private chime(): void {
     const hidden = typeof document !== 'undefined' && document.visibilityState === 'hidden';
-    if (!this.state.settings.soundMuted && (!this.state.shown || hidden)) playChime();
+    if (this.client.leads && !this.state.settings.soundMuted && (!this.state.shown || hidden)) playChime();
   }
 
   // ---- opening --------------------------------------------------------------------------
@@ -216,7 +221,7 @@ export class ConvotRuntime {
 
   /** Hides the launcher entirely (the panel closes too). */
   hideLauncher(): void {
-    this.setOpen(false);
+    this.setOpen(false, false); // this page only
     this.client.setLauncherVisible(false);
   }
 

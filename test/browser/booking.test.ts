@@ -127,6 +127,7 @@ describe('Book tab', () => {
     await waitUntil(() => q(el, '.day[aria-pressed="true"]')?.dataset.date === weekLater, 'Enter did not pick the day');
     expect(q(el, '#times-title')!.textContent).to.include(String(Number(weekLater.slice(8))));
     expect(grid.getAttribute('role')).to.equal('grid');
+    await waitUntil(() => all(el, '.slot').length > 0, 'no times for the picked day');
     expect(all(el, '.slot')[0]!.getAttribute('aria-label')).to.match(/\d/);
   });
 

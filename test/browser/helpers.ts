@@ -45,6 +45,10 @@ export async function sendAndAwaitAck(el: ConvotWidget, text: string): Promise<v
 export const agentReply = (conversationId: string, body: string) =>
   executeServerCommand<WireMessage | null, { conversationId: string; body: string }>('convot-agent-reply', { conversationId, body });
 
+export const agentTyping = (conversationId: string, typing: boolean) => executeServerCommand<boolean, { conversationId: string; typing: boolean }>('convot-agent-typing', { conversationId, typing });
+
+export const agentRead = (conversationId: string, seq: number) => executeServerCommand<boolean, { conversationId: string; seq: number }>('convot-agent-read', { conversationId, seq });
+
 export const setAgentOnline = (online: boolean) => executeServerCommand<boolean, { online: boolean }>('convot-agent-presence', { online });
 
 export const conversations = () => executeServerCommand<ConversationSummary[], undefined>('convot-conversations');

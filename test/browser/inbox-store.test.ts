@@ -55,6 +55,7 @@ const conv = (id: string, last_seq: number, opts: Partial<ConversationSummary> =
   visitor: { id: `vis_${id}`, name: null, email: null, phone: null, company: null, avatar_url: null, external_id: null, verified: false, custom_data: {} } as ConversationSummary['visitor'],
   last_seq,
   agent_read_seq: 0,
+  visitor_read_seq: 0,
   unread_count: 0,
   last_message: last_seq ? msg(id, last_seq) : null,
   last_message_at: last_seq ? at(last_seq) : null,
@@ -452,4 +453,38 @@ describe('InboxController (fake API and socket)', () => {
     expect(controller.state).to.include({ phase: 'signed-out', socketStatus: 'closed', selectedId: null });
     expect(controller.state.loginNotice).to.match(/session has ended/);
   });
+});
+
+describe('inbox reducers: typing', () => {
+  it("a visitor's typing frame shows with its draft, a stop clears it, and their message ends it too", () => {
+    let s = state({ conversations: [conv('cnv_a', 3)], selectedId: 'cnv_a' });
+    s = apply(s, frameApplied(s, { type: 'typing', conversation_id: 'cnv_a', typing: true, text: 'Where is' }));
+    expect(s.typing.get('cnv_a')).to.equal('Where is');
+    s = apply(s, frameApplied(s, { type: 'typing', conversation_id: 'cnv_a', typing: true }));
+    expect(s.typing.get('cnv_a')).to.equal('', 'typing without a preview');
+    s = apply(s, frameApplied(s, { type: 'typing', conversation_id: 'cnv_a', typing: false }));
+    expect(s.typing.has('cnv_a')).to.equal(false);
+    s = apply(s, frameApplied(s, { type: 'typing', conversation_id: 'cnv_a', typing: true, text: 'Where is my' }));
+    s = apply(s, frameApplied(s, { type: 'message', conversation: conv('cnv_a', 4), message: msg('cnv_a', 4) }));
+    expect(s.typing.has('cnv_a')).to.equal(false);
+  });
+
+  it('the controller forgets a typist it has not heard from for TYPING_TTL_MS, and throttles the agent\'s own typing', async () => {
+    const sent: unknown[] = [];
+    const api = { send: (id: string, clientId: string, body: string) => Promise.resolve({ message: msg(id, 4, { client_id: clientId, author: 'agent', body }) }) } as unknown as InboxApi;
+    const c = new InboxController({
+      api,
+      socket: (handlers: SocketHandlers) => ({ start: () => handlers.status('open'), stop: () => undefined, send: (f) => (sent.push(f), true) }),
+    });
+    c.store.set({ ...state({ conversations: [conv('cnv_a', 3)], selectedId: 'cnv_a' }) });
+    c.onFrame({ type: 'typing', conversation_id: 'cnv_a', typing: true, text: 'hi' });
+    expect(c.state.typing.get('cnv_a')).to.equal('hi');
+    // The agent types a burst: one start frame now, none for the rest of the burst.
+    for (const text of ['S', 'Su', 'Sur', 'Sure']) c.typing(text);
+    expect(sent).to.deep.equal([{ type: 'typing', conversation_id: 'cnv_a', typing: true }]);
+    c.send('Sure');
+    expect(sent.at(-1)).to.deep.equal({ type: 'typing', conversation_id: 'cnv_a', typing: false });
+    await new Promise((r) => setTimeout(r, 6200));
+    expect(c.state.typing.has('cnv_a')).to.equal(false);
+  }).timeout(9000);
 });

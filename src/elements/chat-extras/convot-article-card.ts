@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ArticleCard } from '../../protocol/wire.js';
+import { buttonStyles, tileStyles } from '../shared/controls.styles.js';
 import { extrasStrings } from './extras-strings.js';
 
 /**
@@ -11,27 +12,10 @@ import { extrasStrings } from './extras-strings.js';
  * @summary A help-center article inside the chat (internal).
  */
 export class ConvotArticleCard extends LitElement {
-  static override styles = css`
-    button {
-      display: grid;
-      gap: 2px;
-      width: 100%;
-      padding: 10px 12px;
-      border: 1px solid var(--_border);
-      border-radius: 12px;
-      background: var(--_surface);
-      color: var(--_text);
-      font: inherit;
-      text-align: start;
-      cursor: pointer;
-    }
-    button:hover {
-      border-color: var(--_primary);
-    }
-    button:focus-visible {
-      outline: 2px solid var(--_primary);
-      outline-offset: 1px;
-    }
+  static override styles = [
+    tileStyles,
+    buttonStyles,
+    css`
     .title {
       font-weight: 600;
     }
@@ -45,7 +29,8 @@ export class ConvotArticleCard extends LitElement {
       font-size: 14px;
       font-weight: 600;
     }
-  `;
+  `,
+  ];
 
   @property({ attribute: false }) card?: ArticleCard;
   /** The widget's locale. */
@@ -64,7 +49,7 @@ export class ConvotArticleCard extends LitElement {
   protected override render() {
     const card = this.card;
     if (!card) return nothing;
-    return html`<button type="button" @click=${this.open}>
+    return html`<button type="button" class="tile" @click=${this.open}>
       <span class="title" dir="auto">${card.title}</span>
       ${card.description ? html`<span class="text" dir="auto">${card.description}</span>` : nothing}
       <span class="action">${extrasStrings(this.locale).readArticle}</span>

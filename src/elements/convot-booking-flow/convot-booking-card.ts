@@ -6,6 +6,7 @@ import { callRoute } from '../../client/transport.js';
 import { visitorApi } from '../../protocol/routes.js';
 import type { Slot } from '../../protocol/scheduling.js';
 import type { BookingCard } from '../../protocol/wire.js';
+import { buttonStyles, tileStyles } from '../shared/controls.styles.js';
 
 /** Times offered right in the card; the rest are one click away in the Book tab. */
 const SHOWN = 6;
@@ -21,18 +22,15 @@ const DAYS = 14;
  * @summary A booking offer inside the chat (internal).
  */
 export class ConvotBookingCard extends LitElement {
-  static override styles = css`
+  static override styles = [
+    tileStyles,
+    buttonStyles,
+    css`
     :host {
       display: block;
     }
-    .card {
-      display: grid;
+    .tile {
       gap: 8px;
-      padding: 10px 12px;
-      border: 1px solid var(--_border);
-      border-radius: 12px;
-      background: var(--_surface);
-      color: var(--_text);
     }
     .title {
       font-weight: 600;
@@ -50,25 +48,9 @@ export class ConvotBookingCard extends LitElement {
       grid-template-columns: repeat(2, minmax(0, 1fr));
       gap: 6px;
     }
-    button {
-      width: 100%;
+    .slot {
       padding: 7px 6px;
-      border: 1px solid var(--_primary);
-      border-radius: 8px;
-      background: var(--_surface);
-      color: var(--_primary);
-      font: inherit;
       font-size: 13px;
-      font-weight: 600;
-      cursor: pointer;
-    }
-    button:hover {
-      background: var(--_primary);
-      color: var(--_on-primary);
-    }
-    button:focus-visible {
-      outline: 2px solid var(--_primary);
-      outline-offset: 1px;
     }
     .more {
       border-color: transparent;
@@ -78,7 +60,8 @@ export class ConvotBookingCard extends LitElement {
       color: var(--_muted);
       font-size: 14px;
     }
-  `;
+  `,
+  ];
 
   @property({ attribute: false }) card?: BookingCard;
   /** The server and app the card's times come from (the chat client's). */
@@ -119,7 +102,7 @@ export class ConvotBookingCard extends LitElement {
     const t = bookingStrings(this.locale);
     const fmt = new Intl.DateTimeFormat(this.locale, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', timeZone: this.tz });
     const full = new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: this.tz });
-    return html`<div class="card" role="group" aria-label=${card.name}>
+    return html`<div class="tile" role="group" aria-label=${card.name}>
       <span class="title" dir="auto">${card.name} <span class="meta">${t.minutes(card.duration_minutes)}</span></span>
       ${this.failed
         ? html`<p class="note">${t.failed}</p>`
@@ -127,10 +110,10 @@ export class ConvotBookingCard extends LitElement {
           ? html`<p class="note" role="status">${t.loading}</p>`
           : this.slots.length
             ? html`<ul>
-                ${this.slots.map((s) => html`<li><button type="button" aria-label=${full.format(new Date(s.start))} @click=${() => this.pick(s)}>${fmt.format(new Date(s.start))}</button></li>`)}
+                ${this.slots.map((s) => html`<li><button type="button" class="slot" aria-label=${full.format(new Date(s.start))} @click=${() => this.pick(s)}>${fmt.format(new Date(s.start))}</button></li>`)}
               </ul>`
             : html`<p class="note">${t.noSlotsMonth}</p>`}
-      <button type="button" class="more" @click=${() => this.pick(null)}>${t.moreTimes}</button>
+      <button type="button" class="slot more" @click=${() => this.pick(null)}>${t.moreTimes}</button>
     </div>`;
   }
 }

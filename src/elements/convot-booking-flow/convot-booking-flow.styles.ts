@@ -1,24 +1,11 @@
 import { css } from 'lit';
+import { buttonStyles, tabLayout, tileStyles } from '../shared/controls.styles.js';
 
-export const bookingStyles = css`
-  :host {
-    display: flex;
-    flex-direction: column;
-    flex: 1;
-    min-height: 0;
-  }
-  .booking {
-    display: flex;
-    flex-direction: column;
-    flex: 1;
-    min-height: 0;
-  }
-  .scroll {
-    flex: 1;
-    overflow-y: auto;
-    overscroll-behavior: contain;
-    padding: 8px 16px 16px;
-  }
+export const bookingStyles = [
+  tabLayout,
+  buttonStyles,
+  tileStyles,
+  css`
   h3 {
     margin: 8px 0 10px;
     font-size: 17px;
@@ -31,36 +18,12 @@ export const bookingStyles = css`
     font-size: 15px;
     font-weight: 600;
   }
-  button:focus-visible,
-  a:focus-visible,
-  input:focus-visible,
-  textarea:focus-visible,
-  select:focus-visible {
-    outline: 2px solid var(--_primary);
-    outline-offset: 1px;
-  }
   .types {
     list-style: none;
     margin: 0;
     padding: 0;
     display: grid;
     gap: 8px;
-  }
-  .type {
-    display: grid;
-    gap: 2px;
-    width: 100%;
-    padding: 12px 14px;
-    border: 1px solid var(--_border);
-    border-radius: 12px;
-    background: var(--_surface);
-    color: var(--_text);
-    font: inherit;
-    text-align: start;
-    cursor: pointer;
-  }
-  .type:hover {
-    border-color: var(--_primary);
   }
   .type-name {
     font-weight: 600;
@@ -93,10 +56,6 @@ export const bookingStyles = css`
   }
   .nav:not(:disabled):hover {
     background: var(--_surface-2);
-  }
-  .booking[dir='rtl'] .arrow {
-    display: inline-block;
-    transform: scaleX(-1);
   }
   table {
     width: 100%;
@@ -167,21 +126,6 @@ export const bookingStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(88px, 1fr));
     gap: 6px;
   }
-  .slot {
-    width: 100%;
-    padding: 8px 4px;
-    border: 1px solid var(--_primary);
-    border-radius: 8px;
-    background: var(--_surface);
-    color: var(--_primary);
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-  .slot:hover {
-    background: var(--_primary);
-    color: var(--_on-primary);
-  }
   .summary {
     margin: 0 0 12px;
     line-height: 1.5;
@@ -206,49 +150,6 @@ export const bookingStyles = css`
     font: inherit;
     font-weight: 400;
   }
-  .primary,
-  .secondary {
-    padding: 9px 16px;
-    border: none;
-    border-radius: 999px;
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-  .primary {
-    background: var(--_primary);
-    color: var(--_on-primary);
-  }
-  .primary:disabled {
-    opacity: 0.6;
-  }
-  .secondary {
-    background: var(--_surface-2);
-    color: var(--_text);
-  }
-  .back {
-    align-self: flex-start;
-    margin: 8px 8px 0;
-    padding: 6px 10px;
-    border: none;
-    border-radius: 8px;
-    background: transparent;
-    color: var(--_primary);
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-  .notice {
-    margin: 0 0 10px;
-    padding: 8px 12px;
-    border-radius: 8px;
-    background: var(--_surface-2);
-  }
-  .state {
-    margin: 20px 0 8px;
-    color: var(--_muted);
-    text-align: center;
-  }
   .done .links {
     display: flex;
     flex-wrap: wrap;
@@ -258,4 +159,5 @@ export const bookingStyles = css`
   .done a {
     color: var(--_primary);
   }
-`;
+`,
+];

@@ -317,7 +317,7 @@ export class ConvotBookingFlow extends LitElement {
       <ul class="types">
         ${types.map(
           (m) => html`<li>
-            <button type="button" class="type" @click=${() => this.selectType(m)}>
+            <button type="button" class="tile type" @click=${() => this.selectType(m)}>
               <span class="type-name" dir="auto">${m.name}</span>
               <span class="type-meta">${t.minutes(m.duration_minutes)}${m.location ? html` · <span dir="auto">${m.location}</span>` : nothing}</span>
               ${m.description ? html`<span class="type-text" dir="auto">${m.description}</span>` : nothing}
@@ -451,7 +451,7 @@ export class ConvotBookingFlow extends LitElement {
     // From the calendar back to the list, unless the page chose the meeting type.
     const listBehind = this.step === 'calendar' && types.status === 'ready' && types.value.length > 1 && (this.wanted === null || this.unknownType);
     const canGoBack = (this.step === 'details' || listBehind) && !this.busy;
-    return html`<div class="booking" lang=${this.locale} dir=${directionOf(this.locale)}>
+    return html`<div class="booking tab" lang=${this.locale} dir=${directionOf(this.locale)}>
       ${canGoBack ? html`<button type="button" class="back" @click=${this.back}><span aria-hidden="true" class="arrow">←</span> ${t.back}</button>` : nothing}
       <div class="scroll">
         ${this.error ? html`<p class="notice" role="alert">${this.error}</p>` : nothing}

@@ -165,6 +165,70 @@ export const panelStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
+  /* A group: one name and avatar, tighter spacing between its messages. */
+  .msg.grouped {
+    margin-top: -5px;
+  }
+  .who {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 12px;
+    color: var(--_muted);
+  }
+  .avatar {
+    width: 24px;
+    height: 24px;
+    border-radius: 50%;
+    object-fit: cover;
+    flex: none;
+  }
+  .avatar.head {
+    width: 32px;
+    height: 32px;
+    margin-inline-end: 8px;
+  }
+  .day {
+    margin: 8px 0 0;
+    text-align: center;
+    font-size: 12px;
+    color: var(--_muted);
+  }
+  .typing {
+    min-height: 16px;
+    margin: 0;
+    padding: 0 16px;
+    font-size: 12px;
+    color: var(--_muted);
+  }
+  /* Blocks carry the spacing; a paragraph keeps the line breaks that were typed. */
+  .bubble.md {
+    white-space: normal;
+  }
+  .bubble.md p {
+    white-space: pre-wrap;
+  }
+  .bubble.md > * {
+    margin: 0.3em 0;
+  }
+  .bubble.md > :first-child {
+    margin-top: 0;
+  }
+  .bubble.md > :last-child {
+    margin-bottom: 0;
+  }
+  .bubble.md ul,
+  .bubble.md ol {
+    padding-inline-start: 1.3em;
+  }
+  .bubble pre {
+    overflow-x: auto;
+    white-space: pre;
+  }
+  .bubble code {
+    font-family: ui-monospace, Menlo, Consolas, monospace;
+    font-size: 0.9em;
+  }
   .composer {
     display: flex;
     align-items: flex-end;

@@ -29,6 +29,36 @@ function timeFormat(locale: string): Intl.DateTimeFormat {
   return f;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Date dividers, in the widget's locale and the visitor's time zone. */
+function dayFormat(locale: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(locale);
+  if (!f) dayFormats.set(locale, (f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' })));
+  return f;
+}
+const dayOf = (iso: string): string => new Date(iso).toDateString();
+
+/** Consecutive messages of one author within this gap form a group (one name, one avatar). */
+const GROUP_MS = 5 * 60_000;
+
+/** An avatar from the server config (https, checked there): shown only if it still is https. */
+const avatarSrc = (url: string | null | undefined): string | null => (url?.startsWith('https://') ? url : null);
+
+type MdRenderer = typeof import('./chat-markdown.js').renderChatMarkdown;
+let renderMd: MdRenderer | undefined;
+let mdModule: Promise<unknown> | undefined;
+/** The Markdown renderer's chunk; messages show as plain text until it has arrived. */
+const loadMd = (panel: LitElement): void => {
+  if (renderMd) return; // loaded: asking for another update here would render forever
+  mdModule ??= import('./chat-markdown.js').then(
+    (m) => (renderMd = m.renderChatMarkdown),
+    () => {
+      mdModule = undefined; // retried on the next render
+    },
+  );
+  void mdModule.then(() => panel.requestUpdate());
+};
+
 let extrasModule: Promise<unknown> | undefined;
 const loadExtras = (): Promise<unknown> =>
   (extrasModule ??= import('../../define/convot-chat-extras.js').catch(() => {
@@ -97,7 +127,9 @@ export class ConvotChatPanel extends LitElement {
   }
 
   private onScroll(): void {
-    const l = this.list!;
+    // A scroll event can arrive after a tab switch took the log away.
+    const l = this.list;
+    if (!l) return;
     this.atBottom = l.scrollHeight - l.scrollTop - l.clientHeight < 48;
   }
 
@@ -200,19 +232,52 @@ export class ConvotChatPanel extends LitElement {
     this.dispatchEvent(new Event('convot-panel-close', { bubbles: true, composed: true }));
   }
 
-  private renderMessage(m: ChatMessage, s: Catalog) {
+  /**
+   * One message. `first`: it starts a group (a new author, agent, day, or a pause), which shows
+   * the name and the agent's avatar once; `seen`: the team has read it (the visitor's latest).
+   */
+  private renderMessage(m: ChatMessage, s: Catalog, first: boolean, seen: boolean) {
     const who = m.author === 'visitor' ? s.you : (m.agentName ?? s.team);
     const time = timeFormat(this.locale).format(new Date(m.createdAt));
-    const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : s.sent;
-    return html`<div class="msg ${m.author}" data-status=${m.status} data-key=${m.key}>
+    const status = m.author !== 'visitor' ? '' : m.status === 'pending' ? s.sending : m.status === 'failed' ? s.notSent : seen ? s.seen : s.sent;
+    const avatar = m.author === 'agent' && first ? avatarSrc(m.agentAvatar) : null;
+    if (m.md && !m.card) loadMd(this);
+    return html`<div class="msg ${m.author} ${first ? 'first' : 'grouped'}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
+      ${first && m.author !== 'visitor' ? html`<span class="who" aria-hidden="true">${avatar ? html`<img class="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}${who}</span>` : nothing}
       ${m.card?.type === 'article'
         ? this.renderArticleCard(m.card)
         : m.card?.type === 'booking'
           ? this.renderBookingCard(m.card)
-          : html`<div class="bubble" dir="auto">${messageText(m.body)}</div>`}
-      <span class="meta">${m.author === 'visitor' ? '' : `${who} · `}${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
+          : m.md && renderMd
+            ? html`<div class="bubble md" dir="auto">${renderMd(m.md)}</div>`
+            : html`<div class="bubble" dir="auto">${messageText(m.body)}</div>`}
+      <span class="meta">${time}${status ? html` · <span class="status-text">${status}</span>` : nothing}</span>
     </div>`;
+  }
+
+  /** The log: date dividers where the day changes, groups, "Seen" under the visitor's latest message the team read. */
+  private renderLog(messages: readonly ChatMessage[], seenSeq: number, s: Catalog) {
+    let lastVisitor: ChatMessage | undefined;
+    for (const m of messages) {
+      if (m.author === 'visitor' && m.seq !== null) lastVisitor = m;
+      // A reply after it means the team read it.
+      else if (m.author === 'agent' && lastVisitor && m.seq !== null) seenSeq = Math.max(seenSeq, m.seq);
+    }
+    const seenKey = lastVisitor && lastVisitor.seq! <= seenSeq ? lastVisitor.key : null;
+    const today = dayOf(new Date().toISOString());
+    const rows = messages.map((m, i) => {
+      const prev = messages[i - 1];
+      const day = dayOf(m.createdAt);
+      const newDay = prev ? dayOf(prev.createdAt) !== day : day !== today;
+      const first = newDay || !prev || prev.author !== m.author || prev.agentName !== m.agentName || Date.parse(m.createdAt) - Date.parse(prev.createdAt) > GROUP_MS;
+      return { m, newDay, first };
+    });
+    return repeat(
+      rows,
+      (r) => r.m.key,
+      (r) => html`${r.newDay ? html`<p class="day" role="separator">${dayFormat(this.locale).format(new Date(r.m.createdAt))}</p>` : nothing}${this.renderMessage(r.m, s, r.first, r.m.key === seenKey)}`,
+    );
   }
 
   /** An article the team sent: opens in the Help tab (its element is in the chat-extras chunk). */
@@ -226,6 +291,13 @@ export class ConvotChatPanel extends LitElement {
     void loadBookingCard();
     const client = this.client!;
     return html`<convot-booking-card .card=${card} .server=${client.server} .appId=${client.options.appId} .locale=${this.locale}></convot-booking-card>`;
+  }
+
+  /** The agent typing now, else the one who wrote last, when their config gives an avatar. */
+  private renderHeaderAvatar(state: WidgetState) {
+    let src = avatarSrc(state.typing?.avatar);
+    for (let i = state.messages.length - 1; !src && i >= 0; i--) if (state.messages[i]!.author === 'agent') src = avatarSrc(state.messages[i]!.agentAvatar) ?? '';
+    return src ? html`<img class="avatar head" src=${src} alt="" referrerpolicy="no-referrer" />` : nothing;
   }
 
   private renderNotice(state: WidgetState, s: Catalog) {
@@ -254,12 +326,9 @@ export class ConvotChatPanel extends LitElement {
         ${this.welcome
           ? html`<div class="msg agent welcome"><span class="sr-only">${this.heading || s.team}:</span><div class="bubble" dir="auto">${messageText(this.welcome)}</div></div>`
           : nothing}
-        ${state.messages.length
-          ? repeat(state.messages, (m) => m.key, (m) => this.renderMessage(m, s))
-          : this.welcome
-            ? nothing
-            : html`<p class="empty">${s.empty}</p>`}
+        ${state.messages.length ? this.renderLog(state.messages, state.seenSeq, s) : this.welcome ? nothing : html`<p class="empty">${s.empty}</p>`}
       </div>
+      <p class="typing" role="status" aria-live="polite">${state.typing ? s.typing.replace('{name}', state.typing.name ?? (this.heading || s.team)) : nothing}</p>
       ${this.renderEmailAsk(state, s)}
       <form part="composer" class="composer" @submit=${this.onSubmit}>
         <label class="sr-only" for="input">${s.composerLabel}</label>
@@ -278,6 +347,7 @@ export class ConvotChatPanel extends LitElement {
     const tab = this.tabs.includes(state.tab) ? state.tab : 'chat';
     return html`<section part="panel" class="panel" role="dialog" aria-labelledby="title" @keydown=${this.onPanelKeydown}>
       <header part="header" class=${this.tabs.length > 1 ? 'with-tabs' : ''}>
+        ${this.renderHeaderAvatar(state)}
         <div class="titles">
           <h2 id="title">${this.heading || s.title}</h2>
           <p class="status"><span class="dot ${state.available ? '' : 'away'}"></span>${state.available ? s.online : s.away}</p>

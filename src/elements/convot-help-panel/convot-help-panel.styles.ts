@@ -1,23 +1,12 @@
 import { css } from 'lit';
+import { buttonStyles, tabLayout } from '../shared/controls.styles.js';
 
-export const helpStyles = css`
-  :host {
-    display: flex;
-    flex-direction: column;
-    flex: 1;
-    min-height: 0;
-  }
-  .help {
-    display: flex;
-    flex-direction: column;
-    flex: 1;
-    min-height: 0;
-  }
+export const helpStyles = [
+  tabLayout,
+  buttonStyles,
+  css`
   .scroll {
-    flex: 1;
-    overflow-y: auto;
-    overscroll-behavior: contain;
-    padding: 4px 16px 16px;
+    padding-top: 4px;
   }
   .search {
     position: relative;
@@ -43,13 +32,6 @@ export const helpStyles = css`
     background: var(--_surface);
     color: var(--_text);
     font: inherit;
-  }
-  input[type='search']:focus-visible,
-  button:focus-visible,
-  a:focus-visible,
-  [tabindex]:focus-visible {
-    outline: 2px solid var(--_primary);
-    outline-offset: 1px;
   }
   h3 {
     margin: 12px 0 6px;
@@ -98,11 +80,6 @@ export const helpStyles = css`
     color: inherit;
     border-radius: 2px;
   }
-  .state {
-    margin: 24px 0 8px;
-    color: var(--_muted);
-    text-align: center;
-  }
   .state:focus {
     outline: none;
   }
@@ -116,43 +93,6 @@ export const helpStyles = css`
   .still p {
     margin: 0 0 8px;
     font-weight: 600;
-  }
-  .primary,
-  .secondary {
-    padding: 8px 16px;
-    border: none;
-    border-radius: 999px;
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-  .primary {
-    background: var(--_primary);
-    color: var(--_on-primary);
-  }
-  .secondary {
-    background: var(--_surface-2);
-    color: var(--_text);
-  }
-  .back {
-    align-self: flex-start;
-    margin: 8px 8px 0;
-    padding: 6px 10px;
-    border: none;
-    border-radius: 8px;
-    background: transparent;
-    color: var(--_primary);
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-  .back:hover {
-    background: var(--_surface-2);
-  }
-  :host(:dir(rtl)) .arrow,
-  .help[dir='rtl'] .arrow {
-    display: inline-block;
-    transform: scaleX(-1);
   }
   .article-title {
     margin: 8px 0 2px;
@@ -255,4 +195,5 @@ export const helpStyles = css`
     margin-top: 16px;
     font-size: 14px;
   }
-`;
+`,
+];

@@ -280,7 +280,7 @@ export class ConvotHelpPanel extends LitElement {
 
   protected override render() {
     if (!this.runtime) return nothing;
-    return html`<div class="help" lang=${this.locale} dir=${directionOf(this.locale)}>
+    return html`<div class="help tab" lang=${this.locale} dir=${directionOf(this.locale)}>
       ${this.article ? this.renderArticle(this.article) : this.renderSearch()}
     </div>`;
   }

@@ -9,9 +9,14 @@ import { safeHref, safeImageSrc, type MdBlock, type MdDoc, type MdInline } from 
 
 type Part = TemplateResult | string | typeof nothing;
 
-export const renderMarkdown = (doc: MdDoc): Part[] => doc.map(block);
+/** Links the team or a visitor wrote in a chat message also get `nofollow` (user content). */
+type Rel = 'noopener noreferrer' | 'noopener noreferrer nofollow';
 
-function block(b: MdBlock): Part {
+export const renderMarkdown = (doc: MdDoc, rel: Rel = 'noopener noreferrer'): Part[] => doc.map((b) => block(b, rel));
+
+function block(b: MdBlock, rel: Rel): Part {
+  const inline = (parts: readonly MdInline[]) => inlineParts(parts, rel);
+  const blocks = (list: readonly MdBlock[]) => list.map((x) => block(x, rel));
   switch (b.t) {
     case 'p':
       return html`<p>${inline(b.c)}</p>`;
@@ -19,11 +24,11 @@ function block(b: MdBlock): Part {
       // The article title is the panel's heading; the document's headings sit below it.
       return b.level <= 2 ? html`<h4 id=${`h-${b.id}`}>${inline(b.c)}</h4>` : html`<h5 id=${`h-${b.id}`}>${inline(b.c)}</h5>`;
     case 'list': {
-      const items = b.items.map((item) => html`<li>${item.map(block)}</li>`);
+      const items = b.items.map((item) => html`<li>${blocks(item)}</li>`);
       return b.ordered ? html`<ol start=${b.start ?? nothing}>${items}</ol>` : html`<ul>${items}</ul>`;
     }
     case 'quote':
-      return html`<blockquote>${b.c.map(block)}</blockquote>`;
+      return html`<blockquote>${blocks(b.c)}</blockquote>`;
     case 'pre':
       return html`<pre dir="ltr"><code>${b.v}</code></pre>`;
     case 'hr':
@@ -42,7 +47,8 @@ function block(b: MdBlock): Part {
 
 const align = (a: string | null | undefined): string => (a === 'center' || a === 'right' || a === 'left' ? `align-${a}` : '');
 
-function inline(parts: readonly MdInline[]): Part[] {
+function inlineParts(parts: readonly MdInline[], rel: Rel): Part[] {
+  const inline = (c: readonly MdInline[]) => inlineParts(c, rel);
   return parts.map((p): Part => {
     switch (p.t) {
       case 'text':
@@ -59,7 +65,7 @@ function inline(parts: readonly MdInline[]): Part[] {
         return html`<br />`;
       case 'link': {
         const href = safeHref(p.href);
-        return href ? html`<a href=${href} title=${p.title ?? nothing} target="_blank" rel="noopener noreferrer">${inline(p.c)}</a>` : html`${inline(p.c)}`;
+        return href ? html`<a href=${href} title=${p.title ?? nothing} target="_blank" rel=${rel}>${inline(p.c)}</a>` : html`${inline(p.c)}`;
       }
       case 'image': {
         const src = safeImageSrc(p.src);

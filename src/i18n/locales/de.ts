@@ -17,6 +17,8 @@ const de: Catalog = {
   sending: 'Wird gesendet…',
   sent: 'Gesendet',
   notSent: 'Nicht gesendet',
+  seen: 'Gesehen',
+  typing: '{name} schreibt…',
   you: 'Sie',
   team: 'Team',
   unknownApp: 'Dieser Chat ist nicht richtig eingerichtet (unbekannte App-ID).',

@@ -17,6 +17,8 @@ const es: Catalog = {
   sending: 'Enviando…',
   sent: 'Enviado',
   notSent: 'No enviado',
+  seen: 'Visto',
+  typing: '{name} está escribiendo…',
   you: 'Tú',
   team: 'Equipo',
   unknownApp: 'Este chat no está bien configurado (id de app desconocido).',

@@ -17,6 +17,8 @@ const fr: Catalog = {
   sending: 'Envoi…',
   sent: 'Envoyé',
   notSent: 'Non envoyé',
+  seen: 'Vu',
+  typing: '{name} écrit…',
   you: 'Vous',
   team: 'Équipe',
   unknownApp: "Ce chat n'est pas configuré correctement (identifiant d'app inconnu).",

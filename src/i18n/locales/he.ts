@@ -17,6 +17,8 @@ const he: Catalog = {
   sending: 'שולחים…',
   sent: 'נשלחה',
   notSent: 'לא נשלחה',
+  seen: 'נצפה',
+  typing: '{name} מקליד/ה…',
   you: 'אתם',
   team: 'הצוות',
   unknownApp: 'הצ׳אט הזה לא מוגדר כראוי (מזהה אפליקציה לא מוכר).',

@@ -17,6 +17,8 @@ const it: Catalog = {
   sending: 'Invio…',
   sent: 'Inviato',
   notSent: 'Non inviato',
+  seen: 'Visualizzato',
+  typing: '{name} sta scrivendo…',
   you: 'Tu',
   team: 'Team',
   unknownApp: 'Questa chat non è configurata correttamente (id app sconosciuto).',

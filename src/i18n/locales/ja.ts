@@ -17,6 +17,8 @@ const ja: Catalog = {
   sending: '送信中…',
   sent: '送信済み',
   notSent: '未送信',
+  seen: '既読',
+  typing: '{name}さんが入力中…',
   you: 'あなた',
   team: 'チーム',
   unknownApp: 'このチャットは正しく設定されていません（不明なアプリID）。',

@@ -17,6 +17,8 @@ const nl: Catalog = {
   sending: 'Bezig met versturen…',
   sent: 'Verstuurd',
   notSent: 'Niet verstuurd',
+  seen: 'Gezien',
+  typing: '{name} is aan het typen…',
   you: 'Jij',
   team: 'Team',
   unknownApp: 'Deze chat is niet goed ingesteld (onbekende app-id).',

@@ -17,6 +17,8 @@ const pt: Catalog = {
   sending: 'Enviando…',
   sent: 'Enviada',
   notSent: 'Não enviada',
+  seen: 'Visto',
+  typing: '{name} está digitando…',
   you: 'Você',
   team: 'Equipe',
   unknownApp: 'Este chat não está configurado corretamente (id de app desconhecido).',

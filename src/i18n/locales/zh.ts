@@ -17,6 +17,8 @@ const zh: Catalog = {
   sending: '正在发送…',
   sent: '已发送',
   notSent: '未发送',
+  seen: '已读',
+  typing: '{name} 正在输入…',
   you: '你',
   team: '团队',
   unknownApp: '此聊天未正确设置（未知的应用 ID）。',
