@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024, help: 12 * 1024, book: 12 * 1024, extras: 4 * 1024, markdown: 3 * 1024 };
+// The first open grew from 35 to 36 KB in round three for what every chat needs from the first
+// message on: typing and Seen, grouped threads with date dividers, and one socket per browser
+// shared by its tabs (1.1 KB). Rare features stay in the lazy chunks below.
+const BUDGETS = { loader: 3 * 1024, firstOpen: 36 * 1024, help: 12 * 1024, book: 12 * 1024, extras: 4 * 1024, markdown: 3 * 1024 };
 /**
  * Chunks loaded only when the visitor opens another tab, or when the chat shows something rare
  * (an article or booking card, the nobody-online email ask): not part of the chat's first open.

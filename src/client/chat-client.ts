@@ -581,8 +581,8 @@ export class ChatClient {
 
   /** What a tab that joins this one (the leader) takes over: the conversation as this tab has it. */
   private snapshot(): TabSnapshot {
-    const { sessionId, conversationId, conversationStatus, messages, lastSeq, readSeq, available } = this.state;
-    return { sessionId, conversationId, conversationStatus, messages: messages.filter((m) => !m.local && m.status !== 'pending'), lastSeq, readSeq, available };
+    const { sessionId, conversationId, conversationStatus, messages, lastSeq, readSeq, seenSeq, available } = this.state;
+    return { sessionId, conversationId, conversationStatus, messages: messages.filter((m) => !m.local && m.status !== 'pending'), lastSeq, readSeq, seenSeq, available };
   }
 
   /** This tab joined the leader: its conversation, with what this tab has not sent yet. */
@@ -787,7 +787,7 @@ export class ChatClient {
 }
 
 /** The conversation as the tab holding the socket has it, for a tab that joins. */
-type TabSnapshot = Pick<WidgetState, 'sessionId' | 'conversationId' | 'conversationStatus' | 'messages' | 'lastSeq' | 'readSeq' | 'available'>;
+type TabSnapshot = Pick<WidgetState, 'sessionId' | 'conversationId' | 'conversationStatus' | 'messages' | 'lastSeq' | 'readSeq' | 'seenSeq' | 'available'>;
 
 const isOpenNote = (data: unknown): data is { open: boolean } => typeof data === 'object' && data !== null && typeof (data as { open?: unknown }).open === 'boolean';
 
