@@ -73,6 +73,14 @@ export class ChatClient {
     this.token = this.storage.get<string>('token');
     this.outbox = new Outbox(this.storage);
     this.store.set({ messages: this.outbox.list().map(pendingMessage) });
+    // One conversation per visitor at a time: the count of conversations with unread messages is 0 or 1.
+    let unreadConversations = 0;
+    this.store.subscribe((s) => {
+      const n = s.unread > 0 ? 1 : 0;
+      if (n === unreadConversations) return;
+      unreadConversations = n;
+      this.events.emit('unread:conversations:changed', { unreadCount: n });
+    });
   }
 
   get state(): WidgetState {
@@ -282,8 +290,8 @@ export class ChatClient {
     this.stop();
     this.forgetSession();
     this.ops = [];
-    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings } = this.state;
-    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings });
+    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings, consent } = this.state;
+    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings, consent });
     if (wasRunning) this.start();
   }
 
@@ -373,6 +381,7 @@ export class ChatClient {
             : await this.call(visitorApi.identifyToken, { body: { token: op.token }, token });
         if (r.warning) console.warn(`Convot: ${r.warning}`);
         if (r.session) this.switchSession(r.session);
+        if (r.verified) this.events.emit('contact:associated', { message: 'Contact associated' });
         return;
       }
     }
@@ -531,6 +540,7 @@ export class ChatClient {
         if (!this.outbox.size) this.clearResend();
         this.receive(frame.message);
         this.events.emit('message:sent', { unread_count: this.state.unread });
+        if (frame.message.seq === 1) this.events.emit('conversation:started', { conversation: { conversationId: frame.message.conversation_id } });
         return;
       case 'message':
         this.receive(frame.message);
@@ -538,9 +548,12 @@ export class ChatClient {
       case 'availability':
         this.setAvailable(frame.available);
         return;
-      case 'conversation':
+      case 'conversation': {
+        const closing = frame.conversation_id === this.state.conversationId && this.state.conversationStatus === 'open' && frame.status === 'closed';
         this.followConversation(frame.conversation_id, frame.status);
+        if (closing) this.events.emit('conversation:closed', { conversation: { conversationId: frame.conversation_id } });
         return;
+      }
       case 'read':
         // Read in another tab: this tab's badge clears too.
         if (frame.read_seq > this.state.readSeq) this.store.set((s) => ({ readSeq: frame.read_seq, unread: countUnread(s.messages, frame.read_seq) }));

@@ -34,7 +34,7 @@ const loadTab = (tab: Exclude<WidgetTab, 'chat'>): Promise<unknown> => {
 const EMPTY_USER: UserProfile = { email: null, phone: null, nickname: null, avatar: null, company: null };
 
 /** Settings an element takes as attributes, applied to the runtime through its validating setters. */
-type OwnSettings = Partial<Pick<WidgetSettings, 'locale' | 'mode' | 'themeColor' | 'soundMuted' | 'position' | 'hideOnMobile'>> & { zIndex?: number | null };
+type OwnSettings = Partial<Pick<WidgetSettings, 'locale' | 'mode' | 'themeColor' | 'soundMuted' | 'position' | 'hideOnMobile' | 'hideAttachmentButton'>> & { zIndex?: number | null };
 
 /**
  * What every Convot view shares: the binding to its app's runtime, the settings attributes,
@@ -79,6 +79,8 @@ export abstract class ConvotView extends LitElement {
     if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement & { focusComposer(): void }>('convot-chat-panel')?.focusComposer());
   };
   private appliedColor: string | null = null;
+  /** The visitor answered the consent prompt (in the chat-extras chunk). */
+  private readonly onConsent = (e: Event) => this.runtime?.answerConsent((e as CustomEvent<{ accepted: boolean }>).detail.accepted);
 
   /** UI language (BCP 47). Defaults to the browser's language when supported, else English. */
   @property()
@@ -118,6 +120,19 @@ export abstract class ConvotView extends LitElement {
   set soundMuted(v: boolean) {
     this.own.soundMuted = v;
     this.runtime?.setFlag('soundMuted', v, 'sound-muted');
+  }
+
+  /**
+   * Hides the attachment button. The chat has no attachments yet: the setting is kept and
+   * applies once it does.
+   */
+  @property({ type: Boolean, attribute: 'hide-attachment-button' })
+  get hideAttachmentButton(): boolean {
+    return this.setting('hideAttachmentButton', false);
+  }
+  set hideAttachmentButton(v: boolean) {
+    this.own.hideAttachmentButton = v;
+    this.runtime?.setFlag('hideAttachmentButton', v, 'hide-attachment-button');
   }
 
   /** The runtime this element is bound to (shared by every view of this app on this page). */
@@ -261,6 +276,7 @@ export abstract class ConvotView extends LitElement {
     this.addEventListener('convot-tab', this.onTab);
     this.addEventListener('convot-open-article', this.onOpenArticle);
     this.addEventListener('convot-book-slot', this.onBookSlot);
+    this.addEventListener('convot-consent', this.onConsent);
   }
 
   override disconnectedCallback(): void {
@@ -268,6 +284,7 @@ export abstract class ConvotView extends LitElement {
     this.removeEventListener('convot-tab', this.onTab);
     this.removeEventListener('convot-open-article', this.onOpenArticle);
     this.removeEventListener('convot-book-slot', this.onBookSlot);
+    this.removeEventListener('convot-consent', this.onConsent);
   }
 
   /**
@@ -323,6 +340,7 @@ export abstract class ConvotView extends LitElement {
     if (o.position !== undefined) r.setPosition(o.position, 'position');
     if (o.hideOnMobile !== undefined) r.setFlag('hideOnMobile', o.hideOnMobile, 'hide-on-mobile');
     if (o.zIndex !== undefined) r.setZIndex(o.zIndex, 'z-index');
+    if (o.hideAttachmentButton !== undefined) r.setFlag('hideAttachmentButton', o.hideAttachmentButton, 'hide-attachment-button');
   }
 
   /** Remembers a subclass's own setting (see `applyOwnSettings`). */
