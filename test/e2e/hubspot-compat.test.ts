@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import jwt from 'jsonwebtoken';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { AGENT, APP_ID, useSetup, watchProblems } from './harness.js';
 
@@ -41,7 +42,15 @@ window.HubSpotConversations.on('widgetClosed', event => { console.log(event); })
 }
 </script>`;
 
+/** The identity token a site's server signs, as the Convot document's Node.js example does (startConvot's default secret). */
+const SECRET = 'e2e-secret-of-at-least-32-characters';
+const token = (secret: string) => jwt.sign({ external_id: 'hs_user_7', email: 'hs@example.com' }, secret, { algorithm: 'HS256', expiresIn: '10m' });
+const identified = (t: string) => `<script nonce="NONCE">window.hsConversationsSettings = { identificationEmail: "hs@example.com", identificationToken: "${t}" };
+window.hsConversationsOnReady = [() => { window.HubSpotConversations.on('contactAssociated', payload => { console.log(payload.message); }); }];</script>`;
+
 const setup = useSetup((url) => ({
+  '/identified': (nonce) => `${head(nonce, identified(token(SECRET)))}<body>${compat(url, nonce)}</body></html>`,
+  '/wrong-token': (nonce) => `${head(nonce, identified(token('another-secret-of-at-least-32-characters')))}<body>${compat(url, nonce)}</body></html>`,
   '/ready': (nonce) => `${head(nonce, ON_READY)}<body><h1>Shop</h1>${compat(url, nonce)}</body></html>`,
   '/inline': (nonce) => `${head(nonce, STYLING + SETTINGS)}<body><div id="some-id"></div>${compat(url, nonce)}</body></html>`,
   '/control': (nonce) => `${head(nonce, EXAMPLES)}<body><h1>Shop</h1>${compat(url, nonce)}</body></html>`,
@@ -54,9 +63,9 @@ function consoleOf(page: Page): { logs: string[]; warnings: string[] } {
 }
 
 /** Polls a function in the page (a string would be eval'd, which the page's CSP forbids). */
-const until = async <A,>(page: Page, fn: (arg: A) => unknown, what: string, arg?: A) => {
+const until = async (page: Page, fn: (arg: string[]) => unknown, what: string, arg: string[] = []) => {
   try {
-    await page.waitForFunction(fn, arg as A, { timeout: 20_000 });
+    await page.waitForFunction(fn, arg, { timeout: 20_000 });
   } catch (e) {
     throw new Error(`waiting for ${what}: ${(e as Error).message}`);
   }
@@ -172,8 +181,44 @@ test('widget control and events, as the document\'s examples call them', async (
   const before = await page.evaluate(`localStorage.getItem('convot:${APP_ID}:token')`);
   assert.ok(before);
   await page.evaluate('window.HubSpotConversations.clear({ resetWidget: true })');
-  await until(page, ([key, old]) => { const t = localStorage.getItem(key!); return t && t !== old; }, 'a new session', [`convot:${APP_ID}:token`, before as string]);
+  await until(page, ([key, old]) => { const t = localStorage.getItem(key!); return t && t !== old; }, 'a new session', [`convot:${APP_ID}:token`, String(before)]);
   assert.equal(await page.locator('convot-widget').count(), 1);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('identificationEmail + identificationToken (a Convot identity token) identify the visitor; a wrong token leaves them anonymous with one warning', async () => {
+  const context = await setup.browser.newContext();
+  const page = await context.newPage();
+  const out = consoleOf(page);
+  await page.goto(`${setup.site.origin}/identified`);
+  await waitFor(() => out.logs.includes('Contact associated'), 'contactAssociated');
+  const composer = page.locator('convot-chat-panel textarea');
+  await page.evaluate('window.HubSpotConversations.widget.open()');
+  await composer.fill('Hello, I am identified');
+  await composer.press('Enter');
+  await page.locator('convot-chat-panel .msg.visitor[data-status="sent"]').waitFor();
+  const login = await fetch(`${setup.convot.url}/api/v1/agent/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: AGENT.email, password: AGENT.password }) });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const list = (await (await fetch(`${setup.convot.url}/api/v1/agent/conversations`, { headers: { cookie } })).json()) as { conversations: { visitor: { external_id: string | null; verified: boolean }; last_message: { body: string } | null }[] };
+  const mine = list.conversations.find((c) => c.last_message?.body === 'Hello, I am identified');
+  assert.equal(mine?.visitor.external_id, 'hs_user_7');
+  assert.equal(mine?.visitor.verified, true);
+  // The same token on the next page view is not sent again (each token is accepted once).
+  const warningsBefore = out.warnings.length;
+  await page.reload();
+  await page.locator('convot-widget .launcher').waitFor();
+  await page.waitForTimeout(1500);
+  assert.equal(out.warnings.length, warningsBefore, out.warnings.join('\n'));
+  await context.close();
+
+  const other = await setup.browser.newContext();
+  const wrong = await other.newPage();
+  const wrongOut = consoleOf(wrong);
+  await wrong.goto(`${setup.site.origin}/wrong-token`);
+  await waitFor(() => wrongOut.warnings.some((w) => w.includes('identity token refused')), 'the warning');
+  await wrong.waitForTimeout(1000);
+  assert.equal(wrongOut.warnings.filter((w) => w.includes('identity')).length, 1, wrongOut.warnings.join('\n'));
+  assert.ok(!wrongOut.logs.includes('Contact associated'));
+  await other.close();
 });
