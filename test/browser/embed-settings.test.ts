@@ -122,7 +122,7 @@ describe('window.Convot.settings and the widget lifecycle', function () {
     await waitUntil(() => inline()?.shadowRoot?.querySelector('convot-chat-panel')?.shadowRoot?.querySelector('textarea'), 'the inline panel did not render', { timeout: 8000 });
     await new Promise((r) => setTimeout(r, 300));
     expect(inline()!.shadowRoot!.querySelector('convot-chat-panel')!.shadowRoot!.activeElement).to.equal(null);
-    expect(inline()!.hideAttachmentButton).to.equal(true);
+    expect(inline()!.runtime!.state.settings.hideAttachmentButton).to.equal(true);
   });
 
   it('clear() forgets what the widget stored; clear({ reset_widget: true }) also starts a fresh widget and a new visitor', async () => {

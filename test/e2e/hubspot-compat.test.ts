@@ -117,7 +117,7 @@ test('settings: an inline embed in #some-id with the document\'s element ids and
   await accept.click();
   await until(page, () => Object.keys(localStorage).some((k) => k.endsWith(':token')), `a stored session after consent ${JSON.stringify(out)} ${JSON.stringify(problems)} ${sessions}`);
   assert.equal(sessions.length, 1);
-  assert.equal(await page.locator('#hubspot-conversations-inline-iframe').evaluate((el) => (el as unknown as { hideAttachmentButton: boolean }).hideAttachmentButton), true);
+  assert.equal(await page.locator('#hubspot-conversations-inline-iframe').evaluate((el) => (el as unknown as { runtime: { state: { settings: { hideAttachmentButton: boolean } } } }).runtime.state.settings.hideAttachmentButton), true);
   assert.deepEqual(problems, []);
   await context.close();
 });

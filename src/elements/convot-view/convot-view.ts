@@ -34,7 +34,7 @@ const loadTab = (tab: Exclude<WidgetTab, 'chat'>): Promise<unknown> => {
 const EMPTY_USER: UserProfile = { email: null, phone: null, nickname: null, avatar: null, company: null };
 
 /** Settings an element takes as attributes, applied to the runtime through its validating setters. */
-type OwnSettings = Partial<Pick<WidgetSettings, 'locale' | 'mode' | 'themeColor' | 'soundMuted' | 'position' | 'hideOnMobile' | 'hideAttachmentButton'>> & { zIndex?: number | null };
+type OwnSettings = Partial<Pick<WidgetSettings, 'locale' | 'mode' | 'themeColor' | 'soundMuted' | 'position' | 'hideOnMobile'>> & { zIndex?: number | null };
 
 /**
  * What every Convot view shares: the binding to its app's runtime, the settings attributes,
@@ -120,19 +120,6 @@ export abstract class ConvotView extends LitElement {
   set soundMuted(v: boolean) {
     this.own.soundMuted = v;
     this.runtime?.setFlag('soundMuted', v, 'sound-muted');
-  }
-
-  /**
-   * Hides the attachment button. The chat has no attachments yet: the setting is kept and
-   * applies once it does.
-   */
-  @property({ type: Boolean, attribute: 'hide-attachment-button' })
-  get hideAttachmentButton(): boolean {
-    return this.setting('hideAttachmentButton', false);
-  }
-  set hideAttachmentButton(v: boolean) {
-    this.own.hideAttachmentButton = v;
-    this.runtime?.setFlag('hideAttachmentButton', v, 'hide-attachment-button');
   }
 
   /** The runtime this element is bound to (shared by every view of this app on this page). */
@@ -330,8 +317,16 @@ export abstract class ConvotView extends LitElement {
     return (this.own[key as keyof OwnSettings] as WidgetSettings[K] | undefined) ?? fallback;
   }
 
-  /** Settings given to this element before it bound to a new runtime take effect there. */
+  /**
+   * Settings given to this element before it bound to a new runtime take effect there. The
+   * boolean attributes `cookie-banner` (ask before storing, as `cookie_banner: true`),
+   * `defer-load` (off the page until `runtime.load()`, as `load_immediately: false`) and
+   * `hide-attachment-button` (kept until the chat has attachments) are read then.
+   */
   protected applyOwnSettings(r: ConvotRuntime): void {
+    if (this.hasAttribute('cookie-banner')) r.requireConsent();
+    if (this.hasAttribute('hide-attachment-button')) r.setFlag('hideAttachmentButton', true, 'hide-attachment-button');
+    if (this.hasAttribute('defer-load')) queueMicrotask(() => r.deferLoad());
     const o = this.own;
     if (o.locale !== undefined) r.setLocale(o.locale, 'locale');
     if (o.mode !== undefined) r.setColorMode(o.mode ?? '', 'mode');
@@ -340,7 +335,6 @@ export abstract class ConvotView extends LitElement {
     if (o.position !== undefined) r.setPosition(o.position, 'position');
     if (o.hideOnMobile !== undefined) r.setFlag('hideOnMobile', o.hideOnMobile, 'hide-on-mobile');
     if (o.zIndex !== undefined) r.setZIndex(o.zIndex, 'z-index');
-    if (o.hideAttachmentButton !== undefined) r.setFlag('hideAttachmentButton', o.hideAttachmentButton, 'hide-attachment-button');
   }
 
   /** Remembers a subclass's own setting (see `applyOwnSettings`). */
