@@ -6,12 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024, help: 12 * 1024, book: 12 * 1024, extras: 4 * 1024, settings: 2 * 1024, consent: 2 * 1024, compat: 4 * 1024 };
+const BUDGETS = { loader: 3 * 1024, firstOpen: 35 * 1024, help: 12 * 1024, book: 12 * 1024, extras: 4 * 1024, settings: 2 * 1024, consent: 2 * 1024, 'new conversation': 1024, compat: 4 * 1024 };
 /**
  * Chunks loaded only when the visitor opens another tab, or when the chat shows something rare
  * (an article or booking card, the nobody-online email ask): not part of the chat's first open.
  */
-const LATER_TABS = /^(convot-(help-panel|booking-flow|chat-extras|consent-ask|inline)|settings)-/;
+const LATER_TABS = /^(convot-(help-panel|booking-flow|chat-extras|consent-ask|inline)|settings|new-conversation)-/;
 const gz = (file) => gzipSync(readFileSync(join('dist', file)), { level: 9 }).length;
 
 /** Files reachable from an entry through relative imports (static only, or dynamic too). */
@@ -49,7 +49,7 @@ console.log(`  launcher (no panel code)  ${String(launcherBytes).padStart(7)}  (
 let failed = false;
 // The Help and Book tabs: each chunk and what it needs beyond the chat's first open.
 // Also what only pages with settings load (window.Convot.settings; the consent prompt of a cookie banner).
-for (const [tab, prefix] of [['help', 'convot-help-panel'], ['book', 'convot-booking-flow'], ['extras', 'convot-chat-extras'], ['settings', 'settings-'], ['consent', 'convot-consent-ask']]) {
+for (const [tab, prefix] of [['help', 'convot-help-panel'], ['book', 'convot-booking-flow'], ['extras', 'convot-chat-extras'], ['settings', 'settings-'], ['consent', 'convot-consent-ask'], ['new conversation', 'new-conversation']]) {
   const entry = reachable('embed.js').find((f) => f.startsWith(prefix));
   const extra = entry ? reachable(entry, { dynamic: false }).filter((f) => !files.includes(f) && !localeFiles.has(f)) : [];
   const bytes = extra.reduce((sum, f) => sum + gz(f), 0);

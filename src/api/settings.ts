@@ -86,7 +86,7 @@ export function startWithSettings(runtime: ConvotRuntime, s: EmbedSettings, ids?
   const selector = s.inline_embed_selector;
   if (selector) runtime.place(() => placeInline(runtime, selector, s.initial_input_focus, ids));
   if (s.load_immediately) runtime.load({ floating: true });
-  else runtime.deferLoad();
+  else runtime.remove();
 }
 
 /**

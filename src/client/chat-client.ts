@@ -58,6 +58,8 @@ export class ChatClient {
   private flushing = false;
   private drainWaiters: (() => void)[] = [];
   private configLoaded = false;
+  /** A conversation the visitor closed themselves (runtime/new-conversation.ts): its close is not the team's. */
+  ownClose: string | null = null;
 
   constructor(readonly options: ChatClientOptions) {
     this.server = new URL(options.server.endsWith('/') ? options.server : `${options.server}/`).href;
@@ -549,7 +551,7 @@ export class ChatClient {
         this.setAvailable(frame.available);
         return;
       case 'conversation': {
-        const closing = frame.conversation_id === this.state.conversationId && this.state.conversationStatus === 'open' && frame.status === 'closed';
+        const closing = frame.conversation_id === this.state.conversationId && this.state.conversationStatus === 'open' && frame.status === 'closed' && frame.conversation_id !== this.ownClose;
         this.followConversation(frame.conversation_id, frame.status);
         if (closing) this.events.emit('conversation:closed', { conversation: { conversationId: frame.conversation_id } });
         return;

@@ -31,7 +31,7 @@ export interface ConvotEventMap {
   'unread:conversations:changed': { unreadCount: number };
   /** The visitor was bound to a verified contact (identify with user_hash, an identity token). */
   'contact:associated': { message: string };
-  /** The visitor used the widget: the launcher, the close button, the preview, the consent prompt. */
+  /** The visitor used the widget: the launcher, the close button, Escape, the consent prompt. */
   'widget:interacted': { message: string };
   /** The widget is on the page and ready (after every load). */
   'widget:loaded': { message: string };

@@ -131,11 +131,7 @@ export class ConvotRuntime {
    */
   allow(name: string): boolean {
     const now = Date.now();
-    const last = this.lastCalls.get(name);
-    if (last !== undefined && now - last < THROTTLE_MS) {
-      warn(`${name} ignored: at most one call a second.`);
-      return false;
-    }
+    if (now - (this.lastCalls.get(name) ?? -THROTTLE_MS) < THROTTLE_MS) return warn(`${name} ignored: at most one call a second.`), false;
     this.lastCalls.set(name, now);
     return true;
   }
@@ -143,11 +139,6 @@ export class ConvotRuntime {
   /** How `load()` and `refresh()` put the widget on the page (the snippet's settings), instead of floating. */
   place(placer: () => void): void {
     this.placer = placer;
-  }
-
-  /** The page asked to wait for an explicit `load()`: nothing shows and nothing connects until then. */
-  deferLoad(): void {
-    this.remove();
   }
 
   /** `widget:loaded` once per load, when the widget is on the page with a view. */
@@ -158,8 +149,8 @@ export class ConvotRuntime {
   }
 
   /** The visitor used the widget (views call this); `closed` when they closed the panel. */
-  interacted(what: string, closed = false): void {
-    this.events.emit('widget:interacted', { message: `Visitor interacted: ${what}` });
+  interacted(closed = false): void {
+    this.events.emit('widget:interacted', { message: 'Visitor interacted with the widget' });
     if (closed) this.events.emit('widget:closed', { message: 'Widget closed' });
   }
   /**
@@ -186,15 +177,16 @@ export class ConvotRuntime {
 
   /**
    * Re-evaluates the placement for the current page (a single-page app changed route) and
-   * re-renders. `newConversation` opens the chat; the visitor's next message starts a new
-   * conversation only when the team closed the last one (the server keeps one open conversation
-   * per visitor; threads are not built yet).
+   * re-renders. `newConversation` opens the chat and ends the visitor's open conversation, so
+   * their next message starts a new one.
    */
   refresh(options: { newConversation?: boolean } = {}): void {
     if (!this.loaded) return;
     this.placer?.();
     this.store.set({ settings: { ...this.state.settings } });
-    if (options.newConversation) this.openChat();
+    if (!options.newConversation) return;
+    this.openChat();
+    void import('./new-conversation.js').then((m) => m.newConversation(this.client));
   }
 
   /**
@@ -233,7 +225,7 @@ export class ConvotRuntime {
       this.storage.set(CONSENT_KEY, 'accepted');
     }
     this.store.set({ consent: accepted ? 'accepted' : 'declined' });
-    this.interacted(accepted ? 'consent' : 'no consent');
+    this.interacted();
     if (this.state.open || this.hasView('inline') || this.client.outbox.size) this.startNow();
     else this.startSoon();
   }

@@ -211,6 +211,25 @@ describe('window.Convot.settings and the widget lifecycle', function () {
     // The DOM twin on the element.
     const dom = new Promise<CustomEvent>((r) => widget()!.addEventListener('convot-widget-interacted', (e) => r(e as CustomEvent), { once: true }));
     widget()!.shadowRoot!.querySelector<HTMLButtonElement>('.launcher')!.click();
-    expect((await dom).detail).to.deep.equal({ message: 'Visitor interacted: launcher' });
+    expect((await dom).detail).to.deep.equal({ message: 'Visitor interacted with the widget' });
+  });
+
+  it('refresh({ open_to_new_thread: true }) opens the chat and ends the open conversation: the next message starts a new one', async () => {
+    await page({});
+    await waitUntil(() => widget()?.client?.state.connection === 'online', 'did not connect');
+    api().sendMessage('First conversation');
+    await waitUntil(() => events('conversation:started').length === 1, 'no first conversation');
+    const first = widget()!.client!.state.conversationId;
+    api().refresh({ open_to_new_thread: true });
+    expect(widget()!.open).to.equal(true);
+    await waitUntil(() => widget()!.client!.state.conversationStatus === 'closed', 'the conversation was not closed');
+    expect(events('conversation:closed'), 'the visitor closed it, not the team').to.deep.equal([]);
+    api().sendMessage('Second conversation');
+    await waitUntil(() => events('conversation:started').length === 2, 'no second conversation');
+    const second = (events('conversation:started')[1] as { conversation: { conversationId: string } }).conversation.conversationId;
+    expect(second).to.be.a('string').and.not.equal(first);
+    const summaries = (await executeServerCommand('convot-conversations')) as { id: string; status: string }[];
+    expect(summaries.find((c) => c.id === first)?.status).to.equal('closed');
+    expect(summaries.find((c) => c.id === second)?.status).to.equal('open');
   });
 });

@@ -168,7 +168,7 @@ test('widget control and events, as the document\'s examples call them', async (
   const id = out.logs.find((l) => l.startsWith('Started conversation with id '))!.slice('Started conversation with id '.length);
   await page.locator('convot-widget .launcher').click(); // the visitor closes it
   await waitFor(() => out.logs.some((l) => l.includes('Widget closed')), 'widgetClosed');
-  assert.ok(out.logs.some((l) => l.startsWith('Visitor interacted')), 'userInteractedWithWidget');
+  assert.ok(out.logs.some((l) => l === 'Visitor interacted with the widget'), 'userInteractedWithWidget');
   await agent(`conversations/${id}/messages`, { client_id: crypto.randomUUID(), body: 'Hi from the team' });
   await waitFor(() => out.logs.includes('New unread count is 1!'), 'unreadConversationCountChanged');
   await agent(`conversations/${id}/close`);

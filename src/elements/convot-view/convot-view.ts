@@ -326,7 +326,7 @@ export abstract class ConvotView extends LitElement {
   protected applyOwnSettings(r: ConvotRuntime): void {
     if (this.hasAttribute('cookie-banner')) r.requireConsent();
     if (this.hasAttribute('hide-attachment-button')) r.setFlag('hideAttachmentButton', true, 'hide-attachment-button');
-    if (this.hasAttribute('defer-load')) queueMicrotask(() => r.deferLoad());
+    if (this.hasAttribute('defer-load')) queueMicrotask(() => r.remove());
     const o = this.own;
     if (o.locale !== undefined) r.setLocale(o.locale, 'locale');
     if (o.mode !== undefined) r.setColorMode(o.mode ?? '', 'mode');

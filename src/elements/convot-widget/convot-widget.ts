@@ -76,13 +76,13 @@ export class ConvotWidget extends ConvotView {
   private readonly onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.open) {
       e.stopPropagation();
-      this.runtime?.interacted('Escape', true);
+      this.runtime?.interacted(true);
       this.closeChat();
       this.launcher?.focus();
     }
   };
   private readonly onPanelClose = () => {
-    this.runtime?.interacted('close button', true);
+    this.runtime?.interacted(true);
     this.closeChat();
     this.launcher?.focus();
   };
@@ -270,7 +270,7 @@ export class ConvotWidget extends ConvotView {
   }
 
   private onLauncherClick(): void {
-    this.runtime?.interacted('launcher', this.open);
+    this.runtime?.interacted(this.open);
     this.focusOnOpen = !this.open;
     this.toggleChat();
   }
@@ -291,16 +291,6 @@ export class ConvotWidget extends ConvotView {
     this.preview = last;
     void this.ensurePanel(); // a reply to read is intent enough
     if (!wasShown) this.runtime?.events.emit('preview:shown', undefined);
-  }
-
-  private onPreviewClick(): void {
-    this.runtime?.interacted('preview');
-    this.openChat();
-  }
-
-  private onPreviewDismiss(): void {
-    this.runtime?.interacted('preview dismissed');
-    this.hidePreview();
   }
 
   private hidePreview(): void {
@@ -351,11 +341,11 @@ export class ConvotWidget extends ConvotView {
       </div>
       ${preview
         ? html`<div part="preview" class="preview" role="status">
-            <button class="preview-body" type="button" @click=${this.onPreviewClick}>
+            <button class="preview-body" type="button" @click=${this.openChat}>
               <span class="preview-from">${preview.agentName ?? s.team}</span>
               <span class="preview-text" dir="auto">${preview.body}</span>
             </button>
-            <button class="preview-dismiss" type="button" aria-label=${s.dismiss} @click=${this.onPreviewDismiss}>×</button>
+            <button class="preview-dismiss" type="button" aria-label=${s.dismiss} @click=${this.hidePreview}>×</button>
           </div>`
         : nothing}
       <button part="launcher" class="launcher ${launcherText && !this.open ? 'labelled' : ''}" type="button" aria-label=${label} aria-controls="panel" aria-expanded=${this.open ? 'true' : 'false'} ?hidden=${state ? !state.launcherVisible : false} @click=${this.onLauncherClick} @pointerenter=${this.warmPanel} @focus=${this.warmPanel} @touchstart=${this.warmPanel}>
