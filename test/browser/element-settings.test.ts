@@ -3,6 +3,7 @@
  * `cookie-banner`, `hide-attachment-button`, and `<convot-inline focus-on-load>`.
  */
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/define/convot-consent-ask.js';
 import '../../src/define/convot-inline.js';
 import type { ConvotInline } from '../../src/elements/convot-inline/convot-inline.js';
 import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widget.js';
@@ -48,5 +49,24 @@ describe('settings as element attributes', function () {
     await aTimeout(0);
     const focused = await fixture<ConvotInline>(html`<convot-inline app-id=${appId()} server=${server()} focus-on-load style="height: 400px"></convot-inline>`);
     await waitUntil(() => focused.shadowRoot?.querySelector('convot-chat-panel')?.shadowRoot?.activeElement === field(focused), 'the field was not focused');
+  });
+
+  it('the consent prompt is accessible, localized, right-to-left in Arabic and fits 390 px; its buttons answer with convot-consent', async () => {
+    const box = await fixture<HTMLDivElement>(html`<div dir="rtl" lang="ar" style="width: 390px"><convot-consent-ask .locale=${'ar'}></convot-consent-ask></div>`);
+    const ask = box.querySelector('convot-consent-ask')!;
+    await (ask as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    await expect(ask).to.be.accessible();
+    const root = ask.shadowRoot!;
+    expect(root.querySelector('button.accept')!.textContent).to.equal('السماح');
+    const region = root.querySelector('[role="region"]') as HTMLElement;
+    expect(region.scrollWidth).to.be.at.most(390);
+    const accept = root.querySelector<HTMLButtonElement>('button.accept')!;
+    const decline = root.querySelector<HTMLButtonElement>('button.decline')!;
+    expect(accept.getBoundingClientRect().left, 'the first button sits on the right in RTL').to.be.greaterThan(decline.getBoundingClientRect().left);
+    const answers: boolean[] = [];
+    box.addEventListener('convot-consent', (e) => answers.push((e as CustomEvent<{ accepted: boolean }>).detail.accepted));
+    accept.click();
+    decline.click();
+    expect(answers).to.deep.equal([true, false]);
   });
 });
