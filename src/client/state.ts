@@ -65,7 +65,19 @@ export interface WidgetSettings {
   zIndex: number | null;
   soundMuted: boolean;
   hideOnMobile: boolean;
+  /**
+   * `hide_attachment_button`: accepted and kept so it applies once the chat has an attachment
+   * button (it has none yet).
+   */
+  hideAttachmentButton: boolean;
 }
+
+/**
+ * Storage consent (`cookie_banner`): `none` when the page did not ask for it; `pending` until
+ * the visitor answers (nothing is stored and no session exists); then `accepted` or `declined`
+ * (memory only, this page view).
+ */
+export type ConsentState = 'none' | 'pending' | 'accepted' | 'declined';
 
 export const defaultSettings = (): WidgetSettings => ({
   locale: '',
@@ -75,6 +87,7 @@ export const defaultSettings = (): WidgetSettings => ({
   zIndex: null,
   soundMuted: false,
   hideOnMobile: false,
+  hideAttachmentButton: false,
 });
 
 export interface WidgetState {
@@ -125,6 +138,7 @@ export interface WidgetState {
   /** A problem worth showing in the panel, already in words for the visitor. */
   problem: 'unknown-app' | 'origin' | null;
   settings: Readonly<WidgetSettings>;
+  consent: ConsentState;
 }
 
 export const initialState = (): WidgetState => ({
@@ -155,6 +169,7 @@ export const initialState = (): WidgetState => ({
   booking: { meetingTypeId: null, slot: null, request: 0 },
   problem: null,
   settings: defaultSettings(),
+  consent: 'none',
 });
 
 export function fromWire(m: WireMessage): ChatMessage {

@@ -330,6 +330,7 @@ export class ConvotChatPanel extends LitElement {
       </div>
       <p class="typing" role="status" aria-live="polite">${state.typing ? s.typing.replace('{name}', state.typing.name ?? (this.heading || s.team)) : nothing}</p>
       ${this.renderEmailAsk(state, s)}
+      ${state.consent === 'pending' ? (void import('../../define/convot-consent-ask.js').catch(() => undefined), html`<convot-consent-ask .locale=${this.locale}></convot-consent-ask>`) : nothing}
       <form part="composer" class="composer" @submit=${this.onSubmit}>
         <label class="sr-only" for="input">${s.composerLabel}</label>
         <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown}></textarea>
