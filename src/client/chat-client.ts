@@ -69,6 +69,8 @@ export class ChatClient {
   private resendAt = 0;
   private resendAttempt = 0;
   private loadedSession: string | null = null;
+  /** Bumped when this tab's session is forgotten or replaced, so answers to older requests are ignored. */
+  private epoch = 0;
   /** Visitor-data operations not yet accepted by the server, in call order. */
   private ops: SyncOp[] = [];
   private flushing = false;
@@ -160,6 +162,7 @@ export class ChatClient {
       return;
     }
     if (next === this.token) return;
+    this.epoch++;
     this.token = next;
     this.ops = [];
     this.store.set((s) => ({
@@ -382,6 +385,7 @@ export class ChatClient {
   }
 
   private forgetSession(): void {
+    this.epoch++;
     this.token = null;
     this.storage.remove('token');
     this.outbox.clear();
@@ -517,6 +521,7 @@ export class ChatClient {
   private async prepareConnection(): Promise<string | null> {
     this.store.set({ connection: 'connecting' });
     let session: SessionResponse;
+    const epoch = this.epoch;
     try {
       const [configResult, sessionResult] = await Promise.allSettled([
         this.configLoaded ? null : this.call(visitorApi.config),
@@ -536,6 +541,9 @@ export class ChatClient {
       this.store.set({ connection: 'offline' });
       throw e;
     }
+    // The session was reset or replaced meanwhile (by this tab or another): this answer is for
+    // the old one and must not bring its token back. The socket drops this stale attempt.
+    if (epoch !== this.epoch) throw new Error('stale session answer');
     if (session.token !== this.token) {
       // A new session: nothing this browser holds belongs to it.
       this.token = session.token;
@@ -559,9 +567,10 @@ export class ChatClient {
     };
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (this.token || !locks || this.storage.mode !== 'persistent') return resume();
+    const epoch = this.epoch;
     return await locks.request(`convot:${this.options.appId}:session`, async () => {
       const session = await resume();
-      this.storage.set('token', session.token); // before the lock goes, so the next tab finds it
+      if (epoch === this.epoch) this.storage.set('token', session.token); // before the lock goes, so the next tab finds it
       return session;
     });
   }
