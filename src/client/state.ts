@@ -65,6 +65,8 @@ export interface WidgetSettings {
   zIndex: number | null;
   soundMuted: boolean;
   hideOnMobile: boolean;
+  /** Hides the composer's attach button (`hide_attachment_button`, HubSpot's `disableAttachment`); drop and paste go with it. */
+  hideAttachmentButton: boolean;
 }
 
 export const defaultSettings = (): WidgetSettings => ({
@@ -75,6 +77,7 @@ export const defaultSettings = (): WidgetSettings => ({
   zIndex: null,
   soundMuted: false,
   hideOnMobile: false,
+  hideAttachmentButton: false,
 });
 
 export interface WidgetState {

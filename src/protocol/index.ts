@@ -5,3 +5,4 @@ export * from './routes.js';
 export * from './frames.js';
 export * from './help.js';
 export * from './scheduling.js';
+export * from './attachments.js';
