@@ -119,6 +119,8 @@ export interface WidgetState {
   statusUrl: string | null;
   /** The app's booking (meeting type count), null without; undefined until the config arrived. */
   scheduling: AppPublicConfig['scheduling'] | undefined;
+  /** What the app accepts as attachments; undefined until the config arrived (or from an older server). */
+  attachments: AppPublicConfig['attachments'];
   /** What the Book tab starts on: a meeting type the page asked for (`openScheduling`), or the list. */
   booking: BookingView;
   /** The panel's tab (views show it when the panel is open). */
@@ -155,6 +157,7 @@ export const initialState = (): WidgetState => ({
   tab: 'chat',
   help: { query: '', article: null, focus: 0 },
   scheduling: undefined,
+  attachments: undefined,
   booking: { meetingTypeId: null, slot: null, request: 0 },
   problem: null,
   settings: defaultSettings(),

@@ -428,7 +428,7 @@ export class ConvotRuntime {
     this.configure({ position });
   }
 
-  setFlag(flag: 'soundMuted' | 'hideOnMobile', value: unknown, name: string): void {
+  setFlag(flag: 'soundMuted' | 'hideOnMobile' | 'hideAttachmentButton', value: unknown, name: string): void {
     if (typeof value !== 'boolean') return warn(`config "${name}" expects true or false, got ${show(value)}; ignored.`);
     this.configure({ [flag]: value });
   }

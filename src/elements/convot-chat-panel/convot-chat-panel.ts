@@ -65,6 +65,13 @@ const loadExtras = (): Promise<unknown> =>
     extrasModule = undefined; // retried on the next render
   }));
 
+let filesModule: Promise<unknown> | undefined;
+/** Attachments (files in the log, uploads): their own chunk, loaded when first needed. */
+const loadFiles = (): Promise<unknown> =>
+  (filesModule ??= import('../../define/convot-chat-files.js').catch(() => {
+    filesModule = undefined; // retried on the next use
+  }));
+
 let bookingModule: Promise<unknown> | undefined;
 const loadBookingCard = (): Promise<unknown> =>
   (bookingModule ??= import('../../define/convot-booking-flow.js').catch(() => {
@@ -96,6 +103,9 @@ export class ConvotChatPanel extends LitElement {
   @property({ type: Boolean, attribute: 'closable' }) closable = false;
 
   @query('textarea') private input?: HTMLTextAreaElement;
+
+  /** The visitor has attached a file: the uploads element (progress, limit messages) stays. */
+  private attaching = false;
 
   /** The nobody-online email ask has been shown: it stays (its element keeps the answer). */
   private asked = false;
@@ -189,6 +199,29 @@ export class ConvotChatPanel extends LitElement {
     }
   }
 
+  /** Files picked, dropped or pasted go to the uploads element of the chat-files chunk. */
+  private attach(files: FileList | null | undefined): void {
+    if (!files?.length || this.client?.state.settings.hideAttachmentButton) return;
+    const list = [...files];
+    this.attaching = true;
+    this.requestUpdate();
+    void loadFiles()
+      .then(() => this.updateComplete)
+      .then(() => this.renderRoot.querySelector('convot-uploads')?.add(list));
+  }
+
+  private onDrag(e: DragEvent): void {
+    if (!e.dataTransfer?.types.includes('Files') || this.client?.state.settings.hideAttachmentButton) return;
+    e.preventDefault();
+    if (e.type === 'drop') this.attach(e.dataTransfer.files);
+  }
+
+  private onPaste(e: ClipboardEvent): void {
+    if (!e.clipboardData?.files.length || this.client?.state.settings.hideAttachmentButton) return;
+    e.preventDefault();
+    this.attach(e.clipboardData.files);
+  }
+
   private onInput(e: Event): void {
     this.client?.setComposerText((e.target as HTMLTextAreaElement).value);
   }
@@ -245,7 +278,9 @@ export class ConvotChatPanel extends LitElement {
     return html`<div class="msg ${m.author} ${first ? 'first' : 'grouped'}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
       ${first && m.author !== 'visitor' ? html`<span class="who" aria-hidden="true">${avatar ? html`<img class="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}${who}</span>` : nothing}
-      ${m.card?.type === 'article'
+      ${m.card?.type === 'attachment'
+        ? (void loadFiles(), html`<convot-attachment .card=${m.card} .client=${this.client} .locale=${this.locale}></convot-attachment>`)
+        : m.card?.type === 'article'
         ? this.renderArticleCard(m.card)
         : m.card?.type === 'booking'
           ? this.renderBookingCard(m.card)
@@ -320,7 +355,7 @@ export class ConvotChatPanel extends LitElement {
 
 
   private renderChat(state: WidgetState, s: Catalog) {
-    return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing}>
+    return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing} @dragover=${this.onDrag} @drop=${this.onDrag}>
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0" @scroll=${this.onScroll}>
         ${this.welcome
@@ -330,9 +365,19 @@ export class ConvotChatPanel extends LitElement {
       </div>
       <p class="typing" role="status" aria-live="polite">${state.typing ? s.typing.replace('{name}', state.typing.name ?? (this.heading || s.team)) : nothing}</p>
       ${this.renderEmailAsk(state, s)}
+      ${this.attaching ? html`<convot-uploads .client=${this.client} .locale=${this.locale}></convot-uploads>` : nothing}
       <form part="composer" class="composer" @submit=${this.onSubmit}>
+        ${state.settings.hideAttachmentButton
+          ? nothing
+          : html`<button class="icon-button attach" type="button" aria-label=${s.attachFile} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#file')?.click()}>
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z" /></svg></button
+              ><input id="file" type="file" multiple hidden tabindex="-1" @change=${(e: Event) => {
+                const input = e.target as HTMLInputElement;
+                this.attach(input.files);
+                input.value = '';
+              }} />`}
         <label class="sr-only" for="input">${s.composerLabel}</label>
-        <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown}></textarea>
+        <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown} @paste=${this.onPaste}></textarea>
         <button class="icon-button send" type="submit" aria-label=${s.send} ?disabled=${!state.composerText.trim()}>
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>
