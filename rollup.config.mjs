@@ -90,6 +90,9 @@ export default [
       embed: 'src/api/embed.ts',
       convot: 'src/convot.ts',
       'convot-widget': 'src/define/convot-widget.ts',
+      // The HubSpot Conversations drop-in's module (loaded by compat-hubspot.js below); it shares
+      // the widget's chunks and is never part of the snippet's path.
+      'compat-hubspot-api': 'src/api/compat/hubspot.ts',
       // No `index` here: the side-effect-free entry is for bundlers (dist/npm/). Built here, its
       // re-export of all of src/protocol put the server's request parsers in the launcher's chunk.
     },
@@ -101,6 +104,12 @@ export default [
     // protocol, the Markdown tree) never moves the widget's chunk boundaries or its first open.
     input: { inbox: 'src/inbox/main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'inbox-[name]-[hash].js' },
+    plugins: plugins(),
+  },
+  {
+    // Served at /compat/hubspot.js: reads data-app-id off its script tag, loads the module above.
+    input: 'src/api/compat/hubspot-loader.ts',
+    output: { file: 'dist/compat-hubspot.js', format: 'iife' },
     plugins: plugins(),
   },
   {

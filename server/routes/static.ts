@@ -45,6 +45,13 @@ export async function staticRoutes(
     return reply.sendFile('widget-loader.js', dist);
   });
 
+  // The HubSpot Conversations drop-in (src/api/compat/): its script tag names the app with data-app-id.
+  app.get('/compat/hubspot.js', (_req, reply) => {
+    if (!built()) return reply.code(503).type('text/plain').send('The widget is not built: run `npm run build`.');
+    reply.header('Cache-Control', SHORT_CACHE);
+    return reply.sendFile('compat-hubspot.js', dist);
+  });
+
   app.get('/inbox', (_req, reply) => {
     reply.header('Content-Security-Policy', INBOX_CSP);
     // The build copies the page (with .br and .gz) into dist/pages/; before a build, the source.

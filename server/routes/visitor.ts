@@ -90,6 +90,8 @@ export async function visitorRoutes(
 
   handle(app, visitorApi.identityToken, visitor('identify'))(({ caller }) => visitors.identityToken(caller));
 
+  handle(app, visitorApi.closeConversation, visitor('event'))(({ caller }) => visitors.closeConversation(caller));
+
   handle(app, visitorApi.event, visitor('event'))(async ({ caller, body, reply }) => {
     await visitors.addEvent(caller, body);
     reply.code(201);

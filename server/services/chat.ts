@@ -107,6 +107,11 @@ export class Chat {
     return this.applyChange(this.repos.conversations.close(conversationPublicId, agent.apps));
   }
 
+  /** The visitor closes their own conversation (of their app); the inbox and their sockets hear it as any close. */
+  closeForVisitor(conversationPublicId: string, appId: string): Promise<ConversationSummary> {
+    return this.applyChange(this.repos.conversations.close(conversationPublicId, [appId]));
+  }
+
   /** Reopens a closed conversation unless the visitor has started another one meanwhile (409). */
   reopenConversation(conversationPublicId: string, agent: AgentActor): Promise<ConversationSummary> {
     return this.applyChange(this.repos.conversations.reopen(conversationPublicId, agent.apps));

@@ -159,6 +159,14 @@ export class VisitorService {
     return this.deps.identity.identifyWithToken(app, session, token);
   }
 
+  /** Closes the visitor's open conversation, if any, so their next message starts a new one. */
+  async closeConversation({ app, session }: VisitorCaller): Promise<{ closed: boolean }> {
+    const current = await this.repos.conversations.current(session.visitor_id);
+    if (!current || current.status !== 'open') return { closed: false };
+    await this.deps.chat.closeForVisitor(current.public_id, app.id);
+    return { closed: true };
+  }
+
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
   async identityToken({ app, session }: VisitorCaller): Promise<{ token: string | null }> {
     const claims = await this.deps.identity.verifiedClaims(session);

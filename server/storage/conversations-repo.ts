@@ -10,6 +10,7 @@ import type { NotifyTarget } from '../realtime/fanout.js';
 import type { AppScope } from '../tenancy.js';
 import { isUniqueViolation, iso, type Db, type Queryable } from './db.js';
 import type { VisitorSessionRow } from './visitors-repo.js';
+import { GroupCommit } from './group-commit.js';
 
 /** A conversation's routing facts: whose it is, which app, where it stands. */
 export interface ConversationState {
@@ -97,7 +98,12 @@ const MESSAGE_SELECT = `
   FROM messages m JOIN conversations c ON c.id = m.conversation_id LEFT JOIN agents a ON a.id = m.agent_id`;
 
 export class ConversationsRepo {
-  constructor(private readonly db: Db) {}
+  /** Message appends from concurrent senders share a commit (see group-commit.ts). */
+  private readonly appends: GroupCommit;
+
+  constructor(private readonly db: Db) {
+    this.appends = new GroupCommit(db);
+  }
 
   /** The visitor's current conversation: the open one, else the latest closed one (its history stays shown). */
   async current(visitorId: string): Promise<ConversationState | null> {
@@ -152,7 +158,7 @@ export class ConversationsRepo {
       : `, n AS (SELECT $1::text AS a, $2::text AS b)`;
     let rows: (MessageRow & { id: string; visitor_id: string; app_id: string })[];
     try {
-      rows = await this.db.query(
+      rows = await this.appends.query(
         `WITH conv AS (
            UPDATE conversations c SET last_seq = c.last_seq + 1, last_message_at = now()${agentRead}
            WHERE ${where} AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.client_id = $3)

@@ -8,10 +8,21 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn inside one transaction; rolls back when it throws. */
   transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs the statements in order in one transaction and returns each one's rows; the first
+   * error rolls all of them back and is thrown (nothing runs after it, so on PostgreSQL they
+   * can be named prepared statements, unlike `transaction` callers that may go on after one).
+   */
+  batch(statements: readonly Statement[]): Promise<unknown[][]>;
   /**
    * Subscribes to a NOTIFY channel. `onReconnect` runs after a dropped LISTEN connection is
    * re-established, so callers can catch up on anything missed.

@@ -25,6 +25,14 @@ export async function openPglite(dir?: string): Promise<Db> {
           }),
         ),
       ),
+    batch: (statements) =>
+      serial(() =>
+        pg.transaction(async (tx) => {
+          const out: unknown[][] = [];
+          for (const { sql, params } of statements) out.push((await tx.query(sql, params)).rows);
+          return out;
+        }),
+      ),
     async listen(channel, onPayload) {
       const unsub = await pg.listen(channel, onPayload);
       return unsub;

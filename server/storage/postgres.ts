@@ -17,7 +17,7 @@ function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig |
   return { name, text, values };
 }
 
-const run = async (client: pg.Pool, sql: string, params?: unknown[]) => {
+const run = async (client: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) => {
   const q = prepared(sql, params);
   return typeof q === 'string' ? client.query(sql, params) : client.query(q);
 };
@@ -50,6 +50,21 @@ export async function openPostgres(url: string): Promise<Db> {
         });
         await client.query('COMMIT');
         return result;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    async batch(statements) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out: unknown[][] = [];
+        for (const { sql, params } of statements) out.push((await run(client, sql, params)).rows);
+        await client.query('COMMIT');
+        return out;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;

@@ -92,10 +92,20 @@ export interface ConvotGlobal {
   sendMessage(message: string | { content: string }): void;
   openScheduling(options?: { meeting_type_id: number }): void;
   identityToken(): Promise<string | null>;
-  /** Puts the widget back on the page after `remove()` and reconnects. */
-  load(): void;
+  /**
+   * Loads the widget (after `settings.load_immediately: false`, or after `remove()`); at most
+   * once a second. `widget_open` opens the panel.
+   */
+  load(options?: { widget_open?: boolean }): void;
+  /**
+   * Re-evaluates where the widget goes on this page (a single-page app changed route) and
+   * re-renders; at most once a second. `open_to_new_thread` opens the chat.
+   */
+  refresh(options?: { open_to_new_thread?: boolean }): void;
   /** Takes the widget off the page and closes its connection until `load()`. */
   remove(): void;
+  /** Forgets what the widget stored in this browser; `reset_widget` also starts a fresh widget. */
+  clear(options?: { reset_widget?: boolean }): void;
   /** Whether the widget is on the page, and its connection state. */
   status(): RuntimeStatus;
   get(key: 'session:data', field: string): unknown;

@@ -5,7 +5,7 @@
  */
 import '../define/convot-widget.js';
 import { moduleServer } from '../client/server-url.js';
-import { runtimeFor } from '../runtime/runtime.js';
+import { runtimeFor, type ConvotRuntime } from '../runtime/runtime.js';
 import { installGlobal, type LoaderStub } from './global.js';
 
 declare global {
@@ -25,8 +25,29 @@ function boot(): void {
     return;
   }
   const runtime = runtimeFor(moduleServer(), appId);
+  if (stub.settings === undefined) {
+    runtime.load({ floating: true });
+    return ready(stub, runtime);
+  }
+  // Settings (their own chunk: pages without them never load it) apply before the queue
+  // replays, so a load() the page queued runs after them and wins over load_immediately: false.
+  // The loader painted no launcher for a deferred or inline widget; with a cookie banner nothing
+  // may connect or be stored while the module arrives.
+  const banner = (stub.settings as { cookie_banner?: unknown } | null)?.cookie_banner;
+  if (banner === true || banner === 'on_widget_load' || banner === 'on_exit_intent') runtime.requireConsent();
+  import('./settings.js').then(
+    ({ parseSettings, startWithSettings }) => {
+      const settings = parseSettings(stub.settings);
+      if (settings.inline_embed_selector) void import('../define/convot-inline.js');
+      startWithSettings(runtime, settings);
+      ready(stub, runtime);
+    },
+    () => console.warn('Convot: could not load the widget settings module; is the Convot server reachable?'),
+  );
+}
+
+function ready(stub: LoaderStub, runtime: ConvotRuntime): void {
   installGlobal(stub, runtime);
-  runtime.load({ floating: true });
   // The loader already took a ?convot_identity= token out of the address bar.
   if (typeof stub._identity === 'string' && stub._identity) runtime.client.identifyWithToken(stub._identity);
   delete stub._identity;

@@ -85,6 +85,17 @@ const IS: Record<IsKey, (w: ConvotRuntime) => boolean> = {
   'website:available': (w) => w.state.available,
 };
 
+/**
+ * The one boolean option of `load`, `refresh` and `clear` (`{ widget_open: true }`): false when
+ * absent, null (after a warning naming it) when malformed.
+ */
+function readOption(options: unknown, key: string, call: string): boolean | null {
+  const v = options === undefined ? false : ((options as Record<string, unknown> | null)?.[key] ?? false);
+  if (typeof v === 'boolean' && (options === undefined || (typeof options === 'object' && options))) return v;
+  warn(`${call}() expects nothing or { ${key}: true }, got ${show(options)}; ignored.`);
+  return null;
+}
+
 /** Internal queue entries the loader makes for method calls made before this module loaded. */
 type QueuedCall = ['__call', string, unknown[], ((v: unknown) => void)?];
 
@@ -146,8 +157,19 @@ export function installGlobal(target: LoaderStub, runtime: ConvotRuntime): Convo
     sendMessage: (message: unknown) => runtime.sendMessage(message),
     openScheduling: (options?: unknown) => runtime.openScheduling(options),
     identityToken: () => runtime.identityToken(),
-    load: () => runtime.load({ floating: true }),
+    load: (options?: unknown) => {
+      const open = readOption(options, 'widget_open', 'load');
+      if (open !== null && runtime.allow('Convot.load()')) runtime.load({ floating: true, open });
+    },
+    refresh: (options?: unknown) => {
+      const fresh = readOption(options, 'open_to_new_thread', 'refresh');
+      if (fresh !== null && runtime.allow('Convot.refresh()')) runtime.refresh({ newConversation: fresh });
+    },
     remove: () => runtime.remove(),
+    clear: (options?: unknown) => {
+      const reset = readOption(options, 'reset_widget', 'clear');
+      if (reset !== null) runtime.clear({ resetWidget: reset });
+    },
   };
 
   const run = (command: unknown): void => {
@@ -203,7 +225,9 @@ export function installGlobal(target: LoaderStub, runtime: ConvotRuntime): Convo
     openScheduling: safe(methods.openScheduling, undefined),
     identityToken: () => runtime.identityToken().catch(() => null),
     load: safe(methods.load, undefined),
+    refresh: safe(methods.refresh, undefined),
     remove: safe(methods.remove, undefined),
+    clear: safe(methods.clear, undefined),
     status: safe(() => runtime.status(), { loaded: false, connection: 'idle' as const }),
     get: safe((key: string, field?: string): never => {
       if (!Object.hasOwn(GET, key)) {

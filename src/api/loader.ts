@@ -16,6 +16,7 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
   if (c.__convot) return; // the snippet ran twice: the first copy is in charge
   c.__convot = 1;
   const q: unknown[] = (c._q = Array.isArray(c._q) ? c._q : []);
+  const settings = (c.settings && typeof c.settings === 'object' ? c.settings : {}) as Record<string, unknown>;
   const call =
     (name: string) =>
     (...args: unknown[]) =>
@@ -28,7 +29,8 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
     const text = typeof m === 'string' ? m : typeof (m as { content?: unknown } | null)?.content === 'string' ? (m as { content: string }).content : '';
     const body = text.trim();
     const app = c.app_id;
-    if (!body || body.length > 5000 || typeof app !== 'string' || !app) return null;
+    // With a cookie banner nothing is written before the visitor's consent: the send is only queued.
+    if (!body || body.length > 5000 || typeof app !== 'string' || !app || settings.cookie_banner) return null;
     const id = typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
     try {
       localStorage.setItem(`convot:${app}:outbox:${id}`, JSON.stringify({ client_id: id, body, created_at: new Date().toISOString(), order: orderStamp() }));
@@ -45,7 +47,7 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
   // Sends the page queued in `_q` before this script ran are kept too, each in its place.
   q.forEach((command, i) => (q[i] = kept(command)));
   c.push = (command: unknown) => void q.push(kept(command));
-  for (const name of ['open', 'close', 'identify', 'setMessageText', 'openScheduling', 'load', 'remove']) c[name] = call(name);
+  for (const name of ['open', 'close', 'identify', 'setMessageText', 'openScheduling', 'load', 'refresh', 'remove', 'clear']) c[name] = call(name);
   c.sendMessage = (m: unknown) => {
     const id = keep(m);
     q.push(id ? ['__persisted', id, m] : ['__call', 'sendMessage', [m]]);
@@ -100,6 +102,8 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
     typeof c.app_id === 'string' &&
     c.app_id &&
     !queued('do', 'chat:hide') &&
+    settings.load_immediately !== false &&
+    !settings.inline_embed_selector &&
     !queued('config', 'hide:on:mobile', true) &&
     paintLauncherShell(d, { appId: c.app_id, server: new URL('../', dist).href, left: queued('config', 'position:reverse', true), onClick: () => q.push(['do', 'chat:open']) });
   if (d.body) shell();

@@ -63,6 +63,8 @@ export class ChatClient {
   private flushing = false;
   private drainWaiters: (() => void)[] = [];
   private configLoaded = false;
+  /** A conversation the visitor closed themselves (runtime/new-conversation.ts): its close is not the team's. */
+  ownClose: string | null = null;
 
   constructor(readonly options: ChatClientOptions) {
     this.server = new URL(options.server.endsWith('/') ? options.server : `${options.server}/`).href;
@@ -95,6 +97,14 @@ export class ChatClient {
     const pending = this.outbox.list();
     for (const item of pending) this.written.add(item.client_id);
     this.store.set({ messages: pending.map(pendingMessage) });
+    // One conversation per visitor at a time: the count of conversations with unread messages is 0 or 1.
+    let unreadConversations = 0;
+    this.store.subscribe((s) => {
+      const n = s.unread > 0 ? 1 : 0;
+      if (n === unreadConversations) return;
+      unreadConversations = n;
+      this.events.emit('unread:conversations:changed', { unreadCount: n });
+    });
   }
 
   get state(): WidgetState {
@@ -347,8 +357,8 @@ export class ChatClient {
     this.stop();
     this.forgetSession();
     this.ops = [];
-    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings } = this.state;
-    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings });
+    const { open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings, consent } = this.state;
+    this.store.set({ ...initialState(), open, shown, launcherVisible, appearance, helpCenter, statusUrl, scheduling, tab, help, booking, settings, consent });
     if (wasRunning) this.start();
   }
 
@@ -438,6 +448,7 @@ export class ChatClient {
             : await this.call(visitorApi.identifyToken, { body: { token: op.token }, token });
         if (r.warning) console.warn(`Convot: ${r.warning}`);
         if (r.session) this.switchSession(r.session);
+        if (r.verified) this.events.emit('contact:associated', { message: 'Contact associated' });
         return;
       }
     }
@@ -624,7 +635,10 @@ export class ChatClient {
         this.sentHere.delete(frame.client_id);
         if (!this.outbox.size) this.clearResend();
         this.receive(frame.message);
-        if (mine) this.events.emit('message:sent', { unread_count: this.state.unread });
+        if (mine) {
+          this.events.emit('message:sent', { unread_count: this.state.unread });
+          if (frame.message.seq === 1) this.events.emit('conversation:started', { conversation: { conversationId: frame.message.conversation_id } });
+        }
         return;
       }
       case 'message':
@@ -633,9 +647,12 @@ export class ChatClient {
       case 'availability':
         this.setAvailable(frame.available);
         return;
-      case 'conversation':
+      case 'conversation': {
+        const closing = frame.conversation_id === this.state.conversationId && this.state.conversationStatus === 'open' && frame.status === 'closed' && frame.conversation_id !== this.ownClose;
         this.followConversation(frame.conversation_id, frame.status);
+        if (closing) this.events.emit('conversation:closed', { conversation: { conversationId: frame.conversation_id } });
         return;
+      }
       case 'seen':
         if (frame.seq > this.state.seenSeq) this.store.set({ seenSeq: frame.seq });
         return;

@@ -23,6 +23,20 @@ export interface ConvotEventMap {
   'preview:hidden': undefined;
   /** The visitor booked a meeting (Book tab, `<convot-scheduling>`). */
   'booking:created': Booking;
+  /** The visitor's first message started a new conversation. */
+  'conversation:started': { conversation: { conversationId: string } };
+  /** The team closed the visitor's conversation (not the visitor closing the panel: see widget:closed). */
+  'conversation:closed': { conversation: { conversationId: string } };
+  /** The number of the visitor's conversations with unread team messages changed. */
+  'unread:conversations:changed': { unreadCount: number };
+  /** The visitor was bound to a verified contact (identify with user_hash, an identity token). */
+  'contact:associated': { message: string };
+  /** The visitor used the widget: the launcher, the close button, Escape, the consent prompt. */
+  'widget:interacted': { message: string };
+  /** The widget is on the page and ready (after every load). */
+  'widget:loaded': { message: string };
+  /** The visitor closed the panel (the launcher, the close button, Escape); `close()` does not fire it. */
+  'widget:closed': { message: string };
 }
 
 export type ConvotEventName = keyof ConvotEventMap;
@@ -49,6 +63,13 @@ export const EVENT_NAMES: readonly ConvotEventName[] = [
   'preview:shown',
   'preview:hidden',
   'booking:created',
+  'conversation:started',
+  'conversation:closed',
+  'unread:conversations:changed',
+  'contact:associated',
+  'widget:interacted',
+  'widget:loaded',
+  'widget:closed',
 ];
 
 /** DOM event name → CustomEvent type, merged into HTMLElementEventMap. */

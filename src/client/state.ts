@@ -69,6 +69,13 @@ export interface WidgetSettings {
   hideAttachmentButton: boolean;
 }
 
+/**
+ * Storage consent (`cookie_banner`): `none` when the page did not ask for it; `pending` until
+ * the visitor answers (nothing is stored and no session exists); then `accepted` or `declined`
+ * (memory only, this page view).
+ */
+export type ConsentState = 'none' | 'pending' | 'accepted' | 'declined';
+
 export const defaultSettings = (): WidgetSettings => ({
   locale: '',
   position: '',
@@ -130,6 +137,7 @@ export interface WidgetState {
   /** A problem worth showing in the panel, already in words for the visitor. */
   problem: 'unknown-app' | 'origin' | null;
   settings: Readonly<WidgetSettings>;
+  consent: ConsentState;
 }
 
 export const initialState = (): WidgetState => ({
@@ -161,6 +169,7 @@ export const initialState = (): WidgetState => ({
   booking: { meetingTypeId: null, slot: null, request: 0 },
   problem: null,
   settings: defaultSettings(),
+  consent: 'none',
 });
 
 export function fromWire(m: WireMessage): ChatMessage {

@@ -18,6 +18,11 @@ export interface AppStorage extends KeyValue {
   readonly mode: StorageMode;
   /** From memory-only to persistent: what this page view stored is written to the browser. */
   persist(): void;
+  /**
+   * From persistent to memory-only (consent not given yet): from now on nothing is written to
+   * the browser; what it already holds stays readable through the memory copy.
+   */
+  hold(): void;
   /** Forgets everything stored for this app, in memory and in the browser. */
   clear(): void;
 }
@@ -99,6 +104,19 @@ export function appStorage(appId: string, mode: StorageMode = 'persistent', back
       if (mode === 'persistent') return;
       mode = 'persistent';
       for (const [key, raw] of memory) write(key, raw);
+    },
+    hold() {
+      if (mode === 'memory') return;
+      const store = backend;
+      try {
+        for (let i = 0; store && i < store.length; i++) {
+          const key = store.key(i);
+          if (key?.startsWith(ns) && !memory.has(key)) memory.set(key, store.getItem(key)!);
+        }
+      } catch {
+        /* nothing readable: memory starts empty */
+      }
+      mode = 'memory';
     },
     clear() {
       memory.clear();

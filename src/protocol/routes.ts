@@ -171,6 +171,8 @@ export const visitorApi = {
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
   identityToken: route<{ token: string | null }>()('POST', `${APP}/identity-token`),
   event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`),
+  /** The visitor ends their open conversation (`refresh({ open_to_new_thread })`): the next message starts a new one. */
+  closeConversation: route<{ closed: boolean }>()('POST', `${APP}/conversation/close`),
   /** Help tab: published articles of a locale matching `q` (all of them, by category, when q is empty). Needs no session. */
   helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
   /** One published article, parsed; 404 CONVOT_ERR_NOT_FOUND when unknown or unpublished. Needs no session. */

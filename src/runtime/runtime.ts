@@ -35,6 +35,10 @@ export interface LoadOptions {
   open?: boolean;
 }
 
+/** Public calls limited to one a second (further calls are ignored with a warning). */
+const THROTTLE_MS = 1000;
+const CONSENT_KEY = 'consent';
+
 const USER_IDENTITY_FIELDS = ['email', 'external_id', 'name', 'company', 'phone', 'avatar_url', 'user_hash'] as const;
 
 export class ConvotRuntime {
@@ -49,6 +53,11 @@ export class ConvotRuntime {
   private readonly cleanup: (() => void)[] = [];
   /** Cancels a connection waiting for the page to paint and go idle. */
   private cancelStart?: () => void;
+  /** Puts the widget on the page at load (the snippet's inline_embed_selector); else floating. */
+  private placer?: () => void;
+  /** `widget:loaded` fired for the current load. */
+  private announcedLoad = false;
+  private readonly lastCalls = new Map<string, number>();
 
   constructor(
     readonly key: string,
@@ -100,6 +109,7 @@ export class ConvotRuntime {
     this.views.set(el, kind);
     const release = this.retain(el);
     this.updateShown();
+    this.announceLoad();
     return () => {
       this.views.delete(el);
       this.updateShown();
@@ -117,6 +127,34 @@ export class ConvotRuntime {
   }
 
   /**
+   * For calls limited to one a second (`load`, `refresh`): true when `name` may run now; false
+   * (with a warning naming the call) when it ran less than a second ago.
+   */
+  allow(name: string): boolean {
+    const now = Date.now();
+    if (now - (this.lastCalls.get(name) ?? -THROTTLE_MS) < THROTTLE_MS) return warn(`${name} ignored: at most one call a second.`), false;
+    this.lastCalls.set(name, now);
+    return true;
+  }
+
+  /** How `load()` and `refresh()` put the widget on the page (the snippet's settings), instead of floating. */
+  place(placer: () => void): void {
+    this.placer = placer;
+  }
+
+  /** `widget:loaded` once per load, when the widget is on the page with a view. */
+  private announceLoad(): void {
+    if (this.announcedLoad || !this.loaded || !this.views.size) return;
+    this.announcedLoad = true;
+    queueMicrotask(() => this.events.emit('widget:loaded', { message: 'Widget loaded' }));
+  }
+
+  /** The visitor used the widget (views call this); `closed` when they closed the panel. */
+  interacted(closed = false): void {
+    this.events.emit('widget:interacted', { message: 'Visitor interacted with the widget' });
+    if (closed) this.events.emit('widget:closed', { message: 'Widget closed' });
+  }
+  /**
    * Shows the widget again after `remove()`: every removed view goes back where it was, the
    * socket reconnects. With `floating`, adds a `<convot-widget>` when this app has none.
    */
@@ -126,20 +164,78 @@ export class ConvotRuntime {
     for (const { el, parent, next } of this.removed.splice(0)) {
       parent.insertBefore(el, next && next.parentNode === parent ? next : null);
     }
-    if (options.floating && !this.hasView('floating') && typeof document !== 'undefined') {
+    if (this.placer) this.placer();
+    else if (options.floating && !this.hasView('floating') && typeof document !== 'undefined') {
       const widget = document.createElement('convot-widget');
       widget.setAttribute('app-id', this.appId);
       widget.setAttribute('server', this.server);
       document.body.appendChild(widget);
     }
+    this.announceLoad();
     this.startSoon();
     if (options.open) this.openChat();
+  }
+
+  /**
+   * Re-evaluates the placement for the current page (a single-page app changed route) and
+   * re-renders. `newConversation` opens the chat and ends the visitor's open conversation, so
+   * their next message starts a new one.
+   */
+  refresh(options: { newConversation?: boolean } = {}): void {
+    if (!this.loaded) return;
+    this.placer?.();
+    this.store.set({ settings: { ...this.state.settings } });
+    if (!options.newConversation) return;
+    this.openChat();
+    void import('./new-conversation.js').then((m) => m.newConversation(this.client));
+  }
+
+  /**
+   * Forgets what the widget stored in this browser (session, outbox, consent). `resetWidget`:
+   * also takes the widget off the page and brings a fresh one back, a new visitor on next contact.
+   */
+  clear(options: { resetWidget?: boolean } = {}): void {
+    this.storage.clear();
+    if (!options.resetWidget) return;
+    const wasLoaded = this.loaded;
+    this.remove();
+    this.client.reset();
+    if (this.state.consent !== 'none') this.requireConsent();
+    if (wasLoaded) this.load();
+  }
+
+  // ---- consent -----------------------------------------------------------------------------
+
+  /**
+   * `cookie_banner`: unless the visitor accepted before, nothing is written to the browser and
+   * no session is created until they answer the prompt in the panel.
+   */
+  requireConsent(): void {
+    if (this.storage.mode === 'persistent' && this.storage.get(CONSENT_KEY) === 'accepted') return;
+    this.storage.hold();
+    this.cancelPendingStart();
+    this.client.stop();
+    this.store.set({ consent: 'pending' });
+  }
+
+  /** The visitor answered the consent prompt: accepted stores from now on; declined keeps memory only. */
+  answerConsent(accepted: boolean): void {
+    if (this.state.consent !== 'pending') return;
+    if (accepted) {
+      this.storage.persist();
+      this.storage.set(CONSENT_KEY, 'accepted');
+    }
+    this.store.set({ consent: accepted ? 'accepted' : 'declined' });
+    this.interacted();
+    if (this.state.open || this.hasView('inline') || this.client.outbox.size) this.startNow();
+    else this.startSoon();
   }
 
   /** Takes every view of this app off the page and closes the socket; `load()` brings them back. */
   remove(): void {
     if (!this.loaded) return;
     this.loaded = false; // first, so the views letting go do not end the runtime
+    this.announcedLoad = false;
     this.setOpen(false, false); // this page only
     this.cancelPendingStart();
     for (const el of [...this.views.keys()]) {
@@ -165,13 +261,13 @@ export class ConvotRuntime {
    * at once.
    */
   private startSoon(): void {
-    if (!this.loaded || !this.owners.size || this.cancelStart || this.client.running) return;
+    if (!this.loaded || !this.owners.size || this.cancelStart || this.client.running || this.state.consent === 'pending') return;
     this.cancelStart = afterPaintAndIdle(() => this.startNow());
   }
 
   private startNow(): void {
     this.cancelPendingStart();
-    if (this.loaded && this.owners.size && !this.disposed) this.client.start();
+    if (this.loaded && this.owners.size && !this.disposed && this.state.consent !== 'pending') this.client.start();
   }
 
   private cancelPendingStart(): void {

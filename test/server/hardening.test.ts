@@ -25,6 +25,7 @@ before(async () => {
     query: (sql, params) => (down ? Promise.reject(unreachable()) : real.query(sql, params)),
     exec: (sql) => (down ? Promise.reject(unreachable()) : real.exec(sql)),
     transaction: (fn) => (down ? Promise.reject(unreachable()) : real.transaction(fn)),
+    batch: (statements) => (down ? Promise.reject(unreachable()) : real.batch(statements)),
     listen: (c, p, r) => real.listen(c, p, r),
     notify: (c, p) => real.notify(c, p),
     close: () => real.close(),

@@ -73,6 +73,24 @@ const statusFrame = (id: string, status: string) => (f: Frame) => f.type === 'co
 const isMessage = (body: string) => (f: Frame) => f.type === 'message' && f.message?.body === body;
 
 describe('close', () => {
+  test('the visitor closes their own open conversation (refresh open_to_new_thread): sockets and the inbox hear it; nothing open is a no-op', async () => {
+    const { sock: inbox } = await agent();
+    const { token } = await newSession(s.app);
+    const tab = await visitor(token);
+    const none = await s.app.inject({ method: 'POST', url: visitorPath('/conversation/close'), headers: auth(token) });
+    assert.equal(none.statusCode, 200, none.body);
+    assert.deepEqual(none.json(), { closed: false });
+    const first = await sendVisitor(s.app, token, 'a first thread');
+    const res = await s.app.inject({ method: 'POST', url: visitorPath('/conversation/close'), headers: auth(token) });
+    assert.deepEqual(res.json(), { closed: true });
+    await tab.sock.next(statusFrame(first.conversation_id, 'closed'));
+    await inbox.next((f) => f.type === 'conversation' && f.conversation.id === first.conversation_id && f.conversation.status === 'closed');
+    const second = await sendVisitor(s.app, token, 'a second thread');
+    assert.notEqual(second.conversation_id, first.conversation_id);
+    const anonymous = await s.app.inject({ method: 'POST', url: visitorPath('/conversation/close') });
+    assert.equal(anonymous.statusCode, 401);
+  });
+
   test("close → the visitor's sockets and the inbox hear it; the next message starts a new conversation that the sockets follow", async () => {
     const { sock: inbox } = await agent();
     const { token } = await newSession(s.app);

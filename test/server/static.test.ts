@@ -24,7 +24,7 @@ describe('static files', () => {
     root = mkdtempSync(join(tmpdir(), 'convot-static-'));
     mkdirSync(join(root, 'dist', 'pages'), { recursive: true });
     mkdirSync(join(root, 'demo'));
-    for (const name of ['widget-loader.js', 'embed.js', 'convot-chat-panel-DJaNwLXc.js', 'pages/inbox.html']) {
+    for (const name of ['widget-loader.js', 'embed.js', 'convot-chat-panel-DJaNwLXc.js', 'pages/inbox.html', 'compat-hubspot.js']) {
       const file = join(root, 'dist', name);
       writeFileSync(file, script);
       writeFileSync(`${file}.br`, brotliCompressSync(script));
@@ -61,6 +61,17 @@ describe('static files', () => {
     assert.equal(loader.statusCode, 200);
     assert.equal(loader.headers['content-encoding'], 'br');
     assert.equal(loader.headers['cache-control'], 'public, max-age=300');
+  });
+
+  test('the HubSpot drop-in is served at /compat/hubspot.js, compressed, with a short cache', async () => {
+    const br = await app.inject({ url: '/compat/hubspot.js', headers: { 'accept-encoding': 'gzip, br' } });
+    assert.equal(br.statusCode, 200);
+    assert.equal(br.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(br.rawPayload).toString(), script);
+    assert.match(String(br.headers['content-type']), /javascript/);
+    assert.equal(br.headers['cache-control'], 'public, max-age=300');
+    const gz = await app.inject({ url: '/compat/hubspot.js', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
   });
 
   test('the inbox page is served compressed from the build, with its CSP', async () => {

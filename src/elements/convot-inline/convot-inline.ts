@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { ConvotView } from '../convot-view/convot-view.js';
 import { srOnly, themeStyles } from '../shared/theme.styles.js';
 import { inlineStyles } from './convot-inline.styles.js';
@@ -39,8 +40,21 @@ import { inlineStyles } from './convot-inline.styles.js';
 export class ConvotInline extends ConvotView {
   static override styles = [themeStyles, srOnly, inlineStyles];
 
+  /** Moves focus to the message field when the panel first renders (inline embeds by selector do, unless `initial_input_focus: false`). */
+  @property({ type: Boolean, attribute: 'focus-on-load' }) focusOnLoad = false;
+
+  private focused = false;
+
   protected get viewKind() {
     return 'inline' as const;
+  }
+
+  protected override updated(): void {
+    if (!this.focusOnLoad || this.focused) return;
+    const panel = this.renderRoot.querySelector<HTMLElement & { focusComposer(): void; updateComplete: Promise<unknown> }>('convot-chat-panel');
+    if (!panel) return;
+    this.focused = true;
+    void panel.updateComplete.then(() => panel.focusComposer());
   }
 
   /** Moves keyboard focus to the message field. */

@@ -79,6 +79,8 @@ export abstract class ConvotView extends LitElement {
     if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement & { focusComposer(): void }>('convot-chat-panel')?.focusComposer());
   };
   private appliedColor: string | null = null;
+  /** The visitor answered the consent prompt (in the chat-extras chunk). */
+  private readonly onConsent = (e: Event) => this.runtime?.answerConsent((e as CustomEvent<{ accepted: boolean }>).detail.accepted);
 
   /** UI language (BCP 47). Defaults to the browser's language when supported, else English. */
   @property()
@@ -261,6 +263,7 @@ export abstract class ConvotView extends LitElement {
     this.addEventListener('convot-tab', this.onTab);
     this.addEventListener('convot-open-article', this.onOpenArticle);
     this.addEventListener('convot-book-slot', this.onBookSlot);
+    this.addEventListener('convot-consent', this.onConsent);
   }
 
   override disconnectedCallback(): void {
@@ -268,6 +271,7 @@ export abstract class ConvotView extends LitElement {
     this.removeEventListener('convot-tab', this.onTab);
     this.removeEventListener('convot-open-article', this.onOpenArticle);
     this.removeEventListener('convot-book-slot', this.onBookSlot);
+    this.removeEventListener('convot-consent', this.onConsent);
   }
 
   /**
@@ -313,8 +317,16 @@ export abstract class ConvotView extends LitElement {
     return (this.own[key as keyof OwnSettings] as WidgetSettings[K] | undefined) ?? fallback;
   }
 
-  /** Settings given to this element before it bound to a new runtime take effect there. */
+  /**
+   * Settings given to this element before it bound to a new runtime take effect there. The
+   * boolean attributes `cookie-banner` (ask before storing, as `cookie_banner: true`),
+   * `defer-load` (off the page until `runtime.load()`, as `load_immediately: false`) and
+   * `hide-attachment-button` (no attach button, drop or paste of files) are read then.
+   */
   protected applyOwnSettings(r: ConvotRuntime): void {
+    if (this.hasAttribute('cookie-banner')) r.requireConsent();
+    if (this.hasAttribute('hide-attachment-button')) r.setFlag('hideAttachmentButton', true, 'hide-attachment-button');
+    if (this.hasAttribute('defer-load')) queueMicrotask(() => r.remove());
     const o = this.own;
     if (o.locale !== undefined) r.setLocale(o.locale, 'locale');
     if (o.mode !== undefined) r.setColorMode(o.mode ?? '', 'mode');

@@ -76,11 +76,13 @@ export class ConvotWidget extends ConvotView {
   private readonly onKeydown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && this.open) {
       e.stopPropagation();
+      this.runtime?.interacted(true);
       this.closeChat();
       this.launcher?.focus();
     }
   };
   private readonly onPanelClose = () => {
+    this.runtime?.interacted(true);
     this.closeChat();
     this.launcher?.focus();
   };
@@ -268,6 +270,7 @@ export class ConvotWidget extends ConvotView {
   }
 
   private onLauncherClick(): void {
+    this.runtime?.interacted(this.open);
     this.focusOnOpen = !this.open;
     this.toggleChat();
   }
