@@ -208,7 +208,7 @@ export class ConvotChatPanel extends LitElement {
     const types = (e as DragEvent).dataTransfer?.types;
     if (this.client?.state.settings.hideAttachmentButton || (types ? !types.includes('Files') : !files?.length)) return;
     e.preventDefault();
-    if (!files?.length) return; // dragover: only says a drop is welcome
+    if (!files?.length || e.type === 'dragover') return; // dragover only says a drop is welcome
     const list = [...files];
     if (e.type === 'change') (e.target as HTMLInputElement).value = '';
     this.attaching = true;
