@@ -13,7 +13,7 @@ import { en } from '../../src/i18n/en.js';
 import { PDF, PNG_3x2 } from '../support/files.js';
 import { appId, openWidget, panel, panelPart, server, widgetFixture } from './helpers.js';
 
-const file = (bytes: Uint8Array, name: string, type: string) => new File([bytes], name, { type });
+const file = (bytes: Uint8Array, name: string, type: string) => new File([bytes as Uint8Array<ArrayBuffer>], name, { type });
 const transfer = (...files: File[]) => {
   const dt = new DataTransfer();
   for (const f of files) dt.items.add(f);

@@ -98,6 +98,13 @@ export class ConvotAttachment extends LitElement {
     this.dispatchEvent(new Event('convot-grew', { bubbles: true, composed: true }));
   }
 
+  /** The page's CSP may not allow `blob:` images: the name shows instead, and the download still works. */
+  private onImageError(): void {
+    if (this.src) URL.revokeObjectURL(this.src);
+    this.src = null;
+    console.warn("Convot: an image attachment could not be shown; the page's Content-Security-Policy needs img-src blob:");
+  }
+
   private async save(): Promise<void> {
     const card = this.card!;
     try {
@@ -121,7 +128,9 @@ export class ConvotAttachment extends LitElement {
     const label = fill(filesStrings(this.locale).download, { name: card.name });
     if (THUMBNAIL_TYPES.includes(card.mime)) {
       return html`<button type="button" class="thumb" aria-label=${label} title=${card.name} @click=${this.save}>
-        ${this.src ? html`<img src=${this.src} alt=${card.name} width=${card.width ?? nothing} height=${card.height ?? nothing} />` : html`<span class="name" dir="auto">${card.name}</span>`}
+        ${this.src
+          ? html`<img src=${this.src} alt=${card.name} width=${card.width ?? nothing} height=${card.height ?? nothing} @error=${this.onImageError} />`
+          : html`<span class="name" dir="auto">${card.name}</span>`}
       </button>`;
     }
     return html`<button type="button" class="file" aria-label=${label} @click=${this.save}>
