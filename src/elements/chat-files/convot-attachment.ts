@@ -33,6 +33,9 @@ export class ConvotAttachment extends LitElement {
       cursor: pointer;
       text-align: start;
     }
+    svg {
+      flex: none;
+    }
     button.thumb {
       padding: 0;
       overflow: hidden;
