@@ -67,7 +67,7 @@ export async function agentRoutes(
   });
 
   // Streamed up to the hard cap here; the conversation's app's own limit is checked once it is known.
-  uploadParser(app, () => ATTACHMENT_HARD_CAP_BYTES);
+  uploadParser(app, () => ATTACHMENT_HARD_CAP_BYTES, signedIn);
   handle(app, agentApi.upload, signedIn)(async ({ caller, params, query, req, reply }) => {
     const { message, created } = await attachments.uploadAsAgent(caller, params.id, { ...query, type: req.headers['content-type'], data: uploadedBytes(req) });
     reply.code(created ? 201 : 200);

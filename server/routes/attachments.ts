@@ -9,15 +9,23 @@ import type { Download } from '../services/attachment-service.js';
 
 /**
  * Uploads (routes whose path ends in `/attachments`) take any Content-Type as raw bytes, at most
- * `limitOf(req)`; other routes keep refusing a body that is not JSON. Fastify's own text/plain
- * parser is replaced in this plugin only, so a text file is bytes too.
+ * `limitOf(req)`, and only from a caller `admit` accepts (checked before a byte is read, so
+ * nobody can make the server read megabytes without a session); other routes keep refusing a
+ * body that is not JSON. Fastify's own text/plain parser is replaced in this plugin only, so a
+ * text file is bytes too.
  */
-export function uploadParser(app: FastifyInstance, limitOf: (req: FastifyRequest) => number): void {
+export function uploadParser(app: FastifyInstance, limitOf: (req: FastifyRequest) => number, admit: (req: FastifyRequest) => Promise<unknown>): void {
   const parse = (req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => {
     if (!req.routeOptions.url?.endsWith('/attachments')) {
       const err = Object.assign(new Error('Send the body as application/json.'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
       return done(err);
     }
+    admit(req).then(
+      () => read(req, payload, done),
+      (e: Error) => done(e),
+    );
+  };
+  const read = (req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: unknown) => void) => {
     const limit = Math.min(limitOf(req), ATTACHMENT_HARD_CAP_BYTES);
     const tooLarge = () => new ProtocolError('CONVOT_ERR_ATTACHMENT_TOO_LARGE', `The file is larger than ${formatBytes(limit)}, the most this chat accepts.`, 'body');
     const declared = Number(req.headers['content-length']);

@@ -103,7 +103,7 @@ export async function visitorRoutes(
   handle(app, visitorApi.helpArticle, helpReader)(async ({ req, params }) => ({ article: await help.article(appOf(req), params.locale, params.slug, siteOf(req)) }));
 
   // Files: the body is the file (streamed up to the app's max_bytes), the answer the message.
-  uploadParser(app, (req) => attachments.limitFor(appOf(req)));
+  uploadParser(app, (req) => attachments.limitFor(appOf(req)), visitor());
   handle(app, visitorApi.upload, visitor())(async ({ caller, query, req, reply }) => {
     const { message, created } = await attachments.uploadAsVisitor(caller, { ...query, type: req.headers['content-type'], data: uploadedBytes(req) }, req.ip);
     reply.code(created ? 201 : 200);

@@ -139,6 +139,12 @@ describe('attachments', () => {
     assert.equal((await agentGet(id, otherCookie)).statusCode, 404);
     assert.equal((await agentGet('att_doesnotexist', cookie)).statusCode, 404);
     assert.equal((await s.app.inject({ method: 'GET', url: visitorPath(`/attachments/${id}`) })).statusCode, 401);
+    // Without a session nothing is read: a body over the limit is refused as unauthorized, not as too large.
+    const anonymous = await s.app.inject({ method: 'POST', url: visitorPath(`/attachments?client_id=${cid()}&name=a.pdf`), headers: { 'content-type': 'application/pdf' }, payload: Buffer.alloc(4096) });
+    assert.equal(anonymous.statusCode, 401);
+    assert.equal(anonymous.json().code, 'CONVOT_ERR_UNAUTHORIZED');
+    const noAgent = await s.app.inject({ method: 'POST', url: `/api/v1/agent/conversations/cnv_x/attachments?client_id=${cid()}&name=a.pdf`, headers: { 'content-type': 'application/pdf' }, payload: Buffer.alloc(64) });
+    assert.equal(noAgent.statusCode, 401);
     assert.equal((await s.app.inject({ method: 'GET', url: `/api/v1/agent/attachments/${id}` })).statusCode, 401);
     // The same visitor in another app does not exist there either.
     const inOther = await s.app.inject({ method: 'GET', url: visitorPath(`/attachments/${id}`, 'app_other'), headers: auth(token) });
