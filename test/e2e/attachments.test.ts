@@ -2,7 +2,7 @@
  * Files both ways, end to end: the built server, the snippet on a shop on another origin (strict
  * CSP that allows `blob:` images), and the real inbox. The visitor attaches an image and a PDF;
  * the agent sees the image's thumbnail and downloads the PDF; the agent attaches a file back and
- * the visitor downloads it: the same bytes every time.
+ * the visitor downloads it: the same bytes every time. The agent's paste and drop reach the visitor too.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -82,6 +82,19 @@ test('a visitor attaches an image and a PDF, the agent sees the thumbnail and do
   const [download] = await Promise.all([visitor.waitForEvent('download'), back.click()]);
   assert.equal(download.suggestedFilename(), 'invoice.txt');
   assert.deepEqual(await readFile((await download.path())!), note);
+
+  // The inbox also takes a pasted image (into the reply field) and a file dropped on the thread.
+  await inbox.evaluate((png) => {
+    const view = document.querySelector('convot-inbox')!.shadowRoot!.querySelector('convot-inbox-thread')!.shadowRoot!;
+    const paste = new DataTransfer();
+    paste.items.add(new File([new Uint8Array(png)], 'pasted.png', { type: 'image/png' }));
+    view.querySelector('textarea')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }));
+    const drop = new DataTransfer();
+    drop.items.add(new File(['dropped notes'], 'dropped.txt', { type: 'text/plain' }));
+    view.querySelector('.log')!.dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+  }, [...PNG_3x2]);
+  await visitor.locator('convot-attachment img[alt="pasted.png"]').waitFor({ timeout: 15_000 });
+  await visitor.locator('convot-attachment button.file', { hasText: 'dropped.txt' }).waitFor({ timeout: 15_000 });
 
   // A file over the app's 1 MB: the visitor is told, and nothing is sent.
   await input.setInputFiles([{ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(1024 * 1024 + 1) }]);
