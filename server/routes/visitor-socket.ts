@@ -15,7 +15,7 @@ import { readFrames, sender } from './socket-frames.js';
 /** How long a socket may stay open without authenticating. */
 export const AUTH_TIMEOUT_MS = 10_000;
 
-export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log, ip: string): void {
+export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log, ip: string, userAgent = ''): void {
   const send = sender<VisitorServerFrame>(socket, visitors.sendBufferLimit);
   // Open sockets per address and per session are capped; a refused socket is told why and closed.
   const releases: (() => void)[] = [];
@@ -60,6 +60,9 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
       return overCap(e);
     }
     const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN, close: (code, reason) => socket.close(code, reason) });
+    // Where the visitor is, for the inbox: after ready, so it never delays the chat, and a
+    // failure to store it costs nothing but the panel's line.
+    visitors.reportPage(caller, frame.page ?? {}, userAgent).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
     if (closed) stop();
     else detach = stop;
   };
@@ -110,6 +113,8 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
         }
         case 'read':
           return visitors.markRead(caller, frame.seq);
+        case 'page':
+          return visitors.reportPage(caller, frame.page);
         case 'typing':
           return visitors.typing(caller, frame.typing, frame.text);
         case 'ping':

@@ -116,5 +116,5 @@ export async function visitorRoutes(
 
   if (scheduling) schedulingVisitorRoutes(app, { scheduling, appOf, visitor });
 
-  app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip));
+  app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip, req.headers['user-agent']));
 }

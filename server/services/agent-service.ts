@@ -14,6 +14,8 @@ import type { Log } from '../log.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { AgentPeer, Hub } from '../realtime/hub.js';
 import type { Repositories } from '../storage/repositories.js';
+import { searchWords } from '../storage/conversations-repo.js';
+import { inScope } from '../tenancy.js';
 import type { Chat, SendResult } from './chat.js';
 
 /** How long a sign-in lasts. */
@@ -113,10 +115,15 @@ export class AgentService {
    * Newest activity first, a page at a time. One extra row tells whether there is more; a
    * `before` the agent cannot see is a 404, not an empty page.
    */
-  async conversations(agent: AgentProfile, { before, limit }: ConversationPageQuery): Promise<{ conversations: ConversationSummary[]; has_more: boolean }> {
+  async conversations(agent: AgentProfile, { before, limit, q, status, unread, app }: ConversationPageQuery): Promise<{ conversations: ConversationSummary[]; has_more: boolean }> {
     const { conversations } = this.repos;
     if (before !== undefined && !(await conversations.idForAgent(before, agent.apps))) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'before');
-    const page = await conversations.summaries({ before, limit: limit + 1, apps: agent.apps });
+    // Another app is as absent as an unknown one.
+    if (app !== undefined && !(inScope(agent.apps, app) && (await this.repos.apps.find(app)))) fail('CONVOT_ERR_NOT_FOUND', `No app ${app} among yours.`, 'app');
+    const words = q === undefined ? undefined : searchWords(q);
+    // A search of no words (only punctuation) finds nothing rather than everything.
+    if (words && !words.length) return { conversations: [], has_more: false };
+    const page = await conversations.summaries({ before, limit: limit + 1, apps: agent.apps, app, status, unread, words });
     return { conversations: page.slice(0, limit), has_more: page.length > limit };
   }
 

@@ -150,6 +150,11 @@ export class Chat {
     await this.announceVisitor(visitorId);
   }
 
+  /** Where the visitor is (their widget's report); agents hear of it only when it changed. */
+  async setVisitorContext(session: VisitorSessionRow, context: Record<string, string | null>, replace: boolean): Promise<void> {
+    if (await this.repos.visitors.setContext(session.session_id, context, replace)) await this.announceVisitor(session.visitor_id);
+  }
+
   /** Agents see visitor changes through the visitor's current conversation, if any. */
   private async announceVisitor(visitorId: string): Promise<void> {
     const conv = await this.repos.conversations.current(visitorId);

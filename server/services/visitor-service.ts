@@ -3,9 +3,10 @@
  * a plain update may change, rate limits, and the socket's `ready` frame. Routes parse and call
  * one method here; storing and announcing go through Chat, identity through Identity.
  */
-import type { AppPublicConfig, CloseCode, MessageCard, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
+import type { AppPublicConfig, CloseCode, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { mintIdentityToken } from '../identity/identity-token.js';
+import { parseUserAgent } from '../user-agent.js';
 import type { LimitName, RateLimiter } from '../rate-limit.js';
 import type { Hub, VisitorPeer } from '../realtime/hub.js';
 import { attachmentLimitsOf, type AppRow } from '../storage/apps-repo.js';
@@ -178,6 +179,16 @@ export class VisitorService {
     // `convot:` names are the server's own timeline events (bookings): a page cannot forge them.
     if (event.name.startsWith('convot:')) fail('CONVOT_ERR_BAD_REQUEST', 'Event names starting with "convot:" are reserved for the server.', 'name');
     return this.deps.chat.addVisitorEvent(session, event);
+  }
+
+  /**
+   * Where the visitor is. With `userAgent` (the socket's auth: a page load) the report replaces
+   * the stored one, browser and device derived from the socket's User-Agent; without it (a route
+   * change) it is merged into it.
+   */
+  reportPage({ session }: VisitorCaller, page: PageContext, userAgent?: string): Promise<void> {
+    if (userAgent === undefined) return this.deps.chat.setVisitorContext(session, { ...page }, false);
+    return this.deps.chat.setVisitorContext(session, { url: null, referrer: null, language: null, time_zone: null, ...parseUserAgent(userAgent), ...page }, true);
   }
 
   /** Every frame after auth (read and ping too) counts against the session's `frame` limit. */

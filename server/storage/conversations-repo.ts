@@ -4,7 +4,7 @@
  * conversation as absent.
  */
 import { chatMarkdown } from '../../src/markdown/chat.js';
-import type { Author, ConversationStatus, ConversationSummary, MessageCard, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
+import type { Author, ConversationStatus, ConversationSummary, MessageCard, VisitorContext, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 import { newPublicId } from '../identity/secrets.js';
 import type { NotifyTarget } from '../realtime/fanout.js';
 import type { AppScope } from '../tenancy.js';
@@ -384,12 +384,20 @@ export class ConversationsRepo {
    * Conversation summaries by latest activity, newest first. `before` (a conversation's public
    * id) pages to the ones after it in that order.
    */
-  async summaries(where: { id?: string; before?: string; limit?: number; apps?: AppScope } = {}): Promise<ConversationSummary[]> {
+  async summaries(where: SummaryWhere = {}): Promise<ConversationSummary[]> {
     const params: unknown[] = [];
     const filters: string[] = [];
-    if (where.apps) {
-      params.push(where.apps);
-      filters.push(`c.app_id = ANY($${params.length}::text[])`);
+    const param = (v: unknown) => (params.push(v), `$${params.length}`);
+    if (where.apps) filters.push(`c.app_id = ANY(${param(where.apps)}::text[])`);
+    if (where.app !== undefined) filters.push(`c.app_id = ${param(where.app)}`);
+    if (where.status !== undefined) filters.push(`c.status = ${param(where.status)}`);
+    if (where.unread) filters.push(UNREAD);
+    if (where.words?.length) {
+      // Every word (the last one also as a prefix, for search as you type) in one message, or in
+      // the visitor's name and email. The message side is a semi-join on the expression index.
+      const tq = param(tsQuery(where.words));
+      filters.push(`(v.search @@ to_tsquery('pg_catalog.simple'::regconfig, ${tq})
+        OR c.id IN (SELECT m.conversation_id FROM messages m WHERE ${MESSAGE_TSVECTOR} @@ to_tsquery('pg_catalog.english'::regconfig, ${tq})))`);
     }
     // Activity order with a tiebreaker, so pages never skip or repeat a row.
     const activity = 'COALESCE(c.last_message_at, c.created_at)';
@@ -404,6 +412,8 @@ export class ConversationsRepo {
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
       `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.status, c.closed_at, c.last_seq, c.agent_read_seq, c.visitor_read_seq, c.last_message_at, c.created_at,
+         (SELECT s.context || jsonb_build_object('updated_at', s.context_at) FROM visitor_sessions s
+          WHERE s.visitor_id = c.visitor_id AND s.context IS NOT NULL ORDER BY s.context_at DESC LIMIT 1) AS context,
          v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments,
          (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
        FROM conversations c JOIN visitors v ON v.id = c.visitor_id
@@ -446,6 +456,7 @@ export class ConversationsRepo {
       last_message: lastById.get(r.internal_id) ?? null,
       last_message_at: iso(r.last_message_at),
       created_at: iso(r.created_at)!,
+      context: toContext(r.context),
     }));
   }
 
@@ -454,7 +465,55 @@ export class ConversationsRepo {
   }
 }
 
+/** Which conversations the inbox list shows (all filters together). */
+export interface SummaryWhere {
+  id?: string;
+  before?: string;
+  limit?: number;
+  /** The agent's apps (null or absent: every app). */
+  apps?: AppScope;
+  /** One app (within `apps`). */
+  app?: string;
+  status?: ConversationStatus;
+  /** Only conversations with visitor messages no agent has read. */
+  unread?: boolean;
+  /** Search words: letters and digits only (`searchWords`), so nothing else reaches to_tsquery. */
+  words?: string[];
+}
+
+/** The message index's expression (migration 13); a query must repeat it exactly to use it. */
+const MESSAGE_TSVECTOR = `to_tsvector('pg_catalog.english'::regconfig, m.body)`;
+
+const UNREAD = `EXISTS (SELECT 1 FROM messages u WHERE u.conversation_id = c.id AND u.author = 'visitor' AND u.seq > c.agent_read_seq)`;
+
+/** Words used from a search (the rest are ignored), and their longest useful length. */
+export const MAX_SEARCH_WORDS = 8;
+
+/** The words of a search: letters and digits only ("ada@example.com" → ada, example, com). */
+export const searchWords = (q: string): string[] =>
+  (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_SEARCH_WORDS).map((w) => w.slice(0, 64));
+
+/** `refund & order:*`: every word, the last one also as a prefix once it has two letters. */
+const tsQuery = (words: string[]): string => words.map((w, i) => (i === words.length - 1 && w.length >= 2 ? `${w}:*` : w)).join(' & ');
+
+function toContext(c: Record<string, unknown> | null): VisitorContext | null {
+  if (!c) return null;
+  const s = (k: string) => (typeof c[k] === 'string' ? (c[k] as string) : null);
+  const device = s('device');
+  return {
+    url: s('url'),
+    referrer: s('referrer'),
+    language: s('language'),
+    time_zone: s('time_zone'),
+    browser: s('browser'),
+    os: s('os'),
+    device: device === 'desktop' || device === 'mobile' || device === 'tablet' ? device : null,
+    updated_at: iso(new Date(s('updated_at') ?? 0))!,
+  };
+}
+
 interface SummaryRow {
+  context: Record<string, unknown> | null;
   internal_id: string;
   public_id: string;
   app_id: string;

@@ -238,6 +238,27 @@ ALTER TABLE messages ADD COLUMN card jsonb;
 `,
   },
   {
+    id: 13,
+    name: 'inbox search and visitor context',
+    sql: `
+-- The inbox's search. Visitors: name and email as plain words ('simple': names are not
+-- stemmed), the email also split at @ . + _ - so "ada" or "example" finds ada@example.com.
+ALTER TABLE visitors ADD COLUMN search tsvector GENERATED ALWAYS AS (
+  to_tsvector('pg_catalog.simple'::regconfig, coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || translate(coalesce(email, ''), '@.+_-', '     '))
+) STORED;
+CREATE INDEX visitors_search ON visitors USING gin (search);
+-- Messages: an expression index with the English stemmer (a conversation has no language of
+-- its own; other languages still match word for word). An index, not a stored column, so the
+-- largest table is not rewritten; the repository repeats exactly this expression.
+CREATE INDEX messages_search ON messages USING gin (to_tsvector('pg_catalog.english'::regconfig, body));
+-- Where the visitor is (page, referrer, language, time zone, browser, device): the latest
+-- value their widget reported for this session, shown in the inbox's visitor panel.
+ALTER TABLE visitor_sessions ADD COLUMN context jsonb;
+ALTER TABLE visitor_sessions ADD COLUMN context_at timestamptz;
+CREATE INDEX visitor_sessions_context ON visitor_sessions (visitor_id, context_at DESC) WHERE context IS NOT NULL;
+`,
+  },
+  {
     id: 14,
     name: 'agent avatars',
     sql: `

@@ -40,6 +40,17 @@ export interface ChatClientOptions {
 const newClientId = (): string =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
+/** Where the visitor is, for the team's inbox (the server checks and caps every field). */
+const pageReport = (c: ChatClient) => ({
+  url: (c.page = location.href.split('#')[0]!),
+  referrer: document.referrer,
+  language: navigator.language,
+  time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+});
+
+/** The Navigation API (Chromium, Firefox 147+, Safari 26.2+): tells of pushState without patching history. */
+const navigationApi = () => (globalThis as { navigation?: EventTarget }).navigation;
+
 export class ChatClient {
   readonly store: Store<WidgetState> = createStore(initialState());
   readonly events = new Emitter<ConvotEventMap>();
@@ -73,7 +84,7 @@ export class ChatClient {
       {
         prepare: () => this.prepareConnection(),
         parse: checkVisitorFrame,
-        opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq }),
+        opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq, page: pageReport(this) }),
         frame: (frame) => this.handleFrame(frame),
         closed: (code) => this.socketClosed(code),
         ping: { type: 'ping' },
@@ -117,8 +128,24 @@ export class ChatClient {
     const linkToken = takeIdentityLinkToken(); // before any request
     if (linkToken) this.identifyWithToken(linkToken);
     globalThis.addEventListener?.('storage', this.onStorage);
+    // A single-page app's route changes (pushState too, where the Navigation API exists).
+    navigationApi()?.addEventListener('currententrychange', this.onRoute);
+    globalThis.addEventListener?.('popstate', this.onRoute);
     this.socket.start();
+    // A tab that shares another tab's socket sent no auth frame: it reports its page this way.
+    this.onRoute();
   }
+
+  /** The page address last reported (without its fragment, which the server drops anyway). */
+  page = '';
+
+  private routeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Reports the latest route once changes pause: a page rewriting its query as someone types must not eat the socket's frame budget. */
+  private readonly onRoute = () => {
+    clearTimeout(this.routeTimer);
+    this.routeTimer = setTimeout(() => location.href.split('#')[0] !== this.page && this.socket.send({ type: 'page', page: pageReport(this) }), 1000);
+  };
 
   /**
    * Another tab of this browser reset the session (`session:reset`, `clear()`) or started the
@@ -166,6 +193,9 @@ export class ChatClient {
   /** Disconnects and clears timers and listeners. */
   stop(): void {
     globalThis.removeEventListener?.('storage', this.onStorage);
+    navigationApi()?.removeEventListener('currententrychange', this.onRoute);
+    globalThis.removeEventListener?.('popstate', this.onRoute);
+    clearTimeout(this.routeTimer);
     this.typingOut.stop();
     this.socket.stop();
     this.clearResend();

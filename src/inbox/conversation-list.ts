@@ -5,6 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { ConversationFilter } from '../protocol/routes.js';
 import type { ConversationSummary } from '../protocol/wire.js';
 import { fullTime, shortTime, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
@@ -147,6 +148,53 @@ export class InboxConversationList extends LitElement {
         outline: 2px solid var(--in-primary);
         outline-offset: 2px;
       }
+      .find {
+        display: grid;
+        gap: 8px;
+        padding: 0 12px 10px;
+      }
+      .find input[type='search'] {
+        width: 100%;
+        min-width: 0;
+        height: 34px;
+        padding: 0 10px;
+        border: 1px solid var(--in-border);
+        border-radius: 8px;
+        background: var(--in-surface);
+        color: inherit;
+        font: inherit;
+      }
+      .filters {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+      }
+      .filters button,
+      .filters select {
+        height: 28px;
+        padding: 0 10px;
+        border: 1px solid var(--in-border);
+        border-radius: 999px;
+        background: transparent;
+        color: var(--in-muted);
+        font: inherit;
+        font-size: 12px;
+        font-weight: 600;
+      }
+      .filters button[aria-pressed='true'] {
+        border-color: transparent;
+        background: var(--in-soft);
+        color: var(--in-on-soft);
+      }
+      .status-chip {
+        margin-inline-start: 6px;
+        padding: 0 6px;
+        border-radius: 999px;
+        background: var(--in-surface-2);
+        color: var(--in-muted);
+        font-size: 11px;
+        font-weight: 600;
+      }
       .empty {
         margin: 24px 16px;
         color: var(--in-muted);
@@ -171,6 +219,62 @@ export class InboxConversationList extends LitElement {
   @property() agentName = '';
   /** Clock for relative times; the app ticks it so rows age without refetching. */
   @property({ type: Number }) now = Date.now();
+  /** The search and filters in force (the list shows what the server found for them). */
+  @property({ attribute: false }) filter: ConversationFilter = {};
+  /** The agent's apps; the per-app filter shows when there are several. */
+  @property({ attribute: false }) apps: { id: string; name: string }[] = [];
+
+  private searchTimer?: ReturnType<typeof setTimeout>;
+
+  /** A changed search or filter, for the app to apply (`inbox-filter`). */
+  private changeFilter(patch: ConversationFilter): void {
+    const detail: ConversationFilter = { ...this.filter, ...patch };
+    this.dispatchEvent(new CustomEvent<ConversationFilter>('inbox-filter', { detail, bubbles: true, composed: true }));
+  }
+
+  /** Search as you type, once typing pauses. */
+  private onSearchInput(e: Event): void {
+    const q = (e.target as HTMLInputElement).value;
+    clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => this.changeFilter({ q }), 250);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.searchTimer);
+  }
+
+  private renderFind() {
+    const f = this.filter;
+    const status = (value: 'open' | 'closed', label: string) =>
+      html`<button type="button" aria-pressed=${f.status === value ? 'true' : 'false'} @click=${() => this.changeFilter({ status: f.status === value ? undefined : value })}>${label}</button>`;
+    return html`<div class="find" role="search">
+      <input
+        type="search"
+        aria-label="Search conversations"
+        placeholder="Search messages, names, emails"
+        maxlength="200"
+        .value=${f.q ?? ''}
+        @input=${this.onSearchInput}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Enter') {
+            clearTimeout(this.searchTimer);
+            this.changeFilter({ q: (e.target as HTMLInputElement).value });
+          }
+        }}
+      />
+      <div class="filters" role="group" aria-label="Filters">
+        ${status('open', 'Open')} ${status('closed', 'Closed')}
+        <button type="button" aria-pressed=${f.unread ? 'true' : 'false'} @click=${() => this.changeFilter({ unread: !f.unread })}>Unread</button>
+        ${this.apps.length > 1
+          ? html`<select aria-label="App" @change=${(e: Event) => this.changeFilter({ app: (e.target as HTMLSelectElement).value || undefined })}>
+              <option value="" ?selected=${!f.app}>All apps</option>
+              ${this.apps.map((a) => html`<option value=${a.id} ?selected=${f.app === a.id}>${a.name}</option>`)}
+            </select>`
+          : nothing}
+      </div>
+    </div>`;
+  }
 
   private loadMore(): void {
     this.dispatchEvent(new Event('inbox-load-more', { bubbles: true, composed: true }));
@@ -212,7 +316,9 @@ export class InboxConversationList extends LitElement {
         ${avatar(c.visitor)}
         <span class="main">
           <span class="top">
-            <span class="name">${isolate(visitorName(c.visitor))}</span>${verifiedMark(c.visitor)}
+            <span class="name">${isolate(visitorName(c.visitor))}</span>${verifiedMark(c.visitor)}${c.status === 'closed'
+              ? html`<span class="status-chip">Closed</span>`
+              : nothing}
             <time datetime=${when} title=${fullTime(when)}>${shortTime(when, this.now)}</time>
           </span>
           <span class="bottom">
@@ -231,6 +337,7 @@ export class InboxConversationList extends LitElement {
         <h2 id="list-title">Conversations</h2>
         ${unread ? html`<span>${unread} unread</span>` : nothing}
       </div>
+      ${this.renderFind()}
       ${this.conversations.length
         ? html`<ul aria-label="Conversations" @keydown=${this.onKeyDown}>
             ${repeat(
@@ -245,9 +352,11 @@ export class InboxConversationList extends LitElement {
               </button>`
             : nothing}`
         : html`<p class="empty" role="status">
-            ${this.loaded
-              ? html`<strong>No conversations yet</strong>When a visitor writes, the conversation shows up here.`
-              : 'Loading conversations…'}
+            ${!this.loaded
+              ? 'Loading conversations…'
+              : this.filter.q || this.filter.status || this.filter.unread || this.filter.app
+                ? html`<strong>No conversations match</strong>Try other words or fewer filters.`
+                : html`<strong>No conversations yet</strong>When a visitor writes, the conversation shows up here.`}
           </p>`}
     </nav>`;
   }

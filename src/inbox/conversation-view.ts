@@ -82,7 +82,11 @@ export class InboxConversationView extends LitElement {
         }
       }
       header .titles {
+        flex: 1;
         min-width: 0;
+      }
+      header .set-status {
+        flex: none;
       }
       h2 {
         display: flex;
@@ -545,6 +549,13 @@ export class InboxConversationView extends LitElement {
           <h2><span class="text">${isolate(name)}</span>${verifiedMark(c.visitor)}</h2>
           ${sub ? html`<p class="sub">${isolate(sub)}</p>` : nothing}
         </div>
+        <button
+          class="btn ghost set-status"
+          type="button"
+          @click=${() => this.dispatchEvent(new CustomEvent('inbox-set-status', { detail: c.status === 'open' ? 'closed' : 'open', bubbles: true, composed: true }))}
+        >
+          ${c.status === 'open' ? 'Close' : 'Reopen'}
+        </button>
       </header>
       <div class="drop" @dragover=${this.attach} @drop=${this.attach}>${this.renderLog(c)}</div>
       <form class="reply" @submit=${this.onSubmit} @dragover=${this.attach} @drop=${this.attach}>

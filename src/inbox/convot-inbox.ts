@@ -11,9 +11,11 @@ import { state } from 'lit/decorators.js';
 import type { AgentProfile, WireMessage } from '../protocol/wire.js';
 import type { LoginDetail } from './login-form.js';
 import { initials } from './format.js';
-import { InboxController, type InboxState } from './inbox-store.js';
+import { InboxController, filtering, type InboxState } from './inbox-store.js';
+import type { ConversationFilter } from '../protocol/routes.js';
 import type { ShareDetail } from './share-menu.js';
 import { base, tokens } from './inbox.styles.js';
+import { alertAgent, askNotifications, loadMuted, notificationState, saveMuted, type NotificationState } from './alerts.js';
 
 const TITLE = 'Convot inbox';
 const CLOCK_MS = 30_000;
@@ -244,7 +246,19 @@ export class ConvotInbox extends LitElement {
   readonly controller = new InboxController({
     // A reload keeps the open conversation (its id is in the URL fragment).
     linkedConversation: () => decodeURIComponent(location.hash.slice(1)) || null,
+    // Alerts only for what the agent is not looking at.
+    visitorWrote: (c, m) => {
+      if (c.id !== this.snap.selectedId || this.view !== 'conversations' || document.visibilityState !== 'visible') {
+        alertAgent(c, m, this.muted, (id) => {
+          this.view = 'conversations';
+          this.controller.select(id);
+        });
+      }
+    },
   });
+  /** The alert sound is off (remembered in this browser). */
+  @state() private muted = loadMuted();
+  @state() private notifications: NotificationState = notificationState();
   private unsubscribe?: () => void;
   private clock?: ReturnType<typeof setInterval>;
   private readonly onVisibility = () => this.markReadIfSeen();
@@ -321,6 +335,12 @@ export class ConvotInbox extends LitElement {
       <div class="presence" role="group" aria-label="Your status" title="Visitors can reach you while this inbox is open, unless you choose Away">
         ${this.renderStatusChoice('Available', false, agent.away)} ${this.renderStatusChoice('Away', true, agent.away)}
       </div>
+      <button class="btn ghost alert-toggle" type="button" aria-pressed=${this.muted ? 'true' : 'false'} @click=${() => saveMuted((this.muted = !this.muted))}>
+        ${this.muted ? 'Sound off' : 'Sound on'}
+      </button>
+      ${this.notifications === 'default'
+        ? html`<button class="btn ghost enable-notifications" type="button" @click=${async () => (this.notifications = await askNotifications())}>Enable notifications</button>`
+        : nothing}
       <span class="me"><span class="avatar" aria-hidden="true">${initials(agent.name)}</span><span class="name">${agent.name}</span></span>
       <button class="btn ghost signout" type="button" @click=${() => this.controller.signOut()}>Sign out</button>
     </header>`;
@@ -353,7 +373,7 @@ export class ConvotInbox extends LitElement {
         ></convot-inbox-login>`;
       case 'ready': {
         const agent = s.agent!;
-        const selected = s.conversations.find((x) => x.id === s.selectedId) ?? null;
+        const selected = s.conversations.find((x) => x.id === s.selectedId) ?? s.found?.find((x) => x.id === s.selectedId) ?? null;
         return html`<div class="app">
           ${this.renderHeader(s, agent)}
           ${this.view === 'bookings'
@@ -367,10 +387,13 @@ export class ConvotInbox extends LitElement {
               ? html`<main class="articles"><convot-inbox-articles></convot-inbox-articles></main>`
             : html`<main class="columns ${selected ? 'thread-open' : ''}">
             <convot-inbox-list
-              .conversations=${s.conversations}
+              .conversations=${s.found ?? s.conversations}
               .selectedId=${s.selectedId}
-              .loaded=${s.listLoaded}
-              .hasMore=${s.hasMore}
+              .loaded=${s.found ? true : filtering(s.filter) ? false : s.listLoaded}
+              .hasMore=${s.found ? s.foundHasMore : s.hasMore}
+              .filter=${s.filter}
+              .apps=${s.apps}
+              @inbox-filter=${(e: CustomEvent<ConversationFilter>) => c.setFilter(e.detail)}
               .loadingMore=${s.loadingOlder}
               @inbox-load-more=${() => c.loadOlder()}
               .agentName=${agent.name}
@@ -393,8 +416,14 @@ export class ConvotInbox extends LitElement {
               @inbox-retry=${(e: CustomEvent<string>) => c.retry(e.detail)}
               @inbox-reload=${() => c.loadThread()}
               @inbox-back=${() => c.deselect()}
+              @inbox-set-status=${(e: CustomEvent<'open' | 'closed'>) => selected && void c.setStatus(selected.id, e.detail)}
             ></convot-inbox-thread>
-            <convot-inbox-profile .visitor=${selected?.visitor ?? null} .events=${selected ? s.events : []} .now=${this.now}></convot-inbox-profile>
+            <convot-inbox-profile
+              .visitor=${selected?.visitor ?? null}
+              .context=${selected?.context ?? null}
+              .events=${selected ? s.events : []}
+              .now=${this.now}
+            ></convot-inbox-profile>
           </main>`}
         </div>`;
       }

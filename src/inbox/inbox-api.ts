@@ -3,7 +3,7 @@
  * the fetch wrapper the widget uses. The session cookie is HttpOnly and SameSite=Strict, so the
  * browser attaches it and script never handles a credential.
  */
-import { agentApi, type AnyRoute, type RouteResponse } from '../protocol/routes.js';
+import { agentApi, type AnyRoute, type ConversationFilter, type RouteResponse } from '../protocol/routes.js';
 import { callRoute, type CallOptions } from '../client/transport.js';
 
 export { ApiError } from '../client/transport.js';
@@ -20,7 +20,10 @@ export const inboxApi = {
   login: (email: string, password: string) => call(agentApi.login, { body: { email, password } }),
   logout: () => call(agentApi.logout),
   /** A page of conversations, newest activity first; `before` continues after that conversation. */
-  conversations: (before?: string) => call(agentApi.conversations, { query: { before, limit: 50 } }),
+  conversations: (before?: string, filter: ConversationFilter = {}) =>
+    call(agentApi.conversations, { query: { before, limit: 50, ...filter } }),
+  /** The apps this agent works on (the list's per-app filter). */
+  apps: () => call(agentApi.apps),
   /** Messages after `after` (all when 0) plus the visitor's whole timeline. */
   history: (id: string, after = 0) => call(agentApi.history, { ...byId(id), query: { after } }),
   /** Idempotent per client_id, so a retry after a lost response cannot post twice. */

@@ -14,6 +14,7 @@
  * <convot-inbox>, which passes it in: `linkedConversation` and `markReadIfSeen(visible)`.
  */
 import { createStore, type Store } from '../client/store.js';
+import type { ConversationFilter } from '../protocol/routes.js';
 import { TypingSender } from '../client/typing.js';
 import { TYPING_TTL_MS, type AgentProfile, AgentServerFrame, ConversationSummary, ConversationUpdate, TimelineEvent, WireMessage } from '../protocol/wire.js';
 import { ApiError, inboxApi, type History } from './inbox-api.js';
@@ -51,6 +52,13 @@ export interface InboxState {
   headerError: string;
   /** Highest seq already marked read per conversation, so each read mark is sent once. */
   readSent: ReadonlyMap<string, number>;
+  /** The list's search and filters; empty: every conversation. */
+  filter: ConversationFilter;
+  /** What the server found for `filter` (kept fresh by live updates); null without a filter. */
+  found: ConversationSummary[] | null;
+  foundHasMore: boolean;
+  /** The apps this agent works on (the per-app filter); empty until loaded. */
+  apps: { id: string; name: string }[];
   /** Conversations whose visitor is typing now, with their draft preview ('' without one). */
   typing: ReadonlyMap<string, string>;
 }
@@ -79,6 +87,10 @@ export const initialInboxState = (): InboxState => ({
   loginNotice: '',
   headerError: '',
   readSent: new Map(),
+  filter: {},
+  found: null,
+  foundHasMore: false,
+  apps: [],
   typing: new Map(),
 });
 
@@ -133,7 +145,42 @@ export function signedOut(notice: string): Patch {
     pending: [],
     readSent: new Map(),
     headerError: '',
+    filter: {},
+    found: null,
+    foundHasMore: false,
+    apps: [],
   };
+}
+
+/** True when a filter is set (the list shows `found`). */
+export const filtering = (f: ConversationFilter): boolean => !!(f.q || f.status || f.unread || f.app);
+
+/**
+ * Whether a summary passes the filters the inbox can judge itself (status, unread, app). A text
+ * search needs the server's stemming, so a live update never adds a conversation to search
+ * results: only the server's answer does.
+ */
+export function matchesLocally(f: ConversationFilter, c: ConversationSummary): boolean {
+  return (!f.status || c.status === f.status) && (!f.unread || c.unread_count > 0) && (!f.app || c.app_id === f.app);
+}
+
+/**
+ * Live changes to the filtered list: summaries that changed replace the held ones (dropped
+ * when they no longer match, unless open); a new one joins only without a text search and when
+ * it matches.
+ */
+export function syncFound(s: InboxState, prev: ConversationSummary[], next: ConversationSummary[]): ConversationSummary[] | null {
+  if (!s.found) return null;
+  const old = new Set(prev);
+  let found = s.found;
+  for (const c of next) {
+    if (old.has(c)) continue;
+    const held = found.some((x) => x.id === c.id);
+    const keep = matchesLocally(s.filter, c) || c.id === s.selectedId;
+    if (held) found = keep ? upsertSummary(found, c) : found.filter((x) => x.id !== c.id);
+    else if (keep && !s.filter.q && matchesLocally(s.filter, c)) found = upsertSummary(found, c);
+  }
+  return found;
 }
 
 /** A summary changed (socket frame, fetched thread, close/reopen): upserted unless older. */
@@ -300,7 +347,8 @@ export function awayFailed(s: InboxState, away: boolean, error: string): Patch {
 
 // ---- the controller: effects, dispatching to the reducers ----------------------------------
 
-export type InboxApi = Pick<typeof inboxApi, 'me' | 'login' | 'logout' | 'conversations' | 'history' | 'send' | 'sendArticle' | 'offerBooking' | 'markRead' | 'setAway'>;
+export type InboxApi = Pick<typeof inboxApi, 'me' | 'login' | 'logout' | 'conversations' | 'history' | 'send' | 'sendArticle' | 'offerBooking' | 'markRead' | 'setAway'> &
+  Partial<Pick<typeof inboxApi, 'apps' | 'close' | 'reopen'>>;
 
 /** What the controller needs of the agent socket (InboxSocket, or a fake in tests). */
 export interface AgentSocket {
@@ -316,6 +364,8 @@ export interface InboxControllerOptions {
   linkedConversation?: () => string | null;
   /** Coalescing delay for refetching the open conversation after `conversation` frames. */
   refreshDelayMs?: number;
+  /** A visitor wrote (a new conversation or a message): the page decides how to alert. */
+  visitorWrote?: (conversation: ConversationSummary, message: WireMessage) => void;
 }
 
 export class InboxController {
@@ -326,7 +376,7 @@ export class InboxController {
   private readonly refreshDelayMs: number;
   private refreshTimer?: ReturnType<typeof setTimeout>;
 
-  constructor(options: InboxControllerOptions = {}) {
+  constructor(private readonly options: InboxControllerOptions = {}) {
     this.api = options.api ?? inboxApi;
     this.linkedConversation = options.linkedConversation ?? (() => null);
     this.refreshDelayMs = options.refreshDelayMs ?? 250;
@@ -343,7 +393,12 @@ export class InboxController {
   }
 
   private apply(reducer: (s: InboxState) => Patch): void {
-    this.store.set(reducer);
+    this.store.set((s) => {
+      const patch = reducer(s);
+      // The filtered list follows every change to the conversations it may show.
+      if (patch.conversations && s.found && !('found' in patch)) patch.found = syncFound({ ...s, ...patch }, s.conversations, patch.conversations);
+      return patch;
+    });
   }
 
   /** The app appeared: boots on first use, else reopens the socket of a signed-in inbox. */
@@ -376,6 +431,10 @@ export class InboxController {
     this.store.set(entered(agent, agentsOnline));
     this.socket.start();
     void this.loadConversations();
+    void this.api.apps?.().then(
+      ({ apps }) => this.state.phase === 'ready' && this.store.set({ apps }),
+      () => undefined,
+    );
     const linked = this.linkedConversation();
     if (linked && !this.state.selectedId) this.select(linked);
   }
@@ -429,6 +488,7 @@ export class InboxController {
   // ---- data -----------------------------------------------------------------------------
 
   async loadConversations(): Promise<void> {
+    if (filtering(this.state.filter)) void this.loadFound();
     try {
       const { conversations, has_more } = await this.api.conversations();
       this.apply((s) => newestPageLoaded(s, conversations, has_more));
@@ -437,8 +497,41 @@ export class InboxController {
     }
   }
 
+  /** Searches and filters the list (the server answers; an empty filter shows every conversation). */
+  setFilter(filter: ConversationFilter): void {
+    const f: ConversationFilter = {};
+    if (filter.q?.trim()) f.q = filter.q.trim();
+    if (filter.status) f.status = filter.status;
+    if (filter.unread) f.unread = true;
+    if (filter.app) f.app = filter.app;
+    if (JSON.stringify(f) === JSON.stringify(this.state.filter)) return;
+    this.store.set({ filter: f, found: null, foundHasMore: false });
+    if (filtering(f)) void this.loadFound();
+  }
+
+  /** The first page of the filtered list; an answer for an older filter is dropped. */
+  private async loadFound(before?: string): Promise<void> {
+    const filter = this.state.filter;
+    if (before) this.store.set({ loadingOlder: true });
+    try {
+      const { conversations, has_more } = await this.api.conversations(before, filter);
+      if (this.state.filter !== filter || this.state.phase !== 'ready') return;
+      const page = conversations.map((c) => withReads(this.state, c));
+      this.store.set((s) => ({ found: before ? mergeSummaries(s.found ?? [], page, true) : page, foundHasMore: has_more }));
+    } catch (e) {
+      if (!this.handledAuth(e) && this.state.filter === filter) this.store.set({ headerError: `Could not search: ${errorText(e)}` });
+    } finally {
+      if (before) this.store.set({ loadingOlder: false });
+    }
+  }
+
   /** The next page after the oldest conversation in the list. */
   async loadOlder(): Promise<void> {
+    if (this.state.found) {
+      const last = this.state.found.at(-1);
+      if (last && !this.state.loadingOlder) await this.loadFound(last.id);
+      return;
+    }
     const oldest = this.state.conversations.at(-1);
     if (!oldest || this.state.loadingOlder) return;
     this.store.set({ loadingOlder: true });
@@ -517,10 +610,13 @@ export class InboxController {
         void this.loadConversations();
         if (this.state.selectedId) void this.loadThread();
         return;
-      case 'message':
+      case 'message': {
         // A conversation we dropped came back without its profile: the list read has it.
         if (!f.conversation.visitor && !this.state.conversations.some((c) => c.id === f.conversation.id)) void this.loadConversations();
+        const summary = this.state.conversations.find((c) => c.id === f.conversation.id);
+        if (f.message.author === 'visitor' && summary) this.options.visitorWrote?.(summary, f.message);
         return;
+      }
       case 'conversation':
         // Profile and timeline changes arrive as bare summaries; the timeline needs a refetch.
         if (f.conversation.id === this.state.selectedId) this.refreshThreadSoon();
@@ -597,6 +693,19 @@ export class InboxController {
     } catch (e) {
       if (this.handledAuth(e)) return;
       this.apply(() => ({ headerError: `Not shared: ${errorText(e).replace(/\.$/, '')}.` }));
+    }
+  }
+
+  /** Closes (resolves) or reopens a conversation; the answer's summary updates every list. */
+  async setStatus(id: string, status: 'open' | 'closed'): Promise<void> {
+    const call = status === 'closed' ? this.api.close : this.api.reopen;
+    if (!call) return;
+    try {
+      const { conversation } = await call(id);
+      this.apply((s) => summaryChanged(s, conversation));
+    } catch (e) {
+      if (this.handledAuth(e)) return;
+      this.store.set({ headerError: `Could not ${status === 'closed' ? 'close' : 'reopen'} the conversation: ${errorText(e).replace(/\.$/, '')}.` });
     }
   }
 

@@ -5,10 +5,33 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { TimelineEvent, VisitorProfile } from '../protocol/wire.js';
+import type { VisitorContext } from '../protocol/visitor-context.js';
 import { compactValue, fullTime, shortTime, visitorName } from './format.js';
 import { base } from './inbox.styles.js';
 import { avatar, fieldMark, isolate, mailtoHref, verifiedLabel, verifiedMark } from './visuals.js';
 import { BOOKING_EVENT, bookingEventText } from './scheduling-format.js';
+
+const DEVICES = { desktop: 'Desktop', mobile: 'Mobile', tablet: 'Tablet' } as const;
+
+/** "fr-CA" → "French (Canada) · fr-CA"; the tag alone where the browser cannot name it. */
+function languageName(tag: string): string {
+  try {
+    const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag);
+    return name && name !== tag ? `${name} · ${tag}` : tag;
+  } catch {
+    return tag;
+  }
+}
+
+/** "14:05 (America/Toronto)": the visitor's wall clock at `at`. */
+function localTime(at: number, zone: string) {
+  try {
+    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone: zone }).format(at);
+    return html`<span class="local-time">${time}</span> <span class="zone">(${isolate(zone)})</span>`;
+  } catch {
+    return isolate(zone);
+  }
+}
 
 /** Events shown before "Show all"; the server sends at most the latest 200. */
 const EVENTS_SHOWN = 20;
@@ -155,6 +178,42 @@ export class InboxVisitorPanel extends LitElement {
   /** Timeline events in the order the server sends them (oldest first). */
   @property({ attribute: false }) events: TimelineEvent[] = [];
   @property({ type: Number }) now = Date.now();
+  /** Where the visitor is (their widget's latest report); null before any. */
+  @property({ attribute: false }) context: VisitorContext | null = null;
+  /** The visitor's local time, re-rendered when the minute changes. */
+  @state() private minute = Math.floor(Date.now() / 60_000);
+  private tick?: ReturnType<typeof setInterval>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.tick = setInterval(() => (this.minute = Math.floor(Date.now() / 60_000)), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.tick);
+  }
+
+  /** The page, the referrer, browser, device, language and local time, as the widget reported them. */
+  private whereNow() {
+    const c = this.context;
+    if (!c) return nothing;
+    const link = (url: string) => html`<a href=${url} target="_blank" rel="noopener noreferrer">${isolate(url)}</a>`;
+    const rows: [string, string, unknown][] = [
+      ['page', 'Page', c.url ? link(c.url) : null],
+      ['referrer', 'Came from', c.referrer ? link(c.referrer) : c.url ? 'Direct or unknown' : null],
+      ['browser', 'Browser', c.browser ? isolate([c.browser, c.os].filter(Boolean).join(' on ')) : c.os],
+      ['device', 'Device', c.device ? DEVICES[c.device] : null],
+      ['language', 'Language', c.language ? isolate(languageName(c.language)) : null],
+      ['local-time', 'Local time', c.time_zone ? localTime(this.minute * 60_000, c.time_zone) : null],
+    ];
+    return html`<section class="context">
+      <h3>Where they are</h3>
+      <dl>
+        ${rows.filter(([, , v]) => v).map(([key, k, v]) => html`<dt>${k}</dt><dd data-context=${key}>${v}</dd>`)}
+      </dl>
+    </section>`;
+  }
 
   @state() private showAll = false;
 
@@ -234,7 +293,7 @@ export class InboxVisitorPanel extends LitElement {
             </ul>`
           : html`<p class="none">None</p>`}
       </section>
-      ${this.pairs('Custom data', v.custom_data)} ${this.pairs('Session', v.session_data)} ${this.timeline()}
+      ${this.whereNow()} ${this.pairs('Custom data', v.custom_data)} ${this.pairs('Session', v.session_data)} ${this.timeline()}
     </aside>`;
   }
 }

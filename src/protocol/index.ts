@@ -6,3 +6,4 @@ export * from './frames.js';
 export * from './help.js';
 export * from './scheduling.js';
 export * from './attachments.js';
+export * from './visitor-context.js';

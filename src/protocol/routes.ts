@@ -105,15 +105,45 @@ export interface OfferBookingBody {
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 
-export interface ConversationPageQuery {
+/** The inbox list's search and filters (each optional; together they all apply). */
+export interface ConversationFilter {
+  /** Searched in messages (stemmed), visitor names and emails. */
+  q?: string;
+  status?: ConversationStatus;
+  /** Only conversations with visitor messages no agent has read. */
+  unread?: boolean;
+  /** One app of the agent's. */
+  app?: string;
+}
+
+export interface ConversationPageQuery extends ConversationFilter {
   before?: string;
   limit: number;
 }
+
+export const MAX_SEARCH_LENGTH = 200;
+
 const parsePageQuery = (q: Query): ConversationPageQuery => {
   const limit = queryInt(q, 'limit', DEFAULT_PAGE_SIZE, 1);
   if (limit > MAX_PAGE_SIZE) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', `limit must be at most ${MAX_PAGE_SIZE}`, 'limit');
-  const before = q.before === undefined ? undefined : wrap(() => str({ before: q.before }, 'before', { min: 1, max: 64 }));
-  return { before, limit };
+  const text = (name: string, max: number) => (q[name] === undefined ? undefined : wrap(() => str({ [name]: q[name] }, name, { min: 1, max })));
+  const out: ConversationPageQuery = { before: text('before', 64), limit };
+  const search = q.q === undefined ? '' : wrap(() => str({ q: q.q }, 'q', { max: MAX_SEARCH_LENGTH, trim: true }));
+  if (search) out.q = search;
+  if (q.status !== undefined) {
+    if (q.status !== 'open' && q.status !== 'closed') throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', `status must be open or closed, got ${JSON.stringify(q.status.slice(0, 20))}`, 'status');
+    out.status = q.status;
+  }
+  if (q.unread !== undefined) {
+    if (q.unread !== 'true' && q.unread !== 'false') throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', `unread must be true or false, got ${JSON.stringify(q.unread.slice(0, 20))}`, 'unread');
+    if (q.unread === 'true') out.unread = true;
+  }
+  const app = text('app', 64);
+  if (app !== undefined) {
+    if (!/^[A-Za-z0-9_-]+$/.test(app)) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', 'app must be an app id (letters, digits, _ and -)', 'app');
+    out.app = app;
+  }
+  return out;
 };
 
 const afterQuery = (q: Query): { after: number } => ({ after: queryInt(q, 'after', 0) });
@@ -224,7 +254,7 @@ export const agentApi = {
   logout: route<{ ok: true }>()('POST', `${AGENT}/logout`),
   /** Who is signed in: `agent` is null when nobody is (a question, not an error). */
   me: route<{ agent: AgentProfile | null; agents_online: number }>()('GET', `${AGENT}/me`),
-  /** Newest activity first, a page at a time. */
+  /** Newest activity first, a page at a time; `q`, `status`, `unread` and `app` filter. */
   conversations: route<{ conversations: ConversationSummary[]; has_more: boolean }, undefined, ConversationPageQuery>()('GET', `${AGENT}/conversations`),
   /** Messages after `after` (all when 0) plus the visitor's timeline. */
   history: route<History, undefined, { after: number }>()('GET', `${AGENT}/conversations/:id/messages`),

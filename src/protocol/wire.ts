@@ -6,6 +6,7 @@ import { ERRORS, type ErrorBody, type ErrorCode } from './errors.js';
 import type { MdDoc } from '../markdown/tree.js';
 import type { AttachmentCard, AttachmentLimits } from './attachments.js';
 import { ValidationError, bool, checkText, clientId, int, obj, str } from './validate.js';
+import { parsePageContext, type PageContext, type VisitorContext } from './visitor-context.js';
 
 export const MAX_MESSAGE_LENGTH = 5000;
 
@@ -132,9 +133,12 @@ export type ConversationStatus = 'open' | 'closed';
 // ---- visitor socket ----------------------------------------------------------------------
 
 export type VisitorClientFrame =
-  | { type: 'auth'; token: string; last_seq: number }
+  /** `page`: where the visitor is (see visitor-context.ts); dropped when malformed, so it never costs the chat. */
+  | { type: 'auth'; token: string; last_seq: number; page?: PageContext }
   | { type: 'message'; client_id: string; body: string }
   | { type: 'read'; seq: number }
+  /** A single-page app changed route (or the page otherwise changed what it reports). */
+  | { type: 'page'; page: PageContext }
   /** The visitor is typing (`text`: the draft, at most TYPING_PREVIEW_MAX, for the app's agents) or stopped. */
   | { type: 'typing'; typing: boolean; text?: string }
   | { type: 'ping' };
@@ -193,6 +197,8 @@ export interface ConversationSummary {
   last_message: WireMessage | null;
   last_message_at: string | null;
   created_at: string;
+  /** Where the visitor is, as their widget last reported it; null before any report. */
+  context?: VisitorContext | null;
 }
 
 /**
@@ -309,8 +315,19 @@ export function messageBody(o: Record<string, unknown>): string {
 export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientFrame {
   return wrap((): VisitorClientFrame => {
     switch (data.type) {
-      case 'auth':
-        return { type: 'auth', token: str(data, 'token', { min: 10, max: 200 }), last_seq: int(data, 'last_seq', { min: 0, optional: true }) };
+      case 'auth': {
+        const frame: VisitorClientFrame = { type: 'auth', token: str(data, 'token', { min: 10, max: 200 }), last_seq: int(data, 'last_seq', { min: 0, optional: true }) };
+        if (data.page !== undefined) {
+          try {
+            frame.page = parsePageContext(data.page);
+          } catch {
+            // A strange page address must not keep the visitor from chatting.
+          }
+        }
+        return frame;
+      }
+      case 'page':
+        return { type: 'page', page: parsePageContext(data.page) };
       case 'message':
         return { type: 'message', client_id: clientId(data), body: messageBody(data) };
       case 'read':
@@ -324,7 +341,7 @@ export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientF
       case 'ping':
         return { type: 'ping' };
       default:
-        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected auth, message, read, typing or ping.`, 'type');
+        throw new ProtocolError('CONVOT_ERR_UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(data.type ?? null)}; expected auth, message, read, typing, page or ping.`, 'type');
     }
   });
 }

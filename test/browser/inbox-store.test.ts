@@ -330,6 +330,58 @@ describe('InboxController (fake API and socket)', () => {
 
   const settle = () => new Promise((r) => setTimeout(r, 0));
 
+  it('a search shows what the server found; live messages update its rows but never add one it did not find', async () => {
+    const asked: string[] = [];
+    let answer: (v: { conversations: ConversationSummary[]; has_more: boolean }) => void = () => undefined;
+    const { controller, socket } = setup({
+      conversations: (before?: string, filter = {}) => {
+        asked.push(JSON.stringify({ before, ...filter }));
+        if (!Object.keys(filter).length) return Promise.resolve({ conversations: [conv('cnv_1', 2), conv('cnv_2', 1)], has_more: false });
+        return new Promise((r) => (answer = r));
+      },
+    });
+    controller.connect();
+    await settle();
+    controller.setFilter({ q: 'refund' });
+    // A second filter before the first answer: the first answer is dropped.
+    const first = answer;
+    controller.setFilter({ q: 'refunds' });
+    first({ conversations: [conv('cnv_2', 1)], has_more: false });
+    await settle();
+    expect(controller.state.found).to.equal(null);
+    answer({ conversations: [conv('cnv_1', 2)], has_more: false });
+    await settle();
+    expect(ids(controller.state.found!)).to.deep.equal(['cnv_1']);
+    expect(asked.slice(-2)).to.deep.equal([JSON.stringify({ q: 'refund' }), JSON.stringify({ q: 'refunds' })]);
+    // A message in another conversation (even a newer one) does not join the search results...
+    socket().handlers.frame({ type: 'message', conversation: conv('cnv_2', 5), message: msg('cnv_2', 5) });
+    socket().handlers.frame({ type: 'message', conversation: conv('cnv_7', 1), message: msg('cnv_7', 1) });
+    // ...one in a found conversation updates its row.
+    socket().handlers.frame({ type: 'message', conversation: conv('cnv_1', 3), message: msg('cnv_1', 3) });
+    expect(ids(controller.state.found!)).to.deep.equal(['cnv_1']);
+    expect(controller.state.found![0]!.last_seq).to.equal(3);
+    expect(ids(controller.state.conversations)).to.deep.equal(['cnv_2', 'cnv_1', 'cnv_7']);
+    // Clearing the filter shows the whole list again.
+    controller.setFilter({ q: '  ' });
+    expect(controller.state.found).to.equal(null);
+  });
+
+  it('status and unread filters take in live conversations that match and drop rows that stop matching', async () => {
+    const { controller, socket } = setup({
+      conversations: (_before?: string, filter: { status?: string } = {}) =>
+        Promise.resolve({ conversations: filter.status === 'open' || !filter.status ? [conv('cnv_1', 2)] : [], has_more: false }),
+    });
+    controller.connect();
+    await settle();
+    controller.setFilter({ status: 'open' });
+    await settle();
+    socket().handlers.frame({ type: 'message', conversation: conv('cnv_3', 1), message: msg('cnv_3', 1) });
+    socket().handlers.frame({ type: 'message', conversation: conv('cnv_4', 1, { status: 'closed' }), message: msg('cnv_4', 1) });
+    expect(ids(controller.state.found!)).to.deep.equal(['cnv_1', 'cnv_3']);
+    socket().handlers.frame({ type: 'conversation', conversation: conv('cnv_3', 1, { status: 'closed' }) });
+    expect(ids(controller.state.found!)).to.deep.equal(['cnv_1']);
+  });
+
   it('a profile-less message for a conversation it does not hold refetches the list, which brings the row', async () => {
     const { controller, calls, socket } = setup();
     controller.connect();

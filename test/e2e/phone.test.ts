@@ -30,8 +30,16 @@ test('the inbox at 390 px: no sideways scroll, Sign out reachable, list and conv
   const signOut = await page.locator('button.signout').boundingBox();
   assert.ok(signOut && signOut.x >= 0 && signOut.x + signOut.width <= 390, `Sign out is off-screen: ${JSON.stringify(signOut)}`);
 
+  // The search, filters and alert controls fit too.
+  for (const selector of ['input[type="search"]', '.filters button >> nth=-1', 'button.alert-toggle', 'button.enable-notifications']) {
+    const box = await page.locator(selector).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${selector} is off-screen: ${JSON.stringify(box)}`);
+  }
+
   await row.click();
   await page.locator('.message.visitor', { hasText: 'Hello from a phone test' }).waitFor();
+  const close = await page.locator('convot-inbox-thread .set-status').boundingBox();
+  assert.ok(close && close.x >= 0 && close.x + close.width <= 390, `Close is off-screen: ${JSON.stringify(close)}`);
   assert.equal(await page.locator('convot-inbox-list').isVisible(), false, 'the list stays on screen beside the conversation');
   assert.ok(await noSideways(), 'the conversation screen scrolls sideways');
   const reply = await page.locator('form.reply textarea').boundingBox();

@@ -219,9 +219,15 @@ export class Sock {
 }
 
 /** Opens a visitor socket and authenticates it; resolves with the socket and its `ready` frame. */
-export async function visitorSocket(wsBase: string, token: string, lastSeq = 0, appId = APP_ID): Promise<{ sock: Sock; ready: Frame }> {
-  const sock = await Sock.open(`${wsBase}/api/v1/apps/${appId}/ws`);
-  sock.send({ type: 'auth', token, last_seq: lastSeq });
+export async function visitorSocket(
+  wsBase: string,
+  token: string,
+  lastSeq = 0,
+  appId = APP_ID,
+  opts: { headers?: Record<string, string>; page?: Record<string, unknown> } = {},
+): Promise<{ sock: Sock; ready: Frame }> {
+  const sock = await Sock.open(`${wsBase}/api/v1/apps/${appId}/ws`, opts.headers ? { headers: opts.headers } : undefined);
+  sock.send({ type: 'auth', token, last_seq: lastSeq, ...(opts.page ? { page: opts.page } : {}) });
   const ready = await sock.next((f) => f.type === 'ready' || f.type === 'error');
   if (ready.type !== 'ready') throw new Error(`visitor auth failed: ${JSON.stringify(ready)}`);
   return { sock, ready };
