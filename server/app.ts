@@ -24,6 +24,9 @@ import { staticRoutes } from './routes/static.js';
 import { visitorRoutes } from './routes/visitor.js';
 import { AgentService } from './services/agent-service.js';
 import { Chat } from './services/chat.js';
+import { AttachmentService } from './services/attachment-service.js';
+import { DbAttachmentStore, type AttachmentStore } from './storage/attachment-store.js';
+import { AttachmentsRepo } from './storage/attachments-repo.js';
 import { HelpService } from './services/help-service.js';
 import { helpSiteRoutes } from './routes/help-site.js';
 import { Identity } from './services/identity.js';
@@ -79,6 +82,8 @@ export interface AppOptions {
   now?: () => number;
   /** Tests: the email worker's poll and retry timing, and optionally its transport. */
   email?: EmailWorkerOptions & { transport?: MailTransport };
+  /** Where attachment bytes live; default the database (`attachment_blobs`), which every instance reads. */
+  attachmentStore?: AttachmentStore;
 }
 
 export interface ConvotApp extends FastifyInstance {
@@ -94,6 +99,7 @@ export interface ConvotApp extends FastifyInstance {
     limiter: RateLimiter;
     /** The email outbox other features enqueue to (email/outbox.ts); `enabled` false without `email` in the config. */
     email: EmailOutbox;
+    attachments: AttachmentService;
   };
 }
 
@@ -128,6 +134,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   const limiter = opts.rateLimiter ?? new RateLimiter(Date.now, opts.config?.limits, opts.config?.caps);
   const visitors = new VisitorService({ repos, chat, identity, hub, limiter });
   const help = new HelpService(repos);
+  const attachments = new AttachmentService({ attachments: new AttachmentsRepo(opts.db), store: opts.attachmentStore ?? new DbAttachmentStore(opts.db), chat, visitors, apps: repos.apps });
   const agents = new AgentService({ repos, chat, help, hub, limiter, instanceId, log: app.log });
   const scheduling = new SchedulingService({ repos, chat, limiter, log: app.log, hooks: opts.schedulingHooks ?? bookingEmails(email.outbox, opts.db), now: opts.now });
   await fanout.start(
@@ -139,7 +146,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // So do the visitor sockets of apps the config no longer has.
   for (const a of removedApps) await fanout.publish({ k: 'app-removed', a });
 
-  app.decorate('convot', { repos, chat, identity, visitors, agents, help, scheduling, hub, limiter, email: email.outbox });
+  app.decorate('convot', { repos, chat, identity, visitors, agents, help, scheduling, hub, limiter, email: email.outbox, attachments });
   email.start();
   const heartbeat = setInterval(() => {
     void repos.agents
@@ -185,8 +192,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
   // checks FRAME_LIMIT); ws itself only drops the connection beyond this hard cap.
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // Paths come from the route definitions (src/protocol/routes.ts); each plugin scopes its hooks.
-  await app.register(visitorRoutes, { visitors, help, limiter, scheduling });
-  await app.register(agentRoutes, { agents, help, scheduling });
+  await app.register(visitorRoutes, { visitors, help, limiter, scheduling, attachments });
+  await app.register(agentRoutes, { agents, help, scheduling, attachments });
   await app.register(schedulingPages, { scheduling });
   const helpSite = await helpSiteRoutes(app, { help, repos, limiter });
   await app.register(staticRoutes, { root: opts.root, demo: opts.demo ?? false, helpHome: helpSite.homeForHost });

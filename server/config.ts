@@ -16,6 +16,7 @@ import type { Repositories } from './storage/repositories.js';
 import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
 import type { DeclaredMeetingType } from './storage/meeting-types-repo.js';
 import { httpUrl } from './http-url.js';
+import { ATTACHMENT_HARD_CAP_BYTES, DEFAULT_ATTACHMENT_MAX_BYTES, DEFAULT_ATTACHMENT_TYPES, FORBIDDEN_ATTACHMENT_TYPES, type AttachmentLimits } from '../src/protocol/attachments.js';
 
 /** An app as declared in the config file: the stored row, and its articles. */
 export type AppConfig = AppRow & {
@@ -141,6 +142,32 @@ function at<T>(path: string, fn: () => T): T {
   }
 }
 
+/**
+ * `apps[].attachments`: `{ max_bytes, types }`, both optional (10 MiB and the default types).
+ * `max_bytes` is capped at ATTACHMENT_HARD_CAP_BYTES; HTML, SVG, XML and script types are refused
+ * because a browser would run them.
+ */
+export function attachmentLimits(value: unknown, where: string): AttachmentLimits {
+  if (value === undefined || value === null) return { max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES, types: [...DEFAULT_ATTACHMENT_TYPES] };
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`${where} must be an object like { "max_bytes": 10485760, "types": ["image/png", "application/pdf"] }, got ${JSON.stringify(value)}`);
+  const o = value as Obj;
+  for (const k of Object.keys(o)) if (k !== 'max_bytes' && k !== 'types') throw new ConfigError(`${where}.${k} is not a setting; use max_bytes and types`);
+  const max = o.max_bytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > ATTACHMENT_HARD_CAP_BYTES) {
+    throw new ConfigError(`${where}.max_bytes must be an integer from 1 to ${ATTACHMENT_HARD_CAP_BYTES} (25 MiB), got ${JSON.stringify(max)}`);
+  }
+  const types = o.types ?? [...DEFAULT_ATTACHMENT_TYPES];
+  if (!Array.isArray(types)) throw new ConfigError(`${where}.types must be an array of content types like "image/png", got ${JSON.stringify(types)}`);
+  const out = types.map((t: unknown, j) => {
+    if (typeof t !== 'string' || !/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/.test(t)) {
+      throw new ConfigError(`${where}.types[${j}] must be a lower-case content type like "image/png" (no wildcards or parameters), got ${JSON.stringify(t)}`);
+    }
+    if (FORBIDDEN_ATTACHMENT_TYPES.includes(t)) throw new ConfigError(`${where}.types[${j}] is ${JSON.stringify(t)}, which a browser would run as a page or script; it cannot be allowed`);
+    return t;
+  });
+  return { max_bytes: max, types: [...new Set(out)] };
+}
+
 /** `agents[i].apps`: ids of apps declared in `apps[]`; absent means every app. */
 function agentApps(value: unknown, where: string, known: Set<string>): string[] | null {
   if (value === undefined || value === null) return null;
@@ -214,6 +241,7 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env,
         appearance: o.appearance === undefined ? {} : parseAppearance(o.appearance, `apps[${i}].appearance`),
         help_host: helpHost(o.help_host, `apps[${i}].help_host`),
         status_url: statusUrl(o.status_url, `apps[${i}].status_url`),
+        attachments: attachmentLimits(o.attachments, `apps[${i}].attachments`),
         articles: articleEntries(o.articles, `apps[${i}].articles`),
         articles_dir: o.articles_dir === undefined || o.articles_dir === null ? null : resolve(baseDir, str(o, 'articles_dir', { min: 1, max: 4096 })),
       };

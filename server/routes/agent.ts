@@ -5,15 +5,17 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
-import { AGENT_SOCKET_PATH, agentApi, type AgentProfile } from '../../src/protocol/index.js';
+import { AGENT_SOCKET_PATH, ATTACHMENT_HARD_CAP_BYTES, agentApi, type AgentProfile } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { isOriginAllowed } from '../origins.js';
 import type { AgentService } from '../services/agent-service.js';
+import type { AttachmentService } from '../services/attachment-service.js';
 import type { HelpService } from '../services/help-service.js';
 import { helpSiteOf } from '../help/site-urls.js';
 import type { SchedulingService } from '../services/scheduling-service.js';
 import { readSessionCookie, setSessionCookie } from './agent-cookie.js';
 import { agentSocket } from './agent-socket.js';
+import { sendFile, uploadedBytes, uploadParser } from './attachments.js';
 import { handle, type Guard } from './contract.js';
 import { schedulingAgentRoutes } from './scheduling.js';
 
@@ -25,7 +27,10 @@ declare module 'fastify' {
   }
 }
 
-export async function agentRoutes(app: FastifyInstance, { agents, help, scheduling }: { agents: AgentService; help: HelpService; scheduling?: SchedulingService }): Promise<void> {
+export async function agentRoutes(
+  app: FastifyInstance,
+  { agents, help, scheduling, attachments }: { agents: AgentService; help: HelpService; scheduling?: SchedulingService; attachments: AttachmentService },
+): Promise<void> {
   // The inbox is same-origin only. Besides the SameSite=Strict cookie, refuse any request (and
   // socket upgrade) that a browser marks as coming from another origin: defence in depth.
   app.addHook('onRequest', async (req) => {
@@ -59,6 +64,18 @@ export async function agentRoutes(app: FastifyInstance, { agents, help, scheduli
     const { message, created } = await agents.reply(caller, params.id, body);
     reply.code(created ? 201 : 200);
     return { message };
+  });
+
+  // Streamed up to the hard cap here; the conversation's app's own limit is checked once it is known.
+  uploadParser(app, () => ATTACHMENT_HARD_CAP_BYTES, signedIn);
+  handle(app, agentApi.upload, signedIn)(async ({ caller, params, query, req, reply }) => {
+    const { message, created } = await attachments.uploadAsAgent(caller, params.id, { ...query, type: req.headers['content-type'], data: uploadedBytes(req) });
+    reply.code(created ? 201 : 200);
+    return { message };
+  });
+  app.get(agentApi.attachment.path, async (req, reply) => {
+    const agent = await signedIn(req);
+    return sendFile(reply, await attachments.forAgent(agent, (req.params as { id: string }).id), req);
   });
 
   handle(app, agentApi.offerBooking, signedIn)(async ({ caller, params, body, reply }) => {

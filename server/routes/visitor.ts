@@ -11,10 +11,12 @@ import { fail } from '../errors.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
 import { helpSiteOf } from '../help/site-urls.js';
 import type { LimitName, RateLimiter } from '../rate-limit.js';
+import type { AttachmentService } from '../services/attachment-service.js';
 import type { HelpService } from '../services/help-service.js';
 import type { SchedulingService } from '../services/scheduling-service.js';
 import type { VisitorCaller, VisitorService } from '../services/visitor-service.js';
 import type { AppRow } from '../storage/apps-repo.js';
+import { sendFile, uploadedBytes, uploadParser } from './attachments.js';
 import { handle, type Guard } from './contract.js';
 import { schedulingVisitorRoutes } from './scheduling.js';
 import { visitorSocket } from './visitor-socket.js';
@@ -30,7 +32,10 @@ const bearer = (req: FastifyRequest): string | undefined => {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 };
 
-export async function visitorRoutes(app: FastifyInstance, { visitors, help, limiter, scheduling }: { visitors: VisitorService; help: HelpService; limiter: RateLimiter; scheduling?: SchedulingService }): Promise<void> {
+export async function visitorRoutes(
+  app: FastifyInstance,
+  { visitors, help, limiter, scheduling, attachments }: { visitors: VisitorService; help: HelpService; limiter: RateLimiter; scheduling?: SchedulingService; attachments: AttachmentService },
+): Promise<void> {
   // Resolve the app and enforce its origin allowlist before anything else, preflights included.
   app.addHook('onRequest', async (req, reply) => {
     const { appId } = req.params as { appId: string };
@@ -96,6 +101,18 @@ export async function visitorRoutes(app: FastifyInstance, { visitors, help, limi
   handle(app, visitorApi.helpSearch, helpReader)(({ req, query }) => help.search(appOf(req), query.locale, query.q));
 
   handle(app, visitorApi.helpArticle, helpReader)(async ({ req, params }) => ({ article: await help.article(appOf(req), params.locale, params.slug, siteOf(req)) }));
+
+  // Files: the body is the file (streamed up to the app's max_bytes), the answer the message.
+  uploadParser(app, (req) => attachments.limitFor(appOf(req)), visitor());
+  handle(app, visitorApi.upload, visitor())(async ({ caller, query, req, reply }) => {
+    const { message, created } = await attachments.uploadAsVisitor(caller, { ...query, type: req.headers['content-type'], data: uploadedBytes(req) }, req.ip);
+    reply.code(created ? 201 : 200);
+    return { message };
+  });
+  app.get(visitorApi.attachment.path, async (req, reply) => {
+    const caller = await visitors.authenticate(appOf(req), bearer(req));
+    return sendFile(reply, await attachments.forVisitor(caller, (req.params as { id: string }).id), req);
+  });
 
   if (scheduling) schedulingVisitorRoutes(app, { scheduling, appOf, visitor });
 

@@ -43,8 +43,8 @@ export class Chat {
     private readonly hooks: ChatHooks = {},
   ) {}
 
-  async sendVisitorMessage(session: VisitorSessionRow, clientId: string, body: string): Promise<SendResult> {
-    const r = await retryOnRace(() => this.repos.conversations.addVisitorMessage(session, clientId, body, this.announce.target));
+  async sendVisitorMessage(session: VisitorSessionRow, clientId: string, body: string, card: MessageCard | null = null): Promise<SendResult & { conversationId: string }> {
+    const r = await retryOnRace(() => this.repos.conversations.addVisitorMessage(session, clientId, body, this.announce.target, card));
     if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: session.visitor_id, appId: session.app_id, message: r.message }, r.notified);
     if (r.created) await this.hooks.visitorMessage?.(r);
     return r;
@@ -54,7 +54,7 @@ export class Chat {
    * An agent's reply. Conversations outside the agent's apps do not exist for them (404);
    * closed ones refuse replies until reopened. A bare agent id (tools, tests) reads the apps.
    */
-  async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string, card: MessageCard | null = null): Promise<SendResult> {
+  async sendAgentMessage(conversationPublicId: string, agent: AgentActor | string, clientId: string, body: string, card: MessageCard | null = null): Promise<SendResult & { conversationId: string }> {
     const actor = await this.actor(agent);
     const r = await retryOnRace(() => this.repos.conversations.addAgentMessage(conversationPublicId, actor.id, actor.apps, clientId, body, this.announce.target, card));
     if (r.kind === 'not_found') fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');

@@ -3,13 +3,13 @@
  * a plain update may change, rate limits, and the socket's `ready` frame. Routes parse and call
  * one method here; storing and announcing go through Chat, identity through Identity.
  */
-import type { AppPublicConfig, CloseCode, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
+import type { AppPublicConfig, CloseCode, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { mintIdentityToken } from '../identity/identity-token.js';
 import { parseUserAgent } from '../user-agent.js';
 import type { LimitName, RateLimiter } from '../rate-limit.js';
 import type { Hub, VisitorPeer } from '../realtime/hub.js';
-import type { AppRow } from '../storage/apps-repo.js';
+import { attachmentLimitsOf, type AppRow } from '../storage/apps-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { VisitorSessionRow } from '../storage/visitors-repo.js';
 import type { Chat, SendResult } from './chat.js';
@@ -58,7 +58,7 @@ export class VisitorService {
   /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
   async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
     const [available, meetingTypes] = await Promise.all([this.repos.agents.appAvailable(app.id), this.repos.meetingTypes.count(app.id)]);
-    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null };
+    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null, attachments: attachmentLimitsOf(app) };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */
@@ -98,7 +98,7 @@ export class VisitorService {
    * A visitor message, over REST or the socket (one rate limit for both), also counted per
    * client IP (new sessions gain nothing), with new conversations limited per IP too.
    */
-  async send({ session }: VisitorCaller, message: { client_id: string; body: string }, ip: string): Promise<SendResult> {
+  async send({ session }: VisitorCaller, message: { client_id: string; body: string; card?: MessageCard }, ip: string): Promise<SendResult & { conversationId: string }> {
     const { limiter } = this.deps;
     limiter.hit('message', session.session_id);
     limiter.hit('message_ip', ip);
@@ -109,7 +109,7 @@ export class VisitorService {
       const current = await this.repos.conversations.current(session.visitor_id);
       if (!current || current.status !== 'open') throw e;
     }
-    const result = await this.deps.chat.sendVisitorMessage(session, message.client_id, message.body);
+    const result = await this.deps.chat.sendVisitorMessage(session, message.client_id, message.body, message.card ?? null);
     if (result.created && result.message.seq === 1) {
       try {
         limiter.hit('conversation_ip', ip);

@@ -1,5 +1,5 @@
 /** The apps aggregate: an app's settings as applied from the config file. */
-import type { Appearance } from '../../src/protocol/index.js';
+import { DEFAULT_ATTACHMENT_MAX_BYTES, DEFAULT_ATTACHMENT_TYPES, type Appearance, type AttachmentLimits } from '../../src/protocol/index.js';
 import type { Db } from './db.js';
 
 export interface AppRow {
@@ -13,9 +13,14 @@ export interface AppRow {
   help_host?: string | null;
   /** `apps[].status_url`: the team's system status page, or null. */
   status_url?: string | null;
+  /** `apps[].attachments` (NULL in the row: the defaults). */
+  attachments?: AttachmentLimits | null;
 }
 
-const COLUMNS = 'id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url';
+/** An app's upload limits: its own, else the defaults. */
+export const attachmentLimitsOf = (app: AppRow): AttachmentLimits => app.attachments ?? { max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES, types: [...DEFAULT_ATTACHMENT_TYPES] };
+
+const COLUMNS = 'id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url, attachments';
 
 export class AppsRepo {
   constructor(private readonly db: Db) {}
@@ -23,13 +28,13 @@ export class AppsRepo {
   /** Inserts or updates the app, enabling it again if it was disabled. */
   async upsert(app: Omit<AppRow, 'appearance'> & { appearance?: Appearance }): Promise<void> {
     await this.db.query(
-      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url, attachments)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, identity_secret = EXCLUDED.identity_secret,
          require_verification = EXCLUDED.require_verification, allowed_origins = EXCLUDED.allowed_origins,
-         appearance = EXCLUDED.appearance, help_host = EXCLUDED.help_host, status_url = EXCLUDED.status_url,
+         appearance = EXCLUDED.appearance, help_host = EXCLUDED.help_host, status_url = EXCLUDED.status_url, attachments = EXCLUDED.attachments,
          disabled = false, updated_at = now()`,
-      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {}), app.help_host ?? null, app.status_url ?? null],
+      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {}), app.help_host ?? null, app.status_url ?? null, app.attachments ? JSON.stringify(app.attachments) : null],
     );
   }
 

@@ -118,7 +118,7 @@ export class ConversationsRepo {
    * that bumps the seq, inserts, returns the row and, given a target, announces the commit; the
    * rest (first message, a retry, a race) takes the locking transaction.
    */
-  async addVisitorMessage(session: VisitorSessionRow, clientId: string, body: string, target?: NotifyTarget): Promise<Stored> {
+  async addVisitorMessage(session: VisitorSessionRow, clientId: string, body: string, target?: NotifyTarget, card: MessageCard | null = null): Promise<Stored> {
     const fast = await this.appendFast(
       `c.visitor_id = $5 AND c.status = 'open'`,
       [session.visitor_id],
@@ -127,11 +127,12 @@ export class ConversationsRepo {
       clientId,
       body,
       target,
+      card,
     );
     if (fast) return fast;
     return this.db.transaction(async (q) => {
       const id = await this.lockOpenConversation(q, session);
-      return { ...(await this.append(q, id, 'visitor', null, clientId, body)), conversationId: id, visitorId: session.visitor_id, appId: session.app_id, notified: false };
+      return { ...(await this.append(q, id, 'visitor', null, clientId, body, card)), conversationId: id, visitorId: session.visitor_id, appId: session.app_id, notified: false };
     });
   }
 

@@ -267,6 +267,34 @@ CREATE INDEX visitor_sessions_context ON visitor_sessions (visitor_id, context_a
 ALTER TABLE agents ADD COLUMN avatar_url text;
 `,
   },
+  {
+    id: 15,
+    name: 'attachments',
+    sql: `
+-- apps[].attachments from the config: { max_bytes, types } (NULL: the defaults).
+ALTER TABLE apps ADD COLUMN attachments jsonb;
+-- Who may fetch a file: that visitor (any session of theirs) and the agents of that app. The
+-- message that carries it holds the same metadata in its card.
+CREATE TABLE attachments (
+  id text PRIMARY KEY,
+  app_id text NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  visitor_id bigint NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+  conversation_id bigint REFERENCES conversations(id) ON DELETE CASCADE,
+  name text NOT NULL,
+  mime text NOT NULL,
+  size integer NOT NULL,
+  width integer,
+  height integer,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+-- The bytes, behind AttachmentStore (storage/attachment-store.ts): in the database by default,
+-- so every instance serves every file.
+CREATE TABLE attachment_blobs (
+  id text PRIMARY KEY,
+  data bytea NOT NULL
+);
+`,
+  },
 ];
 
 /**

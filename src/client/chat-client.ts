@@ -221,6 +221,17 @@ export class ChatClient {
     return this.call(route, { ...opts, token: this.token });
   }
 
+  /** The visitor's token once the session is there (uploads and downloads send it in a header, never in a URL). */
+  async visitorToken(): Promise<string> {
+    await this.until(() => this.token !== null && this.state.sessionId !== null);
+    return this.token!;
+  }
+
+  /** A message stored outside the socket (an upload's answer): shown at once; the socket's copy merges into it. */
+  accept(message: WireMessage): void {
+    this.receive(message);
+  }
+
   // ---- visitor actions --------------------------------------------------------------------
 
   /**
@@ -534,7 +545,7 @@ export class ChatClient {
       const config = configResult.value;
       if (config) {
         this.configLoaded = true;
-        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null, scheduling: config.scheduling ?? null });
+        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null, scheduling: config.scheduling ?? null, attachments: config.attachments });
       }
     } catch (e) {
       if (this.refusedForGood(e)) return null;

@@ -65,10 +65,7 @@ export interface WidgetSettings {
   zIndex: number | null;
   soundMuted: boolean;
   hideOnMobile: boolean;
-  /**
-   * `hide_attachment_button`: accepted and kept so it applies once the chat has an attachment
-   * button (it has none yet).
-   */
+  /** Hides the composer's attach button (`hide_attachment_button`, HubSpot's `disableAttachment`); drop and paste go with it. */
   hideAttachmentButton: boolean;
 }
 
@@ -129,6 +126,8 @@ export interface WidgetState {
   statusUrl: string | null;
   /** The app's booking (meeting type count), null without; undefined until the config arrived. */
   scheduling: AppPublicConfig['scheduling'] | undefined;
+  /** What the app accepts as attachments; undefined until the config arrived (or from an older server). */
+  attachments: AppPublicConfig['attachments'];
   /** What the Book tab starts on: a meeting type the page asked for (`openScheduling`), or the list. */
   booking: BookingView;
   /** The panel's tab (views show it when the panel is open). */
@@ -166,6 +165,7 @@ export const initialState = (): WidgetState => ({
   tab: 'chat',
   help: { query: '', article: null, focus: 0 },
   scheduling: undefined,
+  attachments: undefined,
   booking: { meetingTypeId: null, slot: null, request: 0 },
   problem: null,
   settings: defaultSettings(),

@@ -13,6 +13,7 @@ export const en = {
   empty: 'Ask us anything. We usually reply within a few minutes.',
   composerLabel: 'Message',
   placeholder: 'Write a message…',
+  attachFile: 'Attach a file',
   send: 'Send',
   sending: 'Sending…',
   sent: 'Sent',

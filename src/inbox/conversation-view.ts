@@ -1,6 +1,7 @@
 /**
  * The middle column: the open conversation's header, message log and reply composer.
- * It renders what the app gives it and fires `inbox-send`, `inbox-retry` and `inbox-reload`;
+ * It renders what the app gives it and fires `inbox-send`, `inbox-retry`, `inbox-reload` and
+ * `inbox-attached` (a file it uploaded, picked, dropped or pasted, was stored: the message);
  * drafts are kept per conversation here so switching conversations does not lose typing.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
@@ -16,6 +17,17 @@ import { avatar, isolate, verifiedMark } from './visuals.js';
 import { messageText } from '../elements/shared/message-text.js';
 import { chatSubset } from '../markdown/chat-tree.js';
 import { mdView } from './md-view.js';
+import { attachmentUrl, uploadAttachment } from './attachment-upload.js';
+import { THUMBNAIL_TYPES, formatBytes, type AttachmentCard } from '../protocol/attachments.js';
+
+/** A file on its way (progress 0..1), or refused (`error`). */
+interface Upload {
+  key: number;
+  name: string;
+  progress: number;
+  error?: string;
+}
+let uploadKey = 0;
 
 /** A stored message, or a reply not yet acknowledged (no seq). */
 type Item = { kind: 'stored'; m: WireMessage } | { kind: 'pending'; p: PendingReply };
@@ -152,6 +164,33 @@ export class InboxConversationView extends LitElement {
         gap: 2px;
         border: 1px solid var(--in-border);
         background: var(--in-surface);
+      }
+      .thumb img {
+        display: block;
+        max-width: min(240px, 100%);
+        max-height: 240px;
+        width: auto;
+        height: auto;
+        border-radius: 10px;
+        border: 1px solid var(--in-border);
+      }
+      a.file {
+        display: inline-flex;
+        gap: 8px;
+        padding: 8px 12px;
+        border: 1px solid var(--in-border);
+        border-radius: 12px;
+        background: var(--in-surface);
+        color: var(--in-text);
+      }
+      .uploads {
+        display: grid;
+        gap: 4px;
+        margin: 0 0 6px;
+        font-size: 13px;
+      }
+      .uploads progress {
+        width: 40%;
       }
       .card-kind {
         color: var(--in-muted);
@@ -318,6 +357,7 @@ export class InboxConversationView extends LitElement {
   @property({ attribute: false }) typing: string | null = null;
 
   @state() private drafts = new Map<string, string>();
+  @state() private uploads: Upload[] = [];
   @query('.log') private log?: HTMLElement;
   @query('textarea') private textarea?: HTMLTextAreaElement;
 
@@ -372,6 +412,29 @@ export class InboxConversationView extends LitElement {
     this.dispatchEvent(new CustomEvent<string>('inbox-send', { detail: body, bubbles: true, composed: true }));
     this.setDraft('');
     this.textarea?.focus();
+  }
+
+  /** Files picked, dropped onto the conversation or pasted into the reply field: each uploaded with its progress. */
+  private attach(e: Event): void {
+    const files = (e as DragEvent).dataTransfer?.files ?? (e as ClipboardEvent).clipboardData?.files ?? (e.target as HTMLInputElement).files;
+    const types = (e as DragEvent).dataTransfer?.types;
+    if (!this.conversation || (types ? !types.includes('Files') : !files?.length)) return;
+    e.preventDefault();
+    if (!files?.length || e.type === 'dragover') return;
+    const id = this.conversation.id;
+    for (const file of [...files]) {
+      const up: Upload = { key: uploadKey++, name: file.name, progress: 0 };
+      this.uploads = [...this.uploads.filter((u) => !u.error), up];
+      const set = (change: Partial<Upload>) => (this.uploads = this.uploads.map((u) => (u.key === up.key ? { ...u, ...change } : u)));
+      uploadAttachment(id, crypto.randomUUID(), file, (progress) => set({ progress })).then(
+        (message) => {
+          this.uploads = this.uploads.filter((u) => u.key !== up.key);
+          this.dispatchEvent(new CustomEvent<WireMessage>('inbox-attached', { detail: message, bubbles: true, composed: true }));
+        },
+        (err: Error) => set({ error: `${file.name} was not sent: ${err.message}` }),
+      );
+    }
+    if (e.type === 'change') (e.target as HTMLInputElement).value = '';
   }
 
   private onBack(): void {
@@ -439,12 +502,23 @@ export class InboxConversationView extends LitElement {
     </div>`;
   }
 
-  /** What the visitor sees as a card: the article or the meeting type offered. */
+  /** What the visitor sees as a card: the article or the meeting type offered, or a file (a thumbnail or a download link). */
   private renderCard(card: MessageCard) {
+    if (card.type === 'attachment') return this.renderFile(card);
     return html`<div class="bubble card" dir="auto">
       <span class="card-kind">${card.type === 'article' ? 'Help article' : 'Booking offer'}</span>
       <strong>${card.type === 'article' ? card.title : card.name}</strong>${card.type === 'booking' ? html` · ${card.duration_minutes} min` : nothing}
     </div>`;
+  }
+
+  private renderFile(card: AttachmentCard) {
+    const href = attachmentUrl(card.id, true);
+    if (THUMBNAIL_TYPES.includes(card.mime)) {
+      return html`<a class="thumb" href=${href} download=${card.name} title="Download ${card.name}"
+        ><img src=${attachmentUrl(card.id)} alt=${card.name} width=${ifDefined(card.width)} height=${ifDefined(card.height)} loading="lazy"
+      /></a>`;
+    }
+    return html`<a class="file" href=${href} download=${card.name}><span dir="auto">${card.name}</span><span>${formatBytes(card.size)}</span></a>`;
   }
 
   private pendingStatus(p: PendingReply) {
@@ -483,8 +557,17 @@ export class InboxConversationView extends LitElement {
           ${c.status === 'open' ? 'Close' : 'Reopen'}
         </button>
       </header>
-      ${this.renderLog(c)}
-      <form class="reply" @submit=${this.onSubmit}>
+      <div class="drop" @dragover=${this.attach} @drop=${this.attach}>${this.renderLog(c)}</div>
+      <form class="reply" @submit=${this.onSubmit} @dragover=${this.attach} @drop=${this.attach}>
+        ${this.uploads.length
+          ? html`<div class="uploads">
+              ${this.uploads.map((u) =>
+                u.error
+                  ? html`<div role="alert">${u.error} <button class="link" type="button" @click=${() => (this.uploads = this.uploads.filter((x) => x !== u))}>Dismiss</button></div>`
+                  : html`<div><span dir="auto">${u.name}</span> <progress max="1" .value=${u.progress} aria-label="Sending ${u.name}"></progress></div>`,
+              )}
+            </div>`
+          : nothing}
         <div class="row">
           <label class="sr-only" for="reply">Reply to ${name}</label>
           <textarea
@@ -497,7 +580,12 @@ export class InboxConversationView extends LitElement {
             .value=${live(draft)}
             @input=${this.onInput}
             @keydown=${this.onKeyDown}
+            @paste=${this.attach}
           ></textarea>
+          <button class="btn ghost attach" type="button" aria-label="Attach a file" title="Attach a file" @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#attach')?.click()}>
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" d="M8 12v4a4 4 0 0 0 8 0V6a2.5 2.5 0 0 0-5 0v10a1 1 0 0 0 2 0V8" /></svg>
+          </button>
+          <input id="attach" type="file" multiple hidden @change=${this.attach} />
           <convot-inbox-share .appId=${c.app_id}></convot-inbox-share>
           <button class="btn primary" type="submit" ?disabled=${!draft.trim()}>Send</button>
         </div>

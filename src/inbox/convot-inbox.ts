@@ -8,7 +8,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { state } from 'lit/decorators.js';
-import type { AgentProfile } from '../protocol/wire.js';
+import type { AgentProfile, WireMessage } from '../protocol/wire.js';
 import type { LoginDetail } from './login-form.js';
 import { initials } from './format.js';
 import { InboxController, filtering, type InboxState } from './inbox-store.js';
@@ -410,6 +410,7 @@ export class ConvotInbox extends LitElement {
               .now=${this.now}
               .typing=${selected ? (s.typing.get(selected.id) ?? null) : null}
               @inbox-send=${(e: CustomEvent<string>) => c.send(e.detail)}
+              @inbox-attached=${(e: CustomEvent<WireMessage>) => c.stored(e.detail)}
               @inbox-typing=${(e: CustomEvent<string>) => c.typing(e.detail)}
               @inbox-share=${(e: CustomEvent<ShareDetail>) => void c.share(e.detail)}
               @inbox-retry=${(e: CustomEvent<string>) => c.retry(e.detail)}

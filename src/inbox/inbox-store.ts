@@ -656,6 +656,11 @@ export class InboxController {
     void this.deliver(p);
   }
 
+  /** A message stored outside the reply path (a file the conversation view uploaded). */
+  stored(message: WireMessage): void {
+    this.apply((s) => messageStored(s, message));
+  }
+
   retry(clientId: string): void {
     if (!this.state.pending.some((x) => x.client_id === clientId)) return;
     this.apply((s) => replyRetried(s, clientId));

@@ -22,6 +22,8 @@ export const ERRORS = {
   CONVOT_ERR_READ_ONLY: { status: 409, message: 'This meeting type is declared in the server config file; change it there.' },
   CONVOT_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The body or frame is too large.' },
   CONVOT_ERR_VISITOR_DATA_FULL: { status: 413, message: "The visitor's stored custom_data or session_data would pass its limit (size or number of keys); remove keys (set them to null) or send less." },
+  CONVOT_ERR_ATTACHMENT_TOO_LARGE: { status: 413, message: 'The file is larger than this app allows.' },
+  CONVOT_ERR_ATTACHMENT_TYPE: { status: 415, message: 'This type of file is not allowed here.' },
   CONVOT_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; retry later.' },
   CONVOT_ERR_INTERNAL: { status: 500, message: 'Internal server error.' },
   CONVOT_ERR_UNAVAILABLE: { status: 503, message: 'The server cannot reach its database right now; retry shortly.' },

@@ -5,4 +5,5 @@ export * from './routes.js';
 export * from './frames.js';
 export * from './help.js';
 export * from './scheduling.js';
+export * from './attachments.js';
 export * from './visitor-context.js';

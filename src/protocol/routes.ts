@@ -9,6 +9,7 @@
  */
 import { ProtocolError, messageBody, parseVisitorEvent, parseVisitorUpdate, wrap, type AgentProfile, type AppPublicConfig, type ConversationStatus, type ConversationSummary, type SessionResponse, type TimelineEvent, type VisitorEvent, type VisitorUpdate, type WireMessage } from './wire.js';
 import { bool, clientId, int, obj, str } from './validate.js';
+import { ATTACHMENT_NAME_MAX, type UploadQuery } from './attachments.js';
 import type { MdDoc } from '../markdown/tree.js';
 import { parseArticleInput, parseHelpSearchQuery, parsePreviewBody, type AgentArticle, type Article, type ArticleInput, type HelpSearchQuery, type HelpSearchResponse } from './help.js';
 import { parseBookingRequest, parseSlotsQuery, type Booking, type BookingRequest, type MeetingType, type SlotsQuery, type SlotsResponse } from './scheduling.js';
@@ -147,6 +148,20 @@ const parsePageQuery = (q: Query): ConversationPageQuery => {
 
 const afterQuery = (q: Query): { after: number } => ({ after: queryInt(q, 'after', 0) });
 
+/** `?client_id=…&name=…` of an upload: the name is cut to ATTACHMENT_NAME_MAX (keeping its extension) and stripped of path and control characters. */
+const parseUploadQuery = (q: Query): UploadQuery =>
+  wrap(() => {
+    const client_id = clientId({ client_id: q.client_id });
+    // eslint-disable-next-line no-control-regex
+    let name = str({ name: q.name }, 'name', { min: 1, max: 1000 }).replace(/[\u0000-\u001f\u007f"\\/]/g, '_').trim() || 'file';
+    if (name.length > ATTACHMENT_NAME_MAX) {
+      const dot = name.lastIndexOf('.');
+      const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+      name = name.slice(0, ATTACHMENT_NAME_MAX - ext.length) + ext;
+    }
+    return { client_id, name };
+  });
+
 // ---- the widget's API ----------------------------------------------------------------------
 
 const APP = '/api/v1/apps/:appId';
@@ -196,6 +211,14 @@ export const visitorApi = {
   meetingTypes: route<{ meeting_types: MeetingType[] }>()('GET', `${APP}/scheduling/meeting-types`),
   /** Free slots of a meeting type, grouped by date in `tz`; 404 for an unknown type. Needs no session. */
   slots: route<SlotsResponse, undefined, SlotsQuery>()('GET', `${APP}/scheduling/meeting-types/:id/slots`),
+  /**
+   * Uploads a file (the raw body, its type the Content-Type) and posts it as a message (201; a
+   * retry of the client_id returns the stored one, 200). 413 CONVOT_ERR_ATTACHMENT_TOO_LARGE and
+   * 415 CONVOT_ERR_ATTACHMENT_TYPE name the app's limits.
+   */
+  upload: route<{ message: WireMessage }, undefined, UploadQuery>()('POST', `${APP}/attachments`),
+  /** The file of an attachment in the visitor's conversations (else 404); bearer token. The body is the file, not JSON. */
+  attachment: route<never>()('GET', `${APP}/attachments/:id`),
   /** Books an offered slot (201); 409 CONVOT_ERR_SLOT_TAKEN when someone was quicker: refetch the slots. */
   book: route<{ booking: Booking }, BookingRequest>()('POST', `${APP}/scheduling/bookings`),
 } as const;
@@ -203,6 +226,7 @@ export const visitorApi = {
 export const visitorParsers: ParsersFor<typeof visitorApi> = {
   history: { query: afterQuery },
   send: { body: parseSend },
+  upload: { query: parseUploadQuery },
   update: { body: parseVisitorUpdate },
   identify: { body: parseVisitorUpdate },
   identifyToken: { body: (data) => wrap(() => ({ token: str(obj(data), 'token', { min: 1, max: 4096 }) })) },
@@ -240,6 +264,10 @@ export const agentApi = {
   sendArticle: route<{ message: WireMessage }, SendArticleBody>()('POST', `${AGENT}/conversations/:id/articles`),
   /** Offers a meeting type of the conversation's app as a card the visitor books from (idempotent per client_id). */
   offerBooking: route<{ message: WireMessage }, OfferBookingBody>()('POST', `${AGENT}/conversations/:id/booking-offers`),
+  /** An agent's file into a conversation of their apps (like the visitor's `upload`). */
+  upload: route<{ message: WireMessage }, undefined, UploadQuery>()('POST', `${AGENT}/conversations/:id/attachments`),
+  /** The file of an attachment of the agent's apps (else 404). The body is the file, not JSON. */
+  attachment: route<never>()('GET', `${AGENT}/attachments/:id`),
   read: route<{ ok: true }, { seq: number }>()('POST', `${AGENT}/conversations/:id/read`),
   close: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/close`),
   reopen: route<{ conversation: ConversationSummary }>()('POST', `${AGENT}/conversations/:id/reopen`),
@@ -267,6 +295,7 @@ export const agentParsers: ParsersFor<typeof agentApi> = {
   conversations: { query: parsePageQuery },
   history: { query: afterQuery },
   reply: { body: parseSend },
+  upload: { query: parseUploadQuery },
   offerBooking: {
     body: (data) =>
       wrap(() => {

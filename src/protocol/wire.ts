@@ -4,6 +4,7 @@
  */
 import { ERRORS, type ErrorBody, type ErrorCode } from './errors.js';
 import type { MdDoc } from '../markdown/tree.js';
+import type { AttachmentCard, AttachmentLimits } from './attachments.js';
 import { ValidationError, bool, checkText, clientId, int, obj, str } from './validate.js';
 import { parsePageContext, type PageContext, type VisitorContext } from './visitor-context.js';
 
@@ -28,7 +29,7 @@ export interface WireMessage {
   body: string;
   /** ISO 8601 timestamp set by the server at commit. */
   created_at: string;
-  /** Rich content an agent attached (absent on plain messages); `body` is its plain-text fallback. */
+  /** Rich content (absent on plain messages): an agent's article or booking card, or a file either side sent; `body` is its plain-text fallback. */
   card?: MessageCard;
   /** The agent's `avatar_url` (https) for agent messages, when the config gives one. */
   agent_avatar_url?: string;
@@ -56,7 +57,7 @@ export interface BookingCard {
   duration_minutes: number;
 }
 
-export type MessageCard = ArticleCard | BookingCard;
+export type MessageCard = ArticleCard | BookingCard | AttachmentCard;
 
 /** POST /api/v1/apps/:appId/sessions response. */
 export interface SessionResponse {
@@ -93,6 +94,8 @@ export interface AppPublicConfig {
   status_url: string | null;
   /** Booking: how many meeting types the app offers (null without any: no Book tab). */
   scheduling: { meeting_types: number } | null;
+  /** `apps[].attachments`: what the widget may upload (the server checks again). Absent from older servers. */
+  attachments?: AttachmentLimits;
 }
 
 /** Validates an appearance object (server config); the error names the field. */

@@ -104,7 +104,7 @@ export interface HostSite {
  * Serves pages on its own origin (`http://localhost:PORT`, while Convot is on 127.0.0.1), each
  * under a strict Content-Security-Policy that allows only the Convot server and a nonce.
  */
-export async function startHostSite(port: number, convotUrl: string, pages: Record<string, (nonce: string) => string>, extraPolicy = ''): Promise<HostSite> {
+export async function startHostSite(port: number, convotUrl: string, pages: Record<string, (nonce: string) => string>, extraPolicy = '', extraImgSrc = ''): Promise<HostSite> {
   const ws = convotUrl.replace(/^http/, 'ws');
   const server: Server = createHttpServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -116,7 +116,7 @@ export async function startHostSite(port: number, convotUrl: string, pages: Reco
     const nonce = Math.random().toString(36).slice(2);
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}' ${convotUrl}; connect-src ${convotUrl} ${ws}; style-src 'nonce-${nonce}'; img-src ${convotUrl} data:; base-uri 'none'${extraPolicy ? `; ${extraPolicy}` : ''}`,
+      'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}' ${convotUrl}; connect-src ${convotUrl} ${ws}; style-src 'nonce-${nonce}'; img-src ${convotUrl} data:${extraImgSrc ? ` ${extraImgSrc}` : ''}; base-uri 'none'${extraPolicy ? `; ${extraPolicy}` : ''}`,
     });
     res.end(page(nonce));
   });

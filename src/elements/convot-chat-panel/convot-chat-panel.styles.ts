@@ -276,6 +276,15 @@ export const panelStyles = css`
     outline: 2px solid var(--_primary);
     outline-offset: 2px;
   }
+  .attach {
+    flex: none;
+    width: 40px;
+    height: 40px;
+    color: var(--_muted);
+  }
+  .attach:focus-visible {
+    outline-color: var(--_primary);
+  }
   /* The send arrow points the way text runs. */
   :host(:dir(rtl)) .send svg {
     transform: scaleX(-1);

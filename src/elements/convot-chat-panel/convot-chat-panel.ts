@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatClient } from '../../client/chat-client.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
@@ -65,6 +65,13 @@ const loadExtras = (): Promise<unknown> =>
     extrasModule = undefined; // retried on the next render
   }));
 
+let filesModule: Promise<unknown> | undefined;
+/** Attachments (files in the log, uploads): their own chunk, loaded when first needed. */
+const loadFiles = (): Promise<unknown> =>
+  (filesModule ??= import('../../define/convot-chat-files.js').catch(() => {
+    filesModule = undefined; // retried on the next use
+  }));
+
 let bookingModule: Promise<unknown> | undefined;
 const loadBookingCard = (): Promise<unknown> =>
   (bookingModule ??= import('../../define/convot-booking-flow.js').catch(() => {
@@ -96,6 +103,9 @@ export class ConvotChatPanel extends LitElement {
   @property({ type: Boolean, attribute: 'closable' }) closable = false;
 
   @query('textarea') private input?: HTMLTextAreaElement;
+
+  /** The visitor has attached a file: the uploads element (progress, limit messages) stays. */
+  @state() private attaching = false;
 
   /** The nobody-online email ask has been shown: it stays (its element keeps the answer). */
   private asked = false;
@@ -189,6 +199,24 @@ export class ConvotChatPanel extends LitElement {
     }
   }
 
+  /**
+   * Files picked, dropped (files dragged over the chat are accepted) or pasted go to the uploads
+   * element of the chat-files chunk; none when the page hid the attach button.
+   */
+  private attach(e: Event): void {
+    const files = (e as DragEvent).dataTransfer?.files ?? (e as ClipboardEvent).clipboardData?.files ?? (e.target as HTMLInputElement).files;
+    const types = (e as DragEvent).dataTransfer?.types;
+    if (this.client?.state.settings.hideAttachmentButton || (types ? !types.includes('Files') : !files?.length)) return;
+    e.preventDefault();
+    if (!files?.length || e.type === 'dragover') return; // dragover only says a drop is welcome
+    const list = [...files];
+    if (e.type === 'change') (e.target as HTMLInputElement).value = '';
+    this.attaching = true;
+    void loadFiles()
+      .then(() => this.updateComplete)
+      .then(() => this.renderRoot.querySelector('convot-uploads')?.add(list));
+  }
+
   private onInput(e: Event): void {
     this.client?.setComposerText((e.target as HTMLTextAreaElement).value);
   }
@@ -245,7 +273,9 @@ export class ConvotChatPanel extends LitElement {
     return html`<div class="msg ${m.author} ${first ? 'first' : 'grouped'}" data-status=${m.status} data-key=${m.key}>
       <span class="sr-only">${who}:</span>
       ${first && m.author !== 'visitor' ? html`<span class="who" aria-hidden="true">${avatar ? html`<img class="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}${who}</span>` : nothing}
-      ${m.card?.type === 'article'
+      ${m.card?.type === 'attachment'
+        ? (void loadFiles(), html`<convot-attachment .card=${m.card} .client=${this.client} .locale=${this.locale}></convot-attachment>`)
+        : m.card?.type === 'article'
         ? this.renderArticleCard(m.card)
         : m.card?.type === 'booking'
           ? this.renderBookingCard(m.card)
@@ -320,7 +350,7 @@ export class ConvotChatPanel extends LitElement {
 
 
   private renderChat(state: WidgetState, s: Catalog) {
-    return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing}>
+    return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing} @dragover=${this.attach} @drop=${this.attach}>
       ${this.renderNotice(state, s)}
       <div part="messages" class="messages" role="log" aria-live="polite" aria-label=${s.messages} tabindex="0" @scroll=${this.onScroll}>
         ${this.welcome
@@ -331,9 +361,15 @@ export class ConvotChatPanel extends LitElement {
       <p class="typing" role="status" aria-live="polite">${state.typing ? s.typing.replace('{name}', state.typing.name ?? (this.heading || s.team)) : nothing}</p>
       ${this.renderEmailAsk(state, s)}
       ${state.consent === 'pending' ? (void import('../../define/convot-consent-ask.js').catch(() => undefined), html`<convot-consent-ask .locale=${this.locale}></convot-consent-ask>`) : nothing}
+      ${this.attaching ? html`<convot-uploads .client=${this.client} .locale=${this.locale}></convot-uploads>` : nothing}
       <form part="composer" class="composer" @submit=${this.onSubmit}>
+        ${state.settings.hideAttachmentButton
+          ? nothing
+          : html`<button class="icon-button attach" type="button" aria-label=${s.attachFile} @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#file')?.click()}>
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="none" stroke="currentColor" stroke-width="2" d="M8 12v4a4 4 0 0 0 8 0V6a2.5 2.5 0 0 0-5 0v10a1 1 0 0 0 2 0V8" /></svg></button
+              ><input id="file" type="file" multiple hidden @change=${this.attach} />`}
         <label class="sr-only" for="input">${s.composerLabel}</label>
-        <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown}></textarea>
+        <textarea id="input" rows="1" maxlength="5000" placeholder=${s.placeholder} .value=${state.composerText} @input=${this.onInput} @keydown=${this.onKeydown} @paste=${this.attach}></textarea>
         <button class="icon-button send" type="submit" aria-label=${s.send} ?disabled=${!state.composerText.trim()}>
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" /></svg>
         </button>

@@ -321,7 +321,7 @@ export abstract class ConvotView extends LitElement {
    * Settings given to this element before it bound to a new runtime take effect there. The
    * boolean attributes `cookie-banner` (ask before storing, as `cookie_banner: true`),
    * `defer-load` (off the page until `runtime.load()`, as `load_immediately: false`) and
-   * `hide-attachment-button` (kept until the chat has attachments) are read then.
+   * `hide-attachment-button` (no attach button, drop or paste of files) are read then.
    */
   protected applyOwnSettings(r: ConvotRuntime): void {
     if (this.hasAttribute('cookie-banner')) r.requireConsent();

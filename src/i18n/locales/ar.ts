@@ -20,6 +20,7 @@ const ar: Catalog = {
   empty: 'اسألنا أي شيء. عادةً نرد خلال دقائق.',
   composerLabel: 'رسالة',
   placeholder: 'اكتب رسالة…',
+  attachFile: 'إرفاق ملف',
   send: 'إرسال',
   sending: 'جارٍ الإرسال…',
   sent: 'أُرسلت',

@@ -13,6 +13,7 @@ const de: Catalog = {
   empty: 'Fragen Sie uns alles. Wir antworten meist innerhalb weniger Minuten.',
   composerLabel: 'Nachricht',
   placeholder: 'Nachricht schreiben…',
+  attachFile: 'Datei anhängen',
   send: 'Senden',
   sending: 'Wird gesendet…',
   sent: 'Gesendet',

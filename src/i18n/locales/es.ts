@@ -13,6 +13,7 @@ const es: Catalog = {
   empty: 'Pregúntanos lo que quieras. Solemos responder en pocos minutos.',
   composerLabel: 'Mensaje',
   placeholder: 'Escribe un mensaje…',
+  attachFile: 'Adjuntar un archivo',
   send: 'Enviar',
   sending: 'Enviando…',
   sent: 'Enviado',

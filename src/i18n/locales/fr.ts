@@ -13,6 +13,7 @@ const fr: Catalog = {
   empty: 'Posez-nous vos questions. Nous répondons en général en quelques minutes.',
   composerLabel: 'Message',
   placeholder: 'Écrivez un message…',
+  attachFile: 'Joindre un fichier',
   send: 'Envoyer',
   sending: 'Envoi…',
   sent: 'Envoyé',

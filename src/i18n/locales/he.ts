@@ -13,6 +13,7 @@ const he: Catalog = {
   empty: 'שאלו אותנו כל דבר. בדרך כלל אנחנו עונים תוך כמה דקות.',
   composerLabel: 'הודעה',
   placeholder: 'כתבו הודעה…',
+  attachFile: 'צירוף קובץ',
   send: 'שליחה',
   sending: 'שולחים…',
   sent: 'נשלחה',

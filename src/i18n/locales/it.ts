@@ -13,6 +13,7 @@ const it: Catalog = {
   empty: 'Chiedici qualsiasi cosa. Di solito rispondiamo in pochi minuti.',
   composerLabel: 'Messaggio',
   placeholder: 'Scrivi un messaggio…',
+  attachFile: 'Allega un file',
   send: 'Invia',
   sending: 'Invio…',
   sent: 'Inviato',

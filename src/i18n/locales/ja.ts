@@ -13,6 +13,7 @@ const ja: Catalog = {
   empty: 'お気軽にご質問ください。通常は数分以内に返信します。',
   composerLabel: 'メッセージ',
   placeholder: 'メッセージを入力…',
+  attachFile: 'ファイルを添付',
   send: '送信',
   sending: '送信中…',
   sent: '送信済み',

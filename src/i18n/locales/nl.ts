@@ -13,6 +13,7 @@ const nl: Catalog = {
   empty: 'Vraag ons alles. We antwoorden meestal binnen een paar minuten.',
   composerLabel: 'Bericht',
   placeholder: 'Schrijf een bericht…',
+  attachFile: 'Bestand bijvoegen',
   send: 'Versturen',
   sending: 'Bezig met versturen…',
   sent: 'Verstuurd',

@@ -13,6 +13,7 @@ const pt: Catalog = {
   empty: 'Pergunte o que quiser. Costumamos responder em poucos minutos.',
   composerLabel: 'Mensagem',
   placeholder: 'Escreva uma mensagem…',
+  attachFile: 'Anexar um arquivo',
   send: 'Enviar',
   sending: 'Enviando…',
   sent: 'Enviada',

@@ -13,6 +13,7 @@ const zh: Catalog = {
   empty: '有任何问题都可以问我们。我们通常在几分钟内回复。',
   composerLabel: '消息',
   placeholder: '输入消息…',
+  attachFile: '添加附件',
   send: '发送',
   sending: '正在发送…',
   sent: '已发送',
