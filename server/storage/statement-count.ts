@@ -1,5 +1,5 @@
 /**
- * Counts the statements a `Db` runs (transactions count BEGIN and COMMIT too), so tests and the
+ * Counts the statements a `Db` runs (transactions and batches count BEGIN and COMMIT too), so tests and the
  * load bench can say how many statements one message costs. Wraps any adapter; changes nothing.
  */
 import type { Db, Queryable } from './db.js';
@@ -40,6 +40,11 @@ export function countStatements(db: Db): CountingDb {
     transaction: (fn) => {
       count('BEGIN');
       return db.transaction((q) => fn(wrap(q))).finally(() => count('COMMIT'));
+    },
+    batch: (statements) => {
+      count('BEGIN');
+      for (const { sql } of statements) count(sql);
+      return db.batch(statements).finally(() => count('COMMIT'));
     },
     notify: (channel, payload) => (count('SELECT pg_notify'), db.notify(channel, payload)),
     listen: (channel, onPayload, onReconnect) => db.listen(channel, onPayload, onReconnect),
