@@ -31,6 +31,10 @@ export interface VisitorPeer extends Peer<VisitorServerFrame> {
   lastSeq: number;
   /** The team's read mark this socket was last told ("Seen"). */
   seenSeq?: number;
+  /** The visitor's own read mark this socket was last told (read in another tab). */
+  readSeq?: number;
+  /** The app's availability this socket was last told (in `ready` or since). */
+  available?: boolean;
 }
 
 export interface AgentPeer extends Peer<AgentServerFrame> {
@@ -150,6 +154,7 @@ export class Hub {
         peer.lastSeq = 0;
         peer.send({ type: 'conversation', conversation_id: message.conversation_id, status: 'open' });
         this.sendVisitor(peer, message);
+        peer.readSeq = 0;
         peer.send({ type: 'read', read_seq: 0 });
         return;
       }
@@ -365,7 +370,14 @@ export class Hub {
     if (!changed.size) return;
     for (const set of this.visitors.values()) {
       for (const peer of set) {
-        if (changed.has(peer.appId)) void this.turn(peer, () => peer.send({ type: 'availability', available: available.has(peer.appId) }));
+        if (!changed.has(peer.appId)) continue;
+        void this.turn(peer, () => {
+          // A socket whose `ready` was read after the change already has it.
+          const now = available.has(peer.appId);
+          if (peer.available === now) return;
+          peer.available = now;
+          peer.send({ type: 'availability', available: now });
+        });
       }
     }
   }
@@ -433,8 +445,13 @@ export class Hub {
         peer.send({ type: 'conversation', conversation_id: conv.public_id, status: conv.status });
       }
       if (conv.last_seq > peer.lastSeq) await this.sendVisitorMessages(peer, conv.id);
-      // The visitor's other tabs learn the read mark, so every badge agrees.
-      if (opts.read || moved) peer.send({ type: 'read', read_seq: conv.visitor_read_seq });
+      // The visitor's other tabs learn the read mark, so every badge agrees (only when it moved:
+      // other news about the conversation must not repeat it).
+      const read = Number(conv.visitor_read_seq);
+      if (moved || (opts.read && peer.readSeq !== read)) {
+        peer.readSeq = read;
+        peer.send({ type: 'read', read_seq: read });
+      }
       // The team's read mark: the visitor's messages up to it show "Seen".
       const seen = Number(conv.agent_read_seq);
       if (moved || peer.seenSeq !== seen) {

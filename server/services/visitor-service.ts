@@ -224,6 +224,8 @@ export class VisitorService {
       peer.status = conv?.status ?? null;
       peer.lastSeq = messages.at(-1)?.seq ?? after;
       peer.seenSeq = Number(conv?.agent_read_seq ?? 0);
+      peer.readSeq = Number(conv?.visitor_read_seq ?? 0);
+      peer.available = available;
       socket.send({
         type: 'ready',
         session_id: session.session_id,

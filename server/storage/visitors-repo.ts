@@ -177,14 +177,14 @@ export class VisitorsRepo {
   /**
    * Stores what a session's widget reported: `replace` (a socket's auth: a fresh page load, whose
    * missing referrer clears the old one) or merged into what is stored (a route change). True
-   * when the stored value changed (something to announce).
+   * when the stored value changed (something to announce; nulls alone are no news).
    */
   async setContext(sessionId: string, context: Record<string, string | null>, replace: boolean): Promise<boolean> {
     const rows = await this.db.query<{ changed: boolean }>(
       `WITH old AS (SELECT token_hash, context FROM visitor_sessions WHERE public_id = $1 FOR UPDATE)
        UPDATE visitor_sessions s SET context = ${replace ? '$2::jsonb' : `COALESCE(old.context, '{}'::jsonb) || $2::jsonb`}, context_at = now()
        FROM old WHERE s.token_hash = old.token_hash
-       RETURNING old.context IS DISTINCT FROM s.context AS changed`,
+       RETURNING jsonb_strip_nulls(COALESCE(old.context, '{}'::jsonb)) IS DISTINCT FROM jsonb_strip_nulls(s.context) AS changed`,
       [sessionId, JSON.stringify(context)],
     );
     return rows[0]?.changed ?? false;
