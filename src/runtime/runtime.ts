@@ -184,6 +184,7 @@ export class ConvotRuntime {
   refresh(options: { newConversation?: boolean } = {}): void {
     if (!this.loaded) return;
     this.placer?.();
+    this.client.matchFlow();
     this.store.set({ settings: { ...this.state.settings } });
     if (!options.newConversation) return;
     this.openChat();

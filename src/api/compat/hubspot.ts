@@ -23,6 +23,7 @@ const EVENTS: Record<string, ConvotEventName> = {
   userInteractedWithWidget: 'widget:interacted',
   widgetLoaded: 'widget:loaded',
   widgetClosed: 'widget:closed',
+  quickReplyButtonClick: 'quick-reply:clicked',
 };
 
 /** The inline embed's element ids in the SDK's document (its styling examples use them). */
