@@ -39,6 +39,13 @@ export class ConvotQuickReplies extends LitElement {
       background: var(--_primary);
       color: var(--_on-primary);
     }
+    /* A picked option shows a tick, so it does not read as the Send button. */
+    button[aria-pressed='true']::before {
+      content: '\\2713\\00a0';
+    }
+    .send {
+      font-weight: 600;
+    }
     .send:disabled {
       opacity: 0.5;
       cursor: default;
