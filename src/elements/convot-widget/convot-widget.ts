@@ -1,7 +1,7 @@
-import { hiddenByFlows } from '../../client/flows.js';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
+import { hiddenByFlows } from '../../client/flows.js';
 import { ConvotView } from '../convot-view/convot-view.js';
 import { CHAT_ICON, CLOSE_ICON } from '../shared/icons.js';
 import { srOnly, themeStyles } from '../shared/theme.styles.js';
