@@ -10,7 +10,7 @@ import type { NotifyTarget } from '../realtime/fanout.js';
 import type { AppScope } from '../tenancy.js';
 import { isUniqueViolation, iso, type Db, type Queryable } from './db.js';
 import type { VisitorSessionRow } from './visitors-repo.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type Merge } from './group-commit.js';
 
 /** A conversation's routing facts: whose it is, which app, where it stands. */
 export interface ConversationState {
@@ -175,6 +175,7 @@ export class ConversationsRepo {
            (SELECT a.avatar_url FROM agents a WHERE a.id = $4::bigint) AS agent_avatar_url, ins.body, ins.created_at, ins.card
          FROM ins JOIN conv ON conv.id = ins.conversation_id CROSS JOIN n`,
         [target?.channel ?? null, target?.instance ?? null, clientId, agentId, ...whereParams, body, card === null ? null : JSON.stringify(card)],
+        author === 'visitor' ? (target ? VISITOR_APPENDS_NOTIFIED : VISITOR_APPENDS) : undefined,
       );
     } catch (e) {
       if (isUniqueViolation(e)) throw new DuplicateRace();
@@ -587,6 +588,53 @@ interface SummaryRow {
   segments: string[];
   unread_count: number;
 }
+
+/**
+ * Visitor appends that share a commit, merged into one statement: each (visitor, client id) goes
+ * to that visitor's open conversation unless it holds the client id already; seqs follow the
+ * queue order within a conversation. An item with no row (no open conversation, a stored client
+ * id) takes the slow path as a single append would. The members' params are appendFast's
+ * visitor params: [channel, instance, client id, agent id (null), visitor id, body, card].
+ */
+function visitorAppends(notify: boolean): Merge {
+  return {
+    key: notify ? 'visitor-appends:notify' : 'visitor-appends',
+    build: (members) => ({
+      sql: `WITH input AS (
+          SELECT * FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY AS i(client_id, visitor_id, body, card, k)
+        ), numbered AS (
+          SELECT i.client_id, i.body, i.card, c.id AS cid,
+            row_number() OVER (PARTITION BY c.id ORDER BY i.k) AS n, count(*) OVER (PARTITION BY c.id) AS cnt
+          FROM input i JOIN conversations c ON c.visitor_id = i.visitor_id AND c.status = 'open'
+          WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.client_id = i.client_id)
+        ), conv AS (
+          UPDATE conversations c SET last_seq = c.last_seq + x.cnt, last_message_at = now()
+          FROM (SELECT DISTINCT cid, cnt FROM numbered) x WHERE c.id = x.cid AND c.status = 'open'
+          RETURNING c.id, c.public_id, c.last_seq, c.visitor_id, c.app_id, x.cnt
+        ), ins AS (
+          INSERT INTO messages (conversation_id, seq, client_id, author, body, card)
+          SELECT nb.cid, conv.last_seq - conv.cnt + nb.n, nb.client_id, 'visitor', nb.body, nb.card::jsonb FROM numbered nb JOIN conv ON conv.id = nb.cid
+          RETURNING conversation_id, seq, client_id, author, body, created_at, card
+        ), n AS (
+          SELECT ${notify ? `pg_notify($1, json_build_object('k', 'message', 'c', conv.id::text, 's', ins.seq, 'v', conv.visitor_id::text, 'a', conv.app_id, 'i', $2::text)::text)` : '$1::text, $2::text'} AS x
+          FROM ins JOIN conv ON conv.id = ins.conversation_id
+        )
+        SELECT conv.id::text AS id, conv.visitor_id::text AS visitor_id, conv.app_id, conv.public_id AS conversation_public_id,
+          ins.seq, ins.client_id, ins.author, NULL::text AS agent_name, NULL::text AS agent_avatar_url, ins.body, ins.created_at, ins.card
+        FROM ins JOIN conv ON conv.id = ins.conversation_id CROSS JOIN (SELECT count(x) FROM n) notified`,
+      params: [members[0]![0], members[0]![1], members.map((m) => m[2]), members.map((m) => m[4]), members.map((m) => m[5]), members.map((m) => m[6])],
+    }),
+    split: (rows, members) => {
+      const byKey = new Map((rows as { visitor_id: string; client_id: string }[]).map((r) => [`${r.visitor_id} ${r.client_id}`, r]));
+      return members.map((m) => {
+        const row = byKey.get(`${String(m[4])} ${String(m[2])}`);
+        return row ? [row] : [];
+      });
+    },
+  };
+}
+const VISITOR_APPENDS = visitorAppends(false);
+const VISITOR_APPENDS_NOTIFIED = visitorAppends(true);
 
 /** A conversation's place in its chat flow, as the plan of a flow message sees it. */
 export interface FlowState {

@@ -68,6 +68,37 @@ describe('delivery and statements per message', () => {
     for (const { sock: inbox } of inboxes) inbox.ws.close();
   });
 
+  test('a burst from many visitors shares statements (merged appends): every message stored once, seqs in send order, delivered once elsewhere', async () => {
+    const cookie = await loginAgent(b);
+    const { sock: inbox } = await agentSocket(wsB, cookie);
+    const visitors = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const { sock } = await visitorSocket(wsA, (await newSession(a)).token);
+        const first = await send(sock, 'starts the conversation');
+        await inbox.next(isMessage(first.clientId));
+        return sock;
+      }),
+    );
+    dbA.reset();
+    // Three messages per visitor, all sent before any ack: they queue behind each other's commits.
+    const sent = visitors.map((sock) =>
+      [0, 1, 2].map((i) => {
+        const clientId = cid();
+        sock.send({ type: 'message', client_id: clientId, body: `burst ${i}` });
+        return clientId;
+      }),
+    );
+    const acks = await Promise.all(visitors.map((sock, v) => Promise.all(sent[v]!.map((id) => sock.next((f) => f.type === 'ack' && f.client_id === id)))));
+    for (const perVisitor of acks) assert.deepEqual(perVisitor.map((f) => f.message.seq), [2, 3, 4], 'seqs follow the send order');
+    for (const id of sent.flat()) await inbox.next(isMessage(id));
+    await inbox.sync();
+    const delivered = inbox.frames.filter((f) => f.type === 'message' && sent.flat().includes(f.message.client_id));
+    assert.equal(delivered.length, 36, 'each message reaches the other instance once');
+    assert.ok(dbA.statements < 36, `merged: ${dbA.statements} statements for 36 messages: ${JSON.stringify([...dbA.byText].map(([k, v]) => [k.slice(0, 60), v]))}`);
+    for (const sock of visitors) sock.ws.close();
+    inbox.ws.close();
+  });
+
   test('another instance reads each message once for all its sockets and delivers it exactly once', async () => {
     const cookie = await loginAgent(b);
     const inboxes = await Promise.all([1, 2, 3].map(() => agentSocket(wsB, cookie)));
