@@ -92,6 +92,11 @@ export async function visitorRoutes(
 
   handle(app, visitorApi.closeConversation, visitor('event'))(({ caller }) => visitors.closeConversation(caller));
 
+  // Listing and switching threads are visitor actions like a close: the per-session `event` limit.
+  handle(app, visitorApi.threads, visitor('event'))(({ caller, query }) => visitors.threads(caller, query));
+
+  handle(app, visitorApi.selectThread, visitor('event'))(({ caller, params }) => visitors.selectThread(caller, params.id));
+
   handle(app, visitorApi.event, visitor('event'))(async ({ caller, body, reply }) => {
     await visitors.addEvent(caller, body);
     reply.code(201);

@@ -3,7 +3,7 @@
  * a plain update may change, rate limits, and the socket's `ready` frame. Routes parse and call
  * one method here; storing and announcing go through Chat, identity through Identity.
  */
-import type { AppPublicConfig, CloseCode, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
+import type { AppPublicConfig, CloseCode, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorThread, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { mintIdentityToken } from '../identity/identity-token.js';
 import { parseUserAgent } from '../user-agent.js';
@@ -166,6 +166,16 @@ export class VisitorService {
     if (!current || current.status !== 'open') return { closed: false };
     await this.deps.chat.closeForVisitor(current.public_id, app.id);
     return { closed: true };
+  }
+
+  /** The visitor's conversations in this app (their earlier threads), newest activity first. */
+  threads({ session }: VisitorCaller, query: { before?: string; limit: number }): Promise<{ threads: VisitorThread[]; has_more: boolean }> {
+    return this.repos.conversations.threadsOf(session.visitor_id, query.before, query.limit);
+  }
+
+  /** The visitor picks one of their threads: it becomes their open conversation (see Chat.selectForVisitor). */
+  selectThread({ session }: VisitorCaller, conversationId: string): Promise<{ conversation_id: string; status: 'open' }> {
+    return this.deps.chat.selectForVisitor(session, conversationId);
   }
 
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */
