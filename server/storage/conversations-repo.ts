@@ -5,7 +5,7 @@
  */
 import { chatMarkdown } from '../../src/markdown/chat.js';
 import { docText } from '../../src/markdown/parse.js';
-import { THREAD_PREVIEW_MAX, type VisitorThread } from '../../src/protocol/routes.js';
+import { THREAD_PREVIEW_MAX, type VisitorThread } from '../../src/protocol/threads.js';
 import type { Author, ConversationStatus, ConversationSummary, MessageCard, VisitorContext, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 import { newPublicId } from '../identity/secrets.js';
 import type { NotifyTarget } from '../realtime/fanout.js';

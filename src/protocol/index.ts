@@ -7,3 +7,4 @@ export * from './help.js';
 export * from './scheduling.js';
 export * from './attachments.js';
 export * from './visitor-context.js';
+export * from './threads.js';

@@ -185,21 +185,6 @@ export interface IdentifyResponse {
   warning?: string;
 }
 
-/** One of the visitor's conversations in their list of earlier threads. */
-export interface VisitorThread {
-  conversation_id: string;
-  status: ConversationStatus;
-  /** The newest message: plain text, cut to THREAD_PREVIEW_MAX characters. */
-  last_message: { author: WireMessage['author']; body: string; created_at: string } | null;
-  /** Team messages after the visitor's read mark. */
-  unread: number;
-  created_at: string;
-}
-
-/** How much of a thread's last message its preview keeps. */
-export const THREAD_PREVIEW_MAX = 140;
-export const MAX_THREADS_PAGE = 50;
-
 export const visitorApi = {
   /** The app's public settings. Needs no preflight, so its refusal (origin, unknown app) is readable. */
   config: route<AppPublicConfig>()('GET', `${APP}/config`),
@@ -218,13 +203,6 @@ export const visitorApi = {
   event: route<{ ok: true }, VisitorEvent>()('POST', `${APP}/events`),
   /** The visitor ends their open conversation (`refresh({ open_to_new_thread })`): the next message starts a new one. */
   closeConversation: route<{ closed: boolean }>()('POST', `${APP}/conversation/close`),
-  /** The visitor's conversations in this app, newest activity first; `before` (a conversation id) pages on. */
-  threads: route<{ threads: VisitorThread[]; has_more: boolean }, undefined, { before?: string; limit: number }>()('GET', `${APP}/conversations`),
-  /**
-   * Makes one of the visitor's conversations theirs to write in: a closed one is reopened (their
-   * open one, if any, closed first). Their sockets follow it. 404 for anyone else's.
-   */
-  selectThread: route<{ conversation_id: string; status: ConversationStatus }>()('POST', `${APP}/conversations/:id/select`),
   /** Help tab: published articles of a locale matching `q` (all of them, by category, when q is empty). Needs no session. */
   helpSearch: route<HelpSearchResponse, undefined, HelpSearchQuery>()('GET', `${APP}/help/articles`),
   /** One published article, parsed; 404 CONVOT_ERR_NOT_FOUND when unknown or unpublished. Needs no session. */
@@ -247,13 +225,6 @@ export const visitorApi = {
 
 export const visitorParsers: ParsersFor<typeof visitorApi> = {
   history: { query: afterQuery },
-  threads: {
-    query: (q) => {
-      const limit = queryInt(q, 'limit', 20, 1);
-      if (limit > MAX_THREADS_PAGE) throw new ProtocolError('CONVOT_ERR_BAD_REQUEST', `limit must be at most ${MAX_THREADS_PAGE}`, 'limit');
-      return { before: q.before === undefined ? undefined : wrap(() => str({ before: q.before }, 'before', { min: 1, max: 64 })), limit };
-    },
-  },
   send: { body: parseSend },
   upload: { query: parseUploadQuery },
   update: { body: parseVisitorUpdate },
