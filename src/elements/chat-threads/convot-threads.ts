@@ -125,13 +125,12 @@ export class ConvotThreads extends LitElement {
     });
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  /** Focus moves into the list the visitor asked for. */
+  /**
+   * Loads the first page, and focus moves into the list the visitor asked for. Here rather than
+   * on connect: properties set before the chunk defined the element arrive with the first update.
+   */
   protected override firstUpdated(): void {
+    void this.load();
     this.renderRoot.querySelector<HTMLElement>('.back')?.focus();
   }
 
