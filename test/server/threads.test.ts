@@ -182,6 +182,21 @@ describe('select a thread', () => {
     assert.deepEqual(await statuses([first, second]), { [first]: 'open', [second]: 'closed' });
   });
 
+  test('a select racing a first message leaves one open conversation, and both succeed', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { token, first } = await twoThreads();
+      await closeOwn(token);
+      const [selected, sent] = await Promise.all([select(token, first), s.app.inject({ method: 'POST', url: visitorPath('/messages'), headers: auth(token), payload: { client_id: cid(), body: 'racing' } })]);
+      assert.equal(selected.statusCode, 200, selected.body);
+      assert.equal(sent.statusCode, 201, sent.body);
+      const open = await s.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM conversations WHERE status = 'open' AND visitor_id = (SELECT visitor_id FROM conversations WHERE public_id = $1)`,
+        [first],
+      );
+      assert.equal(open[0]!.n, 1);
+    }
+  });
+
   test("another visitor's thread, or an unknown id, is a 404 and changes nothing", async () => {
     const mine = await twoThreads();
     const other = await newSession(s.app);
