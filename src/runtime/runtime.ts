@@ -477,8 +477,13 @@ export class ConvotRuntime {
     this.openChat();
   }
 
-  /** `do thread:select`: that conversation becomes the chat's (threads.ts, a chunk of its own; `thread:selected` follows). */
+  /**
+   * `do thread:select`: that conversation becomes the chat's (threads.ts, a chunk of its own;
+   * `thread:selected` follows). The chat opens on it: its messages arrive as the conversation
+   * switch delivers them, which would otherwise chime and preview them as new.
+   */
   selectThread(conversationId: unknown): void {
+    this.openChat();
     void import('./threads.js').then((m) => m.selectThread(this.client, conversationId), () => undefined);
   }
 

@@ -170,10 +170,16 @@ describe('earlier conversations', function () {
     api.push(['do', 'threads:open']);
     await waitUntil(() => rows(el).length === 2, 'do threads:open did not show the list', { timeout: 8000 });
     expect(el.open).to.equal(true);
+    // From code with the panel closed: the chat opens on the thread (its replayed messages are not news).
+    el.closeChat();
+    await el.updateComplete;
     api.push(['do', 'thread:select', first]);
+    expect(el.open, 'the chat opens').to.equal(true);
     await waitUntil(() => convotEvents.length === 1 && hsEvents.length === 1, 'no thread:selected');
     expect(convotEvents).to.deep.equal([{ conversation: { conversationId: first } }]);
     expect(hsEvents).to.deep.equal([{ conversation: { conversationId: first } }]);
-    await waitUntil(() => el.client!.state.conversationId === first, 'the chat did not follow');
+    await waitUntil(() => el.client!.state.conversationId === first && el.client!.state.messages.length === 2, 'the chat did not follow');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.preview'), 'no preview card of old replies').to.equal(null);
   });
 });
