@@ -238,7 +238,7 @@ export abstract class ConvotView extends LitElement {
     return this.runtime ? this.runtime.identityToken() : null;
   }
 
-  /** Makes one of the visitor's conversations the chat's (a closed one reopens); `convot-thread-selected` follows. */
+  /** Opens the chat on one of the visitor's conversations (a closed one reopens); `convot-thread-selected` follows. */
   selectThread(conversationId: string): void {
     this.call((r) => r.selectThread(conversationId));
   }
