@@ -86,6 +86,27 @@ const config = parseConfig({
     },
     // No help articles: the helpdesk verbs warn and do nothing.
     { id: 'app_nohelp', name: 'No help', allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`] },
+    // Chat flows: one for pages under /flows/pricing (a bot with a multi-select step), one for ?support=1.
+    {
+      id: 'app_flows',
+      name: 'Flows',
+      allowed_origins: [`http://localhost:${testPort}`, `http://127.0.0.1:${testPort}`],
+      chat_flows: [
+        {
+          id: 'pricing',
+          match: { path: '/flows/pricing*' },
+          welcome_message: 'Questions about pricing?',
+          bot: {
+            name: 'Pricebot',
+            steps: [
+              { id: 'plans', message: 'Which plans interest you?', quick_replies: { multi_select: true, options: ['Starter', 'Team', 'Enterprise'] }, next: 'seats' },
+              { id: 'seats', message: 'How many seats?', quick_replies: { options: ['Under 10', '10 or more'] } },
+            ],
+          },
+        },
+        { id: 'support', match: { query: { support: '1' } }, welcome_message: 'Support is here.' },
+      ],
+    },
   ],
   agents: [{ email: 'agent@browser.test', name: 'Bea', password: 'browser-pass' }],
 });
@@ -208,7 +229,7 @@ export default {
     },
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>
-    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', noHelpAppId: 'app_nohelp', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
+    <html><head><meta charset="utf-8"><script>window.CONVOT_TEST = ${JSON.stringify({ server: serverUrl, appId: 'app_browser', noHelpAppId: 'app_nohelp', flowsAppId: 'app_flows', agent: { email: 'agent@browser.test', password: 'browser-pass' } })};</script></head>
     <body><script type="module" src="${testFramework}"></script></body></html>`,
   browsers: [
     chromeLauncher({

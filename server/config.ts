@@ -16,6 +16,7 @@ import type { Repositories } from './storage/repositories.js';
 import { MeetingTypeConfigError, parseMeetingTypesConfig } from './scheduling/config.js';
 import type { DeclaredMeetingType } from './storage/meeting-types-repo.js';
 import { httpUrl } from './http-url.js';
+import { FlowConfigError, parseChatFlows } from './chat-flows/config.js';
 import { ATTACHMENT_HARD_CAP_BYTES, DEFAULT_ATTACHMENT_MAX_BYTES, DEFAULT_ATTACHMENT_TYPES, FORBIDDEN_ATTACHMENT_TYPES, type AttachmentLimits } from '../src/protocol/attachments.js';
 
 /** An app as declared in the config file: the stored row, and its articles. */
@@ -274,9 +275,14 @@ export function parseConfig(data: unknown, env: NodeJS.ProcessEnv = process.env,
     const email = parseEmailConfig(root.email, env, (message) => {
       throw new ConfigError(message);
     });
+    // Flows route to agents, so they are read once the agents are known.
+    for (const [i, app] of apps.entries()) {
+      const own = new Set(agents.filter((a) => a.apps === null || a.apps.includes(app.id)).map((a) => a.email));
+      app.chat_flows = parseChatFlows((appsIn[i] as Obj).chat_flows, `apps[${i}].chat_flows`, own);
+    }
     return { apps, agents, ...parseLimits(root.limits), meeting_types: parseMeetingTypesConfig(appsIn, agents), email };
   } catch (e) {
-    if (e instanceof MeetingTypeConfigError) throw new ConfigError(e.message);
+    if (e instanceof MeetingTypeConfigError || e instanceof FlowConfigError) throw new ConfigError(e.message);
     if (e instanceof ValidationError) throw new ConfigError(`config: ${e.message}`);
     if (e instanceof ArticleConfigError) throw new ConfigError(e.message);
     throw e;

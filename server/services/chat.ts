@@ -4,7 +4,7 @@
  * same rows. The rules of the conversation lifecycle and of tenancy are applied here (and in
  * the repositories' SQL), never in a route.
  */
-import type { ConversationSummary, MessageCard, VisitorEvent, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
+import type { ConversationSummary, FlowAnswer, MessageCard, VisitorEvent, VisitorUpdate, WireMessage } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { hashToken } from '../identity/secrets.js';
 import type { Announcer } from '../realtime/announcer.js';
@@ -12,6 +12,8 @@ import { DuplicateRace, type ConversationChange, type Stored } from '../storage/
 import type { Repositories } from '../storage/repositories.js';
 import type { VisitorSessionRow } from '../storage/visitors-repo.js';
 import type { AppScope } from '../tenancy.js';
+import type { ChatFlow } from '../chat-flows/config.js';
+import { planFlowMessage } from './chat-flows.js';
 
 export interface SendResult {
   message: WireMessage;
@@ -48,6 +50,27 @@ export class Chat {
     if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: session.visitor_id, appId: session.app_id, message: r.message }, r.notified);
     if (r.created) await this.hooks.visitorMessage?.(r);
     return r;
+  }
+
+  /**
+   * A visitor message that carries a chat flow (it starts a conversation in it, or answers the
+   * bot): stored with what the bot says in one transaction, then each row announced in order.
+   */
+  async sendFlowMessage(session: VisitorSessionRow, clientId: string, body: string, answer: Partial<FlowAnswer>, flows: readonly ChatFlow[]): Promise<SendResult & { conversationId: string; started: boolean }> {
+    let started = false;
+    const { stored, visitor } = await retryOnRace(() =>
+      this.repos.conversations.addFlowMessage(session, clientId, body, (conv) => {
+        started = conv.last_seq === 0;
+        return planFlowMessage(flows, answer, conv);
+      }),
+    );
+    for (const r of stored) if (r.created) await this.announce.message({ conversationId: r.conversationId, visitorId: session.visitor_id, appId: session.app_id, message: r.message }, false);
+    if (visitor.created) {
+      // Tags, routing and the bot's state are in the inbox's summary.
+      await this.announce.event({ k: 'conversation', c: visitor.conversationId });
+      await this.hooks.visitorMessage?.(visitor);
+    }
+    return { ...visitor, started: started && visitor.created };
   }
 
   /**

@@ -3,7 +3,8 @@
  * a plain update may change, rate limits, and the socket's `ready` frame. Routes parse and call
  * one method here; storing and announcing go through Chat, identity through Identity.
  */
-import type { AppPublicConfig, CloseCode, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorThread, VisitorUpdate } from '../../src/protocol/index.js';
+import { publicFlows } from '../chat-flows/config.js';
+import type { AppPublicConfig, CloseCode, FlowAnswer, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorThread, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { mintIdentityToken } from '../identity/identity-token.js';
 import { parseUserAgent } from '../user-agent.js';
@@ -58,7 +59,7 @@ export class VisitorService {
   /** The app's public settings, but for its help center (`help`, `status_url`: HelpService). */
   async config(app: AppRow): Promise<Omit<AppPublicConfig, 'help' | 'status_url'>> {
     const [available, meetingTypes] = await Promise.all([this.repos.agents.appAvailable(app.id), this.repos.meetingTypes.count(app.id)]);
-    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null, attachments: attachmentLimitsOf(app) };
+    return { app_id: app.id, name: app.name, available, appearance: app.appearance ?? {}, scheduling: meetingTypes ? { meeting_types: meetingTypes } : null, attachments: attachmentLimitsOf(app), chat_flows: publicFlows(app.chat_flows ?? []) };
   }
 
   /** Resumes the session of `token` in this app, or starts a new anonymous one (counted per IP). */
@@ -98,7 +99,7 @@ export class VisitorService {
    * A visitor message, over REST or the socket (one rate limit for both), also counted per
    * client IP (new sessions gain nothing), with new conversations limited per IP too.
    */
-  async send({ session }: VisitorCaller, message: { client_id: string; body: string; card?: MessageCard }, ip: string): Promise<SendResult & { conversationId: string }> {
+  async send({ app, session }: VisitorCaller, message: { client_id: string; body: string; card?: MessageCard } & Partial<FlowAnswer>, ip: string): Promise<SendResult & { conversationId: string }> {
     const { limiter } = this.deps;
     limiter.hit('message', session.session_id);
     limiter.hit('message_ip', ip);
@@ -109,8 +110,13 @@ export class VisitorService {
       const current = await this.repos.conversations.current(session.visitor_id);
       if (!current || current.status !== 'open') throw e;
     }
-    const result = await this.deps.chat.sendVisitorMessage(session, message.client_id, message.body, message.card ?? null);
-    if (result.created && result.message.seq === 1) {
+    const flows = app.chat_flows ?? [];
+    // Only a message in a flow of this app takes the flow path (a transaction); the rest is one statement.
+    const inFlow = message.flow !== undefined && flows.some((f) => f.id === message.flow);
+    const result = inFlow
+      ? await this.deps.chat.sendFlowMessage(session, message.client_id, message.body, message, flows)
+      : await this.deps.chat.sendVisitorMessage(session, message.client_id, message.body, message.card ?? null);
+    if (result.created && ('started' in result ? result.started : result.message.seq === 1)) {
       try {
         limiter.hit('conversation_ip', ip);
       } catch {

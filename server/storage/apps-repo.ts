@@ -1,6 +1,7 @@
 /** The apps aggregate: an app's settings as applied from the config file. */
 import { DEFAULT_ATTACHMENT_MAX_BYTES, DEFAULT_ATTACHMENT_TYPES, type Appearance, type AttachmentLimits } from '../../src/protocol/index.js';
 import type { Db } from './db.js';
+import type { ChatFlow } from '../chat-flows/config.js';
 
 export interface AppRow {
   id: string;
@@ -15,12 +16,14 @@ export interface AppRow {
   status_url?: string | null;
   /** `apps[].attachments` (NULL in the row: the defaults). */
   attachments?: AttachmentLimits | null;
+  /** `apps[].chat_flows` (whole: the widget gets `publicFlows` of it). */
+  chat_flows?: ChatFlow[];
 }
 
 /** An app's upload limits: its own, else the defaults. */
 export const attachmentLimitsOf = (app: AppRow): AttachmentLimits => app.attachments ?? { max_bytes: DEFAULT_ATTACHMENT_MAX_BYTES, types: [...DEFAULT_ATTACHMENT_TYPES] };
 
-const COLUMNS = 'id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url, attachments';
+const COLUMNS = 'id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url, attachments, chat_flows';
 
 export class AppsRepo {
   constructor(private readonly db: Db) {}
@@ -28,13 +31,13 @@ export class AppsRepo {
   /** Inserts or updates the app, enabling it again if it was disabled. */
   async upsert(app: Omit<AppRow, 'appearance'> & { appearance?: Appearance }): Promise<void> {
     await this.db.query(
-      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url, attachments)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+      `INSERT INTO apps (id, name, identity_secret, require_verification, allowed_origins, appearance, help_host, status_url, attachments, chat_flows)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, identity_secret = EXCLUDED.identity_secret,
          require_verification = EXCLUDED.require_verification, allowed_origins = EXCLUDED.allowed_origins,
-         appearance = EXCLUDED.appearance, help_host = EXCLUDED.help_host, status_url = EXCLUDED.status_url, attachments = EXCLUDED.attachments,
+         appearance = EXCLUDED.appearance, help_host = EXCLUDED.help_host, status_url = EXCLUDED.status_url, attachments = EXCLUDED.attachments, chat_flows = EXCLUDED.chat_flows,
          disabled = false, updated_at = now()`,
-      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {}), app.help_host ?? null, app.status_url ?? null, app.attachments ? JSON.stringify(app.attachments) : null],
+      [app.id, app.name, app.identity_secret, app.require_verification, JSON.stringify(app.allowed_origins), JSON.stringify(app.appearance ?? {}), app.help_host ?? null, app.status_url ?? null, app.attachments ? JSON.stringify(app.attachments) : null, JSON.stringify(app.chat_flows ?? [])],
     );
   }
 

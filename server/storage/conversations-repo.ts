@@ -70,7 +70,8 @@ function toWire(r: MessageRow): WireMessage {
     seq: Number(r.seq),
     client_id: r.client_id,
     author: r.author,
-    agent_name: r.agent_name,
+    // The bot names itself in its card (it has no agents row).
+    agent_name: r.author === 'bot' && r.card?.type === 'bot' ? r.card.name : r.agent_name,
     body: r.body,
     created_at: iso(r.created_at)!,
   };
@@ -154,7 +155,8 @@ export class ConversationsRepo {
     target: NotifyTarget | undefined,
     card: MessageCard | null = null,
   ): Promise<Stored | null> {
-    const agentRead = author === 'agent' ? ', agent_read_seq = c.last_seq + 1' : '';
+    // An agent who replies has read everything, and takes over from a waiting bot.
+    const agentRead = author === 'agent' ? ', agent_read_seq = c.last_seq + 1, bot_step = NULL' : '';
     const notify = target
       ? `, n AS (SELECT pg_notify($1, json_build_object('k', 'message', 'c', conv.id::text, 's', conv.last_seq, 'v', conv.visitor_id::text, 'a', conv.app_id, 'i', $2::text)::text) AS x FROM conv)`
       : `, n AS (SELECT $1::text AS a, $2::text AS b)`;
@@ -208,6 +210,43 @@ export class ConversationsRepo {
     throw new DuplicateRace();
   }
 
+  /**
+   * A visitor message in a chat flow, in one transaction with what the bot does about it: the
+   * open conversation (created if needed), `plan` decides from its flow state what is stored
+   * before the visitor's message (the bot's first step, which the widget showed unstored), the
+   * visitor's card, what follows (the next step or the hand-over) and the new flow state. A
+   * retry of a stored client id returns it and does nothing else. Announcing is the caller's.
+   */
+  async addFlowMessage(session: VisitorSessionRow, clientId: string, body: string, plan: (conv: FlowState) => FlowPlan): Promise<{ stored: Stored[]; visitor: Stored }> {
+    return this.db.transaction(async (q) => {
+      const id = await this.lockOpenConversation(q, session);
+      const where = { conversationId: id, visitorId: session.visitor_id, appId: session.app_id, notified: false };
+      const existing = await this.storedMessage(q, id, clientId);
+      if (existing) {
+        const visitor = { message: existing, created: false, ...where };
+        return { stored: [visitor], visitor };
+      }
+      const [state] = await q.query<FlowState>('SELECT flow_id, bot_step, last_seq FROM conversations WHERE id = $1', [id]);
+      const p = plan(state!);
+      const out: Stored[] = [];
+      const bot = async (m: FlowPlan['before'][number], n: number) =>
+        out.push({ ...(await this.append(q, id, 'bot', null, `bot:${clientId}:${n}`, m.body, m.card)), ...where });
+      let n = 0;
+      for (const m of p.before) await bot(m, n++);
+      const visitor = { ...(await this.append(q, id, 'visitor', null, clientId, body, p.card)), ...where };
+      out.push(visitor);
+      for (const m of p.after) await bot(m, n++);
+      await q.query(
+        `UPDATE conversations SET flow_id = COALESCE(flow_id, $2), bot_step = $3,
+           tags = ARRAY(SELECT DISTINCT t FROM unnest(tags || $4::text[]) t ORDER BY t),
+           assignee_id = COALESCE((SELECT a.id FROM agents a WHERE a.email = $5), assignee_id)
+         WHERE id = $1`,
+        [id, p.flowId, p.botStep, p.tags, p.assignee],
+      );
+      return { stored: out, visitor };
+    });
+  }
+
   /** Stores an agent reply in a conversation of the agent's apps that is open (one statement usually). */
   async addAgentMessage(conversationPublicId: string, agentId: string, scope: AppScope, clientId: string, body: string, target?: NotifyTarget, card: MessageCard | null = null): Promise<AgentSend> {
     const fast = await this.appendFast(`c.public_id = $5 AND ${scoped(6)} AND c.status = 'open'`, [conversationPublicId, scope], 'agent', agentId, clientId, body, target, card);
@@ -225,7 +264,7 @@ export class ConversationsRepo {
       if (conv.status !== 'open') return { kind: 'closed' };
       const result = await this.append(q, conv.id, 'agent', agentId, clientId, body, card);
       // An agent who replies has read everything up to their reply.
-      await q.query('UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, $2) WHERE id = $1', [conv.id, result.message.seq]);
+      await q.query('UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, $2), bot_step = NULL WHERE id = $1', [conv.id, result.message.seq]);
       return { kind: 'stored', ...result, ...where };
     });
   }
@@ -390,7 +429,7 @@ export class ConversationsRepo {
     const activity = 'COALESCE(c.last_message_at, c.created_at)';
     const rows = await this.db.query<{ public_id: string; status: ConversationStatus; created_at: Date | string; unread: number; author: Author | null; body: string | null; card: MessageCard | null; message_at: Date | string | null }>(
       `SELECT c.public_id, c.status, c.created_at,
-         (SELECT count(*)::int FROM messages u WHERE u.conversation_id = c.id AND u.author = 'agent' AND u.seq > c.visitor_read_seq) AS unread,
+         (SELECT count(*)::int FROM messages u WHERE u.conversation_id = c.id AND u.author <> 'visitor' AND u.seq > c.visitor_read_seq) AS unread,
          m.author, m.body, m.card, m.created_at AS message_at
        FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
        WHERE c.visitor_id = $1
@@ -471,11 +510,12 @@ export class ConversationsRepo {
     params.push(where.limit ?? 200);
     const rows = await this.db.query<SummaryRow>(
       `SELECT c.id::text AS internal_id, c.public_id, c.app_id, c.status, c.closed_at, c.last_seq, c.agent_read_seq, c.visitor_read_seq, c.last_message_at, c.created_at,
+         c.flow_id, c.tags, c.bot_step, asg.email AS assignee_email, asg.name AS assignee_name,
          (SELECT s.context || jsonb_build_object('updated_at', s.context_at) FROM visitor_sessions s
           WHERE s.visitor_id = c.visitor_id AND s.context IS NOT NULL ORDER BY s.context_at DESC LIMIT 1) AS context,
          v.public_id AS visitor_public_id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments,
          (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.seq > c.agent_read_seq) AS unread_count
-       FROM conversations c JOIN visitors v ON v.id = c.visitor_id
+       FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN agents asg ON asg.id = c.assignee_id
        ${filters.length ? `WHERE ${filters.join(' AND ')}` : ''}
        ORDER BY ${activity} DESC, c.id DESC LIMIT $${params.length}`,
       params,
@@ -516,6 +556,10 @@ export class ConversationsRepo {
       last_message_at: iso(r.last_message_at),
       created_at: iso(r.created_at)!,
       context: toContext(r.context),
+      flow_id: r.flow_id,
+      tags: r.tags ?? [],
+      assignee: r.assignee_email ? { email: r.assignee_email, name: r.assignee_name ?? r.assignee_email } : null,
+      bot_active: r.bot_step !== null,
     }));
   }
 
@@ -580,6 +624,11 @@ function toContext(c: Record<string, unknown> | null): VisitorContext | null {
 
 interface SummaryRow {
   context: Record<string, unknown> | null;
+  flow_id: string | null;
+  tags: string[] | null;
+  bot_step: string | null;
+  assignee_email: string | null;
+  assignee_name: string | null;
   internal_id: string;
   public_id: string;
   app_id: string;
@@ -603,6 +652,29 @@ interface SummaryRow {
   session_data: Record<string, unknown>;
   segments: string[];
   unread_count: number;
+}
+
+/** A conversation's place in its chat flow, as the plan of a flow message sees it. */
+export interface FlowState {
+  flow_id: string | null;
+  bot_step: string | null;
+  /** 0: the conversation was just created. */
+  last_seq: number;
+}
+
+/** What a flow message stores (see addFlowMessage). */
+export interface FlowPlan {
+  /** The flow a new conversation starts in (kept once set). */
+  flowId: string | null;
+  before: { body: string; card: MessageCard }[];
+  /** The visitor message's card (a quick-reply answer), or null. */
+  card: MessageCard | null;
+  after: { body: string; card: MessageCard }[];
+  /** The step now waiting for the visitor; null: no bot (handed over). */
+  botStep: string | null;
+  tags: string[];
+  /** An agent's email to route to, or null to keep the assignee. */
+  assignee: string | null;
 }
 
 /** Two concurrent sends with one client id: the loser retries and finds the winner's row. */

@@ -295,6 +295,23 @@ CREATE TABLE attachment_blobs (
 );
 `,
   },
+  {
+    id: 16,
+    name: 'chat flows',
+    sql: `
+-- apps[].chat_flows from the config (rules, greetings, bot steps with routing and tags).
+ALTER TABLE apps ADD COLUMN chat_flows jsonb NOT NULL DEFAULT '[]';
+-- A conversation's flow, the bot step waiting for the visitor (NULL: no bot, or handed over),
+-- the tags and the agent its quick replies routed it to.
+ALTER TABLE conversations ADD COLUMN flow_id text;
+ALTER TABLE conversations ADD COLUMN bot_step text;
+ALTER TABLE conversations ADD COLUMN tags text[] NOT NULL DEFAULT '{}';
+ALTER TABLE conversations ADD COLUMN assignee_id bigint REFERENCES agents(id) ON DELETE SET NULL;
+-- The bot speaks as its own author.
+ALTER TABLE messages DROP CONSTRAINT messages_author_check;
+ALTER TABLE messages ADD CONSTRAINT messages_author_check CHECK (author IN ('visitor', 'agent', 'system', 'bot'));
+`,
+  },
 ];
 
 /**

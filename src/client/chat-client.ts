@@ -21,7 +21,8 @@ import {
 } from '../protocol/wire.js';
 import { Emitter, type ConvotEventMap } from './events.js';
 import { takeIdentityLinkToken } from './identity-link.js';
-import { Outbox } from './outbox.js';
+import { Outbox, messageFrame, type OutboxItem } from './outbox.js';
+import { matchFlow, startsConversation } from './flows.js';
 import { countUnread, initialState, mergeMessages, sortMessages, type ChatMessage, type Typist, type UserField, type UserProfile, type WidgetState } from './state.js';
 import { TypingSender } from './typing.js';
 import { appStorage, type AppStorage } from './storage.js';
@@ -238,11 +239,20 @@ export class ChatClient {
    * Queues a visitor message: shown at once as pending, kept in the outbox until the server
    * acknowledges it. Returns false (and sends nothing) for empty or over-long text.
    */
-  send(text: string, clientId = newClientId()): boolean {
+  send(text: string, clientId = newClientId(), reply?: { flow: string; step: string; values: readonly string[] }): boolean {
     const body = text.trim();
     if (!body || body.length > MAX_MESSAGE_LENGTH) return false;
     this.typingOut.stop();
-    const item = { client_id: clientId, body, created_at: new Date().toISOString(), after_seq: this.state.lastSeq };
+    // A message that starts a conversation starts it in the page's chat flow.
+    const flow = reply?.flow ?? (startsConversation(this.state) ? this.state.flow?.id : undefined);
+    const item: OutboxItem = {
+      client_id: clientId,
+      body,
+      created_at: new Date().toISOString(),
+      after_seq: this.state.lastSeq,
+      ...(flow ? { flow } : {}),
+      ...(reply ? { reply: { step: reply.step, values: [...reply.values] } } : {}),
+    };
     this.outbox.add(item);
     this.written.add(clientId);
     // A message the loader's stub kept is sent here under its own id: shown once.
@@ -250,6 +260,12 @@ export class ChatClient {
     this.sendPending();
     if (this.resendTimer === undefined) this.scheduleResend();
     return true;
+  }
+
+  /** Picks the page's chat flow again (at config arrival and on `refresh()`: a single-page app changed route). */
+  matchFlow(): void {
+    if (typeof location === 'undefined') return;
+    this.store.set({ flow: matchFlow(this.state.chatFlows, new URL(location.href)) });
   }
 
   setComposerText(text: string): void {
@@ -545,7 +561,8 @@ export class ChatClient {
       const config = configResult.value;
       if (config) {
         this.configLoaded = true;
-        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null, scheduling: config.scheduling ?? null, attachments: config.attachments });
+        this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null, scheduling: config.scheduling ?? null, attachments: config.attachments, chatFlows: config.chat_flows ?? [] });
+        this.matchFlow();
       }
     } catch (e) {
       if (this.refusedForGood(e)) return null;
@@ -736,7 +753,7 @@ export class ChatClient {
     if (this.state.connection !== 'online') return;
     for (const item of this.outbox.list()) {
       if (this.sentHere.has(item.client_id)) continue;
-      if (!this.socket.send({ type: 'message', client_id: item.client_id, body: item.body })) return;
+      if (!this.socket.send(messageFrame(item))) return;
       this.sentHere.add(item.client_id);
     }
   }

@@ -39,6 +39,8 @@ export interface ConvotEventMap {
   'widget:loaded': { message: string };
   /** The visitor closed the panel (the launcher, the close button, Escape); `close()` does not fire it. */
   'widget:closed': { message: string };
+  /** The visitor answered a chat flow's bot with quick replies (the SDK document's payload shape). */
+  'quick-reply:clicked': { name: 'QUICK_REPLIES'; multiSelect: boolean; value: string[] };
 }
 
 export type ConvotEventName = keyof ConvotEventMap;
@@ -73,6 +75,7 @@ export const EVENT_NAMES: readonly ConvotEventName[] = [
   'widget:interacted',
   'widget:loaded',
   'widget:closed',
+  'quick-reply:clicked',
 ];
 
 /** DOM event name → CustomEvent type, merged into HTMLElementEventMap. */

@@ -9,6 +9,7 @@
  * The loader's stub writes entries the same way for messages sent before the widget loaded.
  */
 import type { AppStorage } from './storage.js';
+import type { VisitorClientFrame } from '../protocol/wire.js';
 
 export interface OutboxItem {
   client_id: string;
@@ -18,6 +19,9 @@ export interface OutboxItem {
   after_seq: number;
   /** Send order across tabs and reloads: the time in µs, made unique within this page. */
   order?: number;
+  /** The chat flow a new conversation starts in, and the bot step this answers (see FlowAnswer). */
+  flow?: string;
+  reply?: { step: string; values: string[] };
 }
 
 let lastStamp = 0;
@@ -76,3 +80,12 @@ export class Outbox {
     for (const key of this.storage.keys(OUTBOX_PREFIX)) this.storage.remove(key);
   }
 }
+
+/** The socket frame that sends an outbox entry (with its flow and answer, if any). */
+export const messageFrame = (i: OutboxItem): VisitorClientFrame => ({
+  type: 'message',
+  client_id: i.client_id,
+  body: i.body,
+  ...(i.flow ? { flow: i.flow } : {}),
+  ...(i.flow && i.reply ? { reply: i.reply } : {}),
+});

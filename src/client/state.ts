@@ -1,3 +1,4 @@
+import type { ChatFlowPublic } from '../protocol/chat-flows.js';
 import type { MdDoc } from '../markdown/tree.js';
 import type { Slot } from '../protocol/scheduling.js';
 import type { AppPublicConfig, Appearance, Author, ConversationStatus, MessageCard, WidgetTab, WireMessage } from '../protocol/wire.js';
@@ -128,6 +129,10 @@ export interface WidgetState {
   scheduling: AppPublicConfig['scheduling'] | undefined;
   /** What the app accepts as attachments; undefined until the config arrived (or from an older server). */
   attachments: AppPublicConfig['attachments'];
+  /** `apps[].chat_flows` (what the widget may know of them); empty without flows or before the config. */
+  chatFlows: readonly ChatFlowPublic[];
+  /** The flow this page matched at load or the last `refresh()`; null: none. */
+  flow: ChatFlowPublic | null;
   /** What the Book tab starts on: a meeting type the page asked for (`openScheduling`), or the list. */
   booking: BookingView;
   /** The chat tab shows the visitor's earlier conversations (the threads chunk) instead of the log. */
@@ -168,6 +173,8 @@ export const initialState = (): WidgetState => ({
   help: { query: '', article: null, focus: 0 },
   scheduling: undefined,
   attachments: undefined,
+  chatFlows: [],
+  flow: null,
   booking: { meetingTypeId: null, slot: null, request: 0 },
   problem: null,
   settings: defaultSettings(),

@@ -137,9 +137,30 @@ export class InboxConversationView extends LitElement {
       .message.first {
         margin-top: 14px;
       }
-      .message.agent {
+      .message.agent,
+      .message.bot {
         align-items: flex-end;
         margin-inline-start: auto;
+      }
+      .bot .bubble {
+        background: var(--in-surface);
+        border: 1px dashed var(--in-border);
+        border-end-end-radius: 4px;
+      }
+      .replies {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        margin-top: 4px;
+        justify-content: flex-end;
+      }
+      .replies span,
+      .picked {
+        font-size: 12px;
+        padding: 1px 8px;
+        border-radius: 999px;
+        border: 1px solid var(--in-border);
+        color: var(--in-muted);
       }
       .message.system {
         align-items: center;
@@ -470,7 +491,7 @@ export class InboxConversationView extends LitElement {
       const newDay = !prev || !sameDay(prev.at, at);
       const first = newDay || !prev || prev.author !== author || prev.who !== who || Date.parse(at) - Date.parse(prev.at) > GROUP_MS;
       prev = { author, who, at };
-      const label = author === 'visitor' ? name : author === 'agent' ? who || 'Agent' : '';
+      const label = author === 'visitor' ? name : author === 'agent' ? who || 'Agent' : author === 'bot' ? `${who || 'Bot'} (bot)` : '';
       return { item, author, at, newDay, first, label };
     });
     return html`<div class="log" role="log" aria-label="Messages with ${name}" tabindex="0">
@@ -488,7 +509,7 @@ export class InboxConversationView extends LitElement {
                 </div>`
               : nothing}
             ${r.item.kind === 'stored' && r.item.m.card
-              ? this.renderCard(r.item.m.card)
+              ? this.renderCard(r.item.m.card, r.item.m.body)
               : r.item.kind === 'stored' && r.item.m.md
                 ? html`<div class="bubble md" dir="auto">${mdView(chatSubset(r.item.m.md))}</div>`
                 : html`<div class="bubble" dir="auto">${messageText(r.item.kind === 'stored' ? r.item.m.body : r.item.p.body)}</div>`}
@@ -503,8 +524,14 @@ export class InboxConversationView extends LitElement {
   }
 
   /** What the visitor sees as a card: the article or the meeting type offered, or a file (a thumbnail or a download link). */
-  private renderCard(card: MessageCard) {
+  private renderCard(card: MessageCard, body: string) {
     if (card.type === 'attachment') return this.renderFile(card);
+    // A bot's step (with the options it offered) and the visitor's pick are text with a hint.
+    if (card.type === 'bot') {
+      return html`<div class="bubble" dir="auto">${messageText(body)}</div>
+        ${card.quick_replies ? html`<div class="replies" aria-label="Quick replies offered">${card.quick_replies.options.map((o) => html`<span dir="auto">${o}</span>`)}</div>` : nothing}`;
+    }
+    if (card.type === 'quick_reply') return html`<div class="bubble" dir="auto">${messageText(body)}</div><span class="picked">Quick reply</span>`;
     return html`<div class="bubble card" dir="auto">
       <span class="card-kind">${card.type === 'article' ? 'Help article' : 'Booking offer'}</span>
       <strong>${card.type === 'article' ? card.title : card.name}</strong>${card.type === 'booking' ? html` · ${card.duration_minutes} min` : nothing}

@@ -7,4 +7,5 @@ export * from './help.js';
 export * from './scheduling.js';
 export * from './attachments.js';
 export * from './visitor-context.js';
+export * from './chat-flows.js';
 export * from './threads.js';

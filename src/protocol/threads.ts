@@ -13,7 +13,7 @@ export interface VisitorThread {
   status: ConversationStatus;
   /** The newest message: plain text, cut to THREAD_PREVIEW_MAX characters. */
   last_message: { author: WireMessage['author']; body: string; created_at: string } | null;
-  /** Team messages after the visitor's read mark. */
+  /** Messages not the visitor's (the team's, a bot's) after their read mark: what the widget's badge counts. */
   unread: number;
   created_at: string;
 }

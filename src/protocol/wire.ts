@@ -7,6 +7,7 @@ import type { MdDoc } from '../markdown/tree.js';
 import type { AttachmentCard, AttachmentLimits } from './attachments.js';
 import { ValidationError, bool, checkText, clientId, int, obj, str } from './validate.js';
 import { parsePageContext, type PageContext, type VisitorContext } from './visitor-context.js';
+import { FLOW_ID, MAX_QUICK_REPLIES, MAX_QUICK_REPLY_LENGTH, type BotCard, type ChatFlowPublic, type FlowAnswer, type QuickReplyCard } from './chat-flows.js';
 
 export const MAX_MESSAGE_LENGTH = 5000;
 
@@ -17,7 +18,8 @@ export const TYPING_TTL_MS = 6000;
 /** The longest draft preview a visitor's typing frame carries to the app's agents. */
 export const TYPING_PREVIEW_MAX = 200;
 
-export type Author = 'visitor' | 'agent' | 'system';
+/** `bot`: a chat flow's bot (its name in `agent_name`, its step in a `bot` card). */
+export type Author = 'visitor' | 'agent' | 'system' | 'bot';
 
 export interface WireMessage {
   conversation_id: string;
@@ -57,7 +59,7 @@ export interface BookingCard {
   duration_minutes: number;
 }
 
-export type MessageCard = ArticleCard | BookingCard | AttachmentCard;
+export type MessageCard = ArticleCard | BookingCard | AttachmentCard | BotCard | QuickReplyCard;
 
 /** POST /api/v1/apps/:appId/sessions response. */
 export interface SessionResponse {
@@ -96,6 +98,8 @@ export interface AppPublicConfig {
   scheduling: { meeting_types: number } | null;
   /** `apps[].attachments`: what the widget may upload (the server checks again). Absent from older servers. */
   attachments?: AttachmentLimits;
+  /** `apps[].chat_flows`: which greeting and bot each page gets (absent or empty: no flows). */
+  chat_flows?: ChatFlowPublic[];
 }
 
 /** Validates an appearance object (server config); the error names the field. */
@@ -135,7 +139,8 @@ export type ConversationStatus = 'open' | 'closed';
 export type VisitorClientFrame =
   /** `page`: where the visitor is (see visitor-context.ts); dropped when malformed, so it never costs the chat. */
   | { type: 'auth'; token: string; last_seq: number; page?: PageContext }
-  | { type: 'message'; client_id: string; body: string }
+  /** `flow`: the chat flow the page showed (a new conversation starts in it); `reply`: a bot step's quick replies. */
+  | ({ type: 'message'; client_id: string; body: string } & Partial<FlowAnswer>)
   | { type: 'read'; seq: number }
   /** A single-page app changed route (or the page otherwise changed what it reports). */
   | { type: 'page'; page: PageContext }
@@ -199,6 +204,12 @@ export interface ConversationSummary {
   created_at: string;
   /** Where the visitor is, as their widget last reported it; null before any report. */
   context?: VisitorContext | null;
+  /** The chat flow it started in (`apps[].chat_flows[].id`), its tags and the agent it was routed to (from the bot's quick replies). */
+  flow_id?: string | null;
+  tags?: string[];
+  assignee?: { email: string; name: string } | null;
+  /** The bot still waits for the visitor's answer (it hands over on the last step or when an agent replies). */
+  bot_active?: boolean;
 }
 
 /**
@@ -312,6 +323,20 @@ export function messageBody(o: Record<string, unknown>): string {
   return str(o, 'body', { min: 1, max: MAX_MESSAGE_LENGTH, trim: true });
 }
 
+/** A message's optional `flow` and `reply` (see FlowAnswer); the server checks them against the flow. */
+export function parseFlowAnswer(data: Record<string, unknown>): Partial<FlowAnswer> {
+  if (data.flow === undefined || data.flow === null) return {};
+  const flow = str(data, 'flow', { min: 1, max: 64 });
+  if (!FLOW_ID.test(flow)) throw new ValidationError('flow', `flow must be a chat flow id, got ${JSON.stringify(flow)}`);
+  if (data.reply === undefined || data.reply === null) return { flow };
+  const r = obj(data.reply, 'reply');
+  const values = r.values;
+  if (!Array.isArray(values) || !values.length || values.length > MAX_QUICK_REPLIES || values.some((v) => typeof v !== 'string' || !v || v.length > MAX_QUICK_REPLY_LENGTH)) {
+    throw new ValidationError('reply.values', `reply.values must be 1 to ${MAX_QUICK_REPLIES} quick-reply labels, got ${JSON.stringify(values)}`);
+  }
+  return { flow, reply: { step: str(r, 'step', { min: 1, max: 64 }), values: [...new Set(values as string[])] } };
+}
+
 export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientFrame {
   return wrap((): VisitorClientFrame => {
     switch (data.type) {
@@ -329,7 +354,7 @@ export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientF
       case 'page':
         return { type: 'page', page: parsePageContext(data.page) };
       case 'message':
-        return { type: 'message', client_id: clientId(data), body: messageBody(data) };
+        return { type: 'message', client_id: clientId(data), body: messageBody(data), ...parseFlowAnswer(data) };
       case 'read':
         return { type: 'read', seq: int(data, 'seq', { min: 0 }) };
       case 'typing': {

@@ -178,13 +178,14 @@ export class ConvotRuntime {
   }
 
   /**
-   * Re-evaluates the placement for the current page (a single-page app changed route) and
-   * re-renders. `newConversation` opens the chat and ends the visitor's open conversation, so
+   * Re-evaluates the placement and the chat flow for the current page (a single-page app
+   * changed route) and re-renders. `newConversation` opens the chat and ends the visitor's open conversation, so
    * their next message starts a new one.
    */
   refresh(options: { newConversation?: boolean } = {}): void {
     if (!this.loaded) return;
     this.placer?.();
+    this.client.matchFlow();
     this.store.set({ settings: { ...this.state.settings } });
     if (!options.newConversation) return;
     this.openChat();

@@ -7,7 +7,7 @@ import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widge
 
 declare global {
   interface Window {
-    CONVOT_TEST: { server: string; appId: string; noHelpAppId: string };
+    CONVOT_TEST: { server: string; appId: string; noHelpAppId: string; flowsAppId: string };
   }
 }
 

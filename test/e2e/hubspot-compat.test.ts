@@ -5,8 +5,8 @@
  * (as a function the test calls, or at load). Two changes only, each because the document's text
  * does not run as JavaScript: the `userInteractedWithWidget` and `widgetLoaded` examples use
  * typographic quotes (‘…’), straightened here, and the `off` example lost its
- * `window.HubSpotConversations.off(` (restored). Not covered: the chat-flow examples (route
- * buttons, quick replies), which need chat flows.
+ * `window.HubSpotConversations.off(` (restored). The chat-flow examples (route buttons, quick
+ * replies) are in hubspot-flows.test.ts, against a server with chat flows.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -13,9 +13,19 @@
   }
   const s = d.createElement('script');
   s.type = 'module';
-  const url = new URL('../dist/compat-hubspot-api.js', me!.src);
+  const dist = new URL('../dist/', me!.src).href;
+  const url = new URL('compat-hubspot-api.js', dist);
   url.searchParams.set('app_id', app);
-  s.src = url.href;
+  // Under `require-trusted-types-for 'script'` a script URL must come from a policy: the same
+  // "convot" policy as widget-loader.js, passing only this server's dist/ files.
+  const tt = (window as unknown as { trustedTypes?: { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): string } } }).trustedTypes;
+  let src: string = url.href;
+  try {
+    src = tt?.createPolicy('convot', { createScriptURL: (u) => (u.startsWith(dist) ? u : '') }).createScriptURL(url.href) ?? src;
+  } catch {
+    // the page's CSP does not allow a "convot" policy: the plain URL may still be accepted
+  }
+  s.src = src;
   if (me!.nonce) s.nonce = me!.nonce;
   s.onerror = () => console.warn(`Convot: could not load ${s.src}; is the Convot server reachable?`);
   (d.head || d.documentElement).appendChild(s);

@@ -23,6 +23,7 @@ const EVENTS: Record<string, ConvotEventName> = {
   userInteractedWithWidget: 'widget:interacted',
   widgetLoaded: 'widget:loaded',
   widgetClosed: 'widget:closed',
+  quickReplyButtonClick: 'quick-reply:clicked',
   // Not in the SDK's document: Convot's event under a name in its style.
   threadSelected: 'thread:selected',
 };

@@ -136,6 +136,7 @@ export const panelStyles = css`
     align-items: flex-end;
   }
   .msg.agent,
+  .msg.bot,
   .msg.system {
     align-self: flex-start;
   }
@@ -156,6 +157,7 @@ export const panelStyles = css`
     border-end-end-radius: 4px;
   }
   .agent .bubble,
+  .bot .bubble,
   .system .bubble {
     background: var(--_surface-2);
     color: var(--_text);

@@ -6,6 +6,7 @@ import type { ChatMessage, WidgetState } from '../../client/state.js';
 import type { ArticleCard, BookingCard, WidgetTab } from '../../protocol/wire.js';
 import { en, type Catalog } from '../../i18n/en.js';
 import { messageText } from '../shared/message-text.js';
+import { waitingStep } from '../../client/flows.js';
 import { srOnly } from '../shared/theme.styles.js';
 import { panelStyles } from './convot-chat-panel.styles.js';
 
@@ -70,6 +71,13 @@ let filesModule: Promise<unknown> | undefined;
 const loadFiles = (): Promise<unknown> =>
   (filesModule ??= import('../../define/convot-chat-files.js').catch(() => {
     filesModule = undefined; // retried on the next use
+  }));
+
+let botModule: Promise<unknown> | undefined;
+/** A chat flow bot's quick replies: their own chunk, loaded when a step with them waits. */
+const loadBot = (): Promise<unknown> =>
+  (botModule ??= import('../../define/convot-chat-bot.js').catch(() => {
+    botModule = undefined; // retried on the next render
   }));
 
 let bookingModule: Promise<unknown> | undefined;
@@ -349,6 +357,18 @@ export class ConvotChatPanel extends LitElement {
   }
 
 
+  /** The bot step waiting for the visitor: its message (when the server has not stored it yet) and its quick replies. */
+  private renderWaiting(state: WidgetState, s: Catalog) {
+    const w = waitingStep(state);
+    if (!w) return nothing;
+    const who = w.botName ?? (this.heading || s.team);
+    if (w.step.quick_replies) void loadBot();
+    return html`${w.stored
+      ? nothing
+      : html`<div class="msg bot first waiting"><span class="sr-only">${who}:</span><span class="who" aria-hidden="true">${who}</span><div class="bubble" dir="auto">${messageText(w.step.message)}</div></div>`}
+    ${w.step.quick_replies ? html`<convot-quick-replies .client=${this.client} .waiting=${w} .sendLabel=${s.send}></convot-quick-replies>` : nothing}`;
+  }
+
   private renderChat(state: WidgetState, s: Catalog) {
     return html`<div class="tab-chat" id="tabpanel" role=${this.tabs.length > 1 ? 'tabpanel' : nothing} aria-labelledby=${this.tabs.length > 1 ? 'tab-chat' : nothing} @dragover=${this.attach} @drop=${this.attach}>
       ${this.renderNotice(state, s)}
@@ -356,7 +376,8 @@ export class ConvotChatPanel extends LitElement {
         ${this.welcome
           ? html`<div class="msg agent welcome"><span class="sr-only">${this.heading || s.team}:</span><div class="bubble" dir="auto">${messageText(this.welcome)}</div></div>`
           : nothing}
-        ${state.messages.length ? this.renderLog(state.messages, state.seenSeq, s) : this.welcome ? nothing : html`<p class="empty">${s.empty}</p>`}
+        ${state.messages.length ? this.renderLog(state.messages, state.seenSeq, s) : this.welcome || state.flow?.first_step ? nothing : html`<p class="empty">${s.empty}</p>`}
+        ${this.renderWaiting(state, s)}
       </div>
       <p class="typing" role="status" aria-live="polite">${state.typing ? s.typing.replace('{name}', state.typing.name ?? (this.heading || s.team)) : nothing}</p>
       ${this.renderEmailAsk(state, s)}

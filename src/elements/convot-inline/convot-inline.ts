@@ -74,7 +74,7 @@ export class ConvotInline extends ConvotView {
       .strings=${this.strings}
       .locale=${locale}
       .heading=${this.heading || appearance.team_name || ''}
-      .welcome=${appearance.welcome_text ?? ''}
+      .welcome=${client.state.flow?.welcome_message ?? appearance.welcome_text ?? ''}
       .tabs=${this.tabs}
       exportparts="panel, header, messages, composer"
     >${this.renderTabContent()}</convot-chat-panel>`;

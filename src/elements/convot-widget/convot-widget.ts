@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ChatMessage, WidgetState } from '../../client/state.js';
+import { hiddenByFlows } from '../../client/flows.js';
 import { ConvotView } from '../convot-view/convot-view.js';
 import { CHAT_ICON, CLOSE_ICON } from '../shared/icons.js';
 import { srOnly, themeStyles } from '../shared/theme.styles.js';
@@ -324,7 +325,7 @@ export class ConvotWidget extends ConvotView {
     const appearance = state?.appearance ?? {};
     const side = this.position || appearance.position || 'right';
     const launcherText = this.launcherLabel || appearance.launcher_label || '';
-    return html`<div class="root ${side}" lang=${locale} dir=${this.direction} ?hidden=${this.hiddenOnThisDevice}>
+    return html`<div class="root ${side}" lang=${locale} dir=${this.direction} ?hidden=${this.hiddenOnThisDevice || (state ? hiddenByFlows(state) : false)}>
       <div class="panel-wrap" id="panel" popover=${TOP_LAYER ? 'manual' : nothing} ?hidden=${!TOP_LAYER && !this.open}>
         ${this.panelLoaded && this.client
           ? html`<convot-chat-panel
@@ -332,7 +333,7 @@ export class ConvotWidget extends ConvotView {
               .strings=${s}
               .locale=${locale}
               .heading=${this.heading || appearance.team_name || ''}
-              .welcome=${appearance.welcome_text ?? ''}
+              .welcome=${state?.flow?.welcome_message ?? appearance.welcome_text ?? ''}
               closable
               .tabs=${this.tabs}
               exportparts="panel, header, messages, composer"
