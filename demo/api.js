@@ -19,6 +19,7 @@
     'website:availability:changed',
     'preview:shown',
     'preview:hidden',
+    'thread:selected',
   ];
 
   const convot = () => window.Convot;

@@ -13,12 +13,13 @@ import { gzipSync } from 'node:zlib';
 // be known before the launcher shows (on a page no flow matches, it does not), and a flow's
 // first bot step shows with the panel; its quick replies are a chunk of their own ("bot").
 // Rare features stay in the lazy chunks below.
-const BUDGETS = { loader: 3 * 1024, firstOpen: 39 * 1024, help: 12 * 1024, book: 12 * 1024, extras: 4 * 1024, markdown: 3 * 1024, settings: 2 * 1024, consent: 2 * 1024, 'new conversation': 1024, compat: 4 * 1024, files: 5 * 1024, bot: 2 * 1024 };
+// The earlier-conversations list (4 KB) carries its strings in every locale, like the chat extras.
+const BUDGETS = { loader: 3 * 1024, firstOpen: 39 * 1024, help: 12 * 1024, book: 12 * 1024, extras: 4 * 1024, markdown: 3 * 1024, settings: 2 * 1024, consent: 2 * 1024, 'new conversation': 1024, compat: 4 * 1024, files: 5 * 1024, bot: 2 * 1024, threads: 4 * 1024 };
 /**
  * Chunks loaded only when the visitor opens another tab, or when the chat shows something rare
- * (an article or booking card, the nobody-online email ask, attachments): not part of the chat's first open.
+ * (an article or booking card, the nobody-online email ask, attachments, the earlier conversations): not part of the chat's first open.
  */
-const LATER_TABS = /^(convot-(help-panel|booking-flow|chat-extras|chat-files|chat-bot|consent-ask|inline)|chat-markdown|settings|new-conversation)-/;
+const LATER_TABS = /^(convot-(help-panel|booking-flow|chat-extras|chat-files|chat-bot|consent-ask|inline|threads)|threads|chat-markdown|settings|new-conversation)-/;
 const gz = (file) => gzipSync(readFileSync(join('dist', file)), { level: 9 }).length;
 
 /** Files reachable from an entry through relative imports (static only, or dynamic too). */
@@ -56,7 +57,7 @@ console.log(`  launcher (no panel code)  ${String(launcherBytes).padStart(7)}  (
 let failed = false;
 // The Help and Book tabs: each chunk and what it needs beyond the chat's first open.
 // Also what only pages with settings load (window.Convot.settings; the consent prompt of a cookie banner).
-for (const [tab, prefix] of [['help', 'convot-help-panel'], ['book', 'convot-booking-flow'], ['extras', 'convot-chat-extras'], ['settings', 'settings-'], ['consent', 'convot-consent-ask'], ['new conversation', 'new-conversation'], ['markdown', 'chat-markdown'], ['files', 'convot-chat-files'], ['bot', 'convot-chat-bot']]) {
+for (const [tab, prefix] of [['help', 'convot-help-panel'], ['book', 'convot-booking-flow'], ['extras', 'convot-chat-extras'], ['settings', 'settings-'], ['consent', 'convot-consent-ask'], ['new conversation', 'new-conversation'], ['markdown', 'chat-markdown'], ['files', 'convot-chat-files'], ['bot', 'convot-chat-bot'], ['threads', 'convot-threads']]) {
   const entry = reachable('embed.js').find((f) => f.startsWith(prefix));
   const extra = entry ? reachable(entry, { dynamic: false }).filter((f) => !files.includes(f) && !localeFiles.has(f)) : [];
   const bytes = extra.reduce((sum, f) => sum + gz(f), 0);

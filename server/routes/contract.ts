@@ -5,11 +5,12 @@
  * handler answers 400), and the handler must return the definition's response type.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { agentApi, agentParsers, schedulingAgentApi, schedulingAgentParsers, visitorApi, visitorParsers, type AnyRoute, type Query, type RouteBody, type RouteParams, type RouteParsers, type RouteQuery, type RouteResponse } from '../../src/protocol/index.js';
+import { agentApi, agentParsers, schedulingAgentApi, schedulingAgentParsers, visitorApi, visitorParsers, visitorThreadsApi, visitorThreadsParsers, type AnyRoute, type Query, type RouteBody, type RouteParams, type RouteParsers, type RouteQuery, type RouteResponse } from '../../src/protocol/index.js';
 
 /** Each route's parsers, found by the route object the handler is registered with. */
 const PARSERS = new Map<AnyRoute, RouteParsers>([
   ...Object.entries(visitorApi).map(([k, r]): [AnyRoute, RouteParsers] => [r, (visitorParsers as Record<string, RouteParsers>)[k] ?? {}]),
+  ...Object.entries(visitorThreadsApi).map(([k, r]): [AnyRoute, RouteParsers] => [r, (visitorThreadsParsers as Record<string, RouteParsers>)[k] ?? {}]),
   ...Object.entries(agentApi).map(([k, r]): [AnyRoute, RouteParsers] => [r, (agentParsers as Record<string, RouteParsers>)[k] ?? {}]),
   ...Object.entries(schedulingAgentApi).map(([k, r]): [AnyRoute, RouteParsers] => [r, (schedulingAgentParsers as Record<string, RouteParsers>)[k] ?? {}]),
 ]);

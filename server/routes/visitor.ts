@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
-import { VISITOR_API_PREFIX, VISITOR_SOCKET_PATH, visitorApi } from '../../src/protocol/index.js';
+import { VISITOR_API_PREFIX, VISITOR_SOCKET_PATH, visitorApi, visitorThreadsApi } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { isOriginAllowed, setCorsHeaders } from '../origins.js';
 import { helpSiteOf } from '../help/site-urls.js';
@@ -91,6 +91,11 @@ export async function visitorRoutes(
   handle(app, visitorApi.identityToken, visitor('identify'))(({ caller }) => visitors.identityToken(caller));
 
   handle(app, visitorApi.closeConversation, visitor('event'))(({ caller }) => visitors.closeConversation(caller));
+
+  // Listing and switching threads are visitor actions like a close: the per-session `event` limit.
+  handle(app, visitorThreadsApi.threads, visitor('event'))(({ caller, query }) => visitors.threads(caller, query));
+
+  handle(app, visitorThreadsApi.selectThread, visitor('event'))(({ caller, params }) => visitors.selectThread(caller, params.id));
 
   handle(app, visitorApi.event, visitor('event'))(async ({ caller, body, reply }) => {
     await visitors.addEvent(caller, body);

@@ -135,6 +135,18 @@ export class Chat {
     return this.applyChange(this.repos.conversations.close(conversationPublicId, [appId]));
   }
 
+  /**
+   * The visitor makes one of their conversations current (their earlier threads): a closed one
+   * reopens, their open one closing first. Announced like the team's close and reopen, so the
+   * inbox updates and the visitor's sockets move to it. Another visitor's id is absent (404).
+   */
+  async selectForVisitor(session: VisitorSessionRow, conversationPublicId: string): Promise<{ conversation_id: string; status: 'open' }> {
+    const r = await this.repos.conversations.selectForVisitor(session.visitor_id, conversationPublicId);
+    if (!r) fail('CONVOT_ERR_NOT_FOUND', NOT_FOUND, 'conversation_id');
+    for (const id of r.changed) await this.announce.event({ k: 'conversation', c: id });
+    return { conversation_id: conversationPublicId, status: 'open' };
+  }
+
   /** Reopens a closed conversation unless the visitor has started another one meanwhile (409). */
   reopenConversation(conversationPublicId: string, agent: AgentActor): Promise<ConversationSummary> {
     return this.applyChange(this.repos.conversations.reopen(conversationPublicId, agent.apps));

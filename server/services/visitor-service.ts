@@ -4,7 +4,7 @@
  * one method here; storing and announcing go through Chat, identity through Identity.
  */
 import { publicFlows } from '../chat-flows/config.js';
-import type { AppPublicConfig, CloseCode, FlowAnswer, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorUpdate } from '../../src/protocol/index.js';
+import type { AppPublicConfig, CloseCode, FlowAnswer, MessageCard, PageContext, SessionResponse, VisitorEvent, VisitorHistory, VisitorServerFrame, VisitorThread, VisitorUpdate } from '../../src/protocol/index.js';
 import { fail } from '../errors.js';
 import { mintIdentityToken } from '../identity/identity-token.js';
 import { parseUserAgent } from '../user-agent.js';
@@ -172,6 +172,16 @@ export class VisitorService {
     if (!current || current.status !== 'open') return { closed: false };
     await this.deps.chat.closeForVisitor(current.public_id, app.id);
     return { closed: true };
+  }
+
+  /** The visitor's conversations in this app (their earlier threads), newest activity first. */
+  threads({ session }: VisitorCaller, query: { before?: string; limit: number }): Promise<{ threads: VisitorThread[]; has_more: boolean }> {
+    return this.repos.conversations.threadsOf(session.visitor_id, query.before, query.limit);
+  }
+
+  /** The visitor picks one of their threads: it becomes their open conversation (see Chat.selectForVisitor). */
+  selectThread({ session }: VisitorCaller, conversationId: string): Promise<{ conversation_id: string; status: 'open' }> {
+    return this.deps.chat.selectForVisitor(session, conversationId);
   }
 
   /** `Convot.identityToken()`: a short-lived token for a verified visitor, else null. */

@@ -4,6 +4,8 @@
  * conversation as absent.
  */
 import { chatMarkdown } from '../../src/markdown/chat.js';
+import { docText } from '../../src/markdown/parse.js';
+import { THREAD_PREVIEW_MAX, type VisitorThread } from '../../src/protocol/threads.js';
 import type { Author, ConversationStatus, ConversationSummary, MessageCard, VisitorContext, VisitorProfile, WireMessage } from '../../src/protocol/index.js';
 import { newPublicId } from '../identity/secrets.js';
 import type { NotifyTarget } from '../realtime/fanout.js';
@@ -418,6 +420,63 @@ export class ConversationsRepo {
     return rows[0] ?? null;
   }
 
+  // ---- the visitor's threads ----------------------------------------------------------------
+
+  /**
+   * A visitor's conversations, newest activity first (the inbox's order), `limit` of them after
+   * the conversation `before`; `has_more` when there are older ones.
+   */
+  async threadsOf(visitorId: string, before: string | undefined, limit: number): Promise<{ threads: VisitorThread[]; has_more: boolean }> {
+    const activity = 'COALESCE(c.last_message_at, c.created_at)';
+    const rows = await this.db.query<{ public_id: string; status: ConversationStatus; created_at: Date | string; unread: number; author: Author | null; body: string | null; card: MessageCard | null; message_at: Date | string | null }>(
+      `SELECT c.public_id, c.status, c.created_at,
+         (SELECT count(*)::int FROM messages u WHERE u.conversation_id = c.id AND u.author <> 'visitor' AND u.seq > c.visitor_read_seq) AS unread,
+         m.author, m.body, m.card, m.created_at AS message_at
+       FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq
+       WHERE c.visitor_id = $1
+         AND ($2::text IS NULL OR (${activity}, c.id) < (SELECT COALESCE(b.last_message_at, b.created_at), b.id FROM conversations b WHERE b.public_id = $2 AND b.visitor_id = $1))
+       ORDER BY ${activity} DESC, c.id DESC LIMIT $3`,
+      [visitorId, before ?? null, limit + 1],
+    );
+    const threads = rows.slice(0, limit).map((r): VisitorThread => ({
+      conversation_id: r.public_id,
+      status: r.status,
+      last_message: r.author === null ? null : { author: r.author, body: previewText(r.body ?? '', r.card), created_at: iso(r.message_at)! },
+      unread: Number(r.unread),
+      created_at: iso(r.created_at)!,
+    }));
+    return { threads, has_more: rows.length > limit };
+  }
+
+  /**
+   * Makes a conversation of the visitor's the open one: a closed one is reopened after their open
+   * one (if any) is closed, in one transaction, so "one open conversation per visitor" holds.
+   * `changed` lists what moved, in order (the close first), to announce; null when it is not theirs.
+   */
+  async selectForVisitor(visitorId: string, publicId: string): Promise<{ id: string; status: ConversationStatus; changed: string[] } | null> {
+    const [target] = await this.db.query<{ id: string; status: ConversationStatus }>('SELECT id::text AS id, status FROM conversations WHERE public_id = $1 AND visitor_id = $2', [publicId, visitorId]);
+    if (!target) return null;
+    if (target.status === 'open') return { id: target.id, status: 'open', changed: [] };
+    const attempt = () =>
+      this.db.transaction(async (q) => {
+        const closed = await q.query<{ id: string }>(
+          `UPDATE conversations SET status = 'closed', closed_at = now() WHERE visitor_id = $1 AND status = 'open' AND id <> $2 RETURNING id::text AS id`,
+          [visitorId, target.id],
+        );
+        const reopened = await q.query<{ id: string }>(`UPDATE conversations SET status = 'open', closed_at = NULL WHERE id = $1 AND status = 'closed' RETURNING id::text AS id`, [target.id]);
+        return [...closed.map((r) => r.id), ...reopened.map((r) => r.id)];
+      });
+    let changed: string[];
+    try {
+      changed = await attempt();
+    } catch (e) {
+      // A first message started a conversation between the two statements: close that one too.
+      if (!isUniqueViolation(e)) throw e;
+      changed = await attempt();
+    }
+    return { id: target.id, status: 'open', changed };
+  }
+
   // ---- the inbox's list -------------------------------------------------------------------
 
   /**
@@ -508,6 +567,13 @@ export class ConversationsRepo {
   async summary(conversationId: string): Promise<ConversationSummary | null> {
     return (await this.summaries({ id: conversationId, limit: 1 }))[0] ?? null;
   }
+}
+
+/** A message as one line of plain text (Markdown reduced to its words; a card's body is its title), cut for a thread preview. */
+function previewText(body: string, card: MessageCard | null): string {
+  const md = card ? undefined : chatMarkdown(body);
+  const text = (md ? docText(md) : body).replace(/\s+/g, ' ').trim();
+  return text.length > THREAD_PREVIEW_MAX ? `${text.slice(0, THREAD_PREVIEW_MAX - 1)}…` : text;
 }
 
 /** Which conversations the inbox list shows (all filters together). */

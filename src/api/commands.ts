@@ -30,6 +30,8 @@ export interface DoCommands {
   'helpdesk:query': [query: string];
   'helpdesk:article:open': [article: { locale: string; slug: string }];
   'scheduling:open': [] | [options: { meeting_type_id: number }];
+  'thread:select': [conversationId: string];
+  'threads:open': [];
 }
 
 export interface SetCommands {

@@ -35,6 +35,8 @@ const DO: Table = {
   'helpdesk:query': (w, q) => w.openHelp(q),
   'helpdesk:article:open': (w, a) => w.openArticle(a),
   'scheduling:open': (w, o) => w.openScheduling(o),
+  'thread:select': (w, id) => w.selectThread(id),
+  'threads:open': (w) => w.openThreads(),
 };
 
 const SET: Table = {

@@ -27,6 +27,8 @@ export interface ConvotEventMap {
   'conversation:started': { conversation: { conversationId: string } };
   /** The team closed the visitor's conversation (not the visitor closing the panel: see widget:closed). */
   'conversation:closed': { conversation: { conversationId: string } };
+  /** The visitor (or the page's code) made one of their conversations the current one. */
+  'thread:selected': { conversation: { conversationId: string } };
   /** The number of the visitor's conversations with unread team messages changed. */
   'unread:conversations:changed': { unreadCount: number };
   /** The visitor was bound to a verified contact (identify with user_hash, an identity token). */
@@ -67,6 +69,7 @@ export const EVENT_NAMES: readonly ConvotEventName[] = [
   'booking:created',
   'conversation:started',
   'conversation:closed',
+  'thread:selected',
   'unread:conversations:changed',
   'contact:associated',
   'widget:interacted',

@@ -135,6 +135,8 @@ export interface WidgetState {
   flow: ChatFlowPublic | null;
   /** What the Book tab starts on: a meeting type the page asked for (`openScheduling`), or the list. */
   booking: BookingView;
+  /** The chat tab shows the visitor's earlier conversations (the threads chunk) instead of the log. */
+  threads?: boolean;
   /** The panel's tab (views show it when the panel is open). */
   tab: WidgetTab;
   /** What the Help tab shows: a search (`query`) or one article; `focus` counts requests to focus search. */

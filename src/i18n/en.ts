@@ -14,6 +14,7 @@ export const en = {
   composerLabel: 'Message',
   placeholder: 'Write a message…',
   attachFile: 'Attach a file',
+  threads: 'Earlier conversations',
   send: 'Send',
   sending: 'Sending…',
   sent: 'Sent',

@@ -8,3 +8,4 @@ export * from './scheduling.js';
 export * from './attachments.js';
 export * from './visitor-context.js';
 export * from './chat-flows.js';
+export * from './threads.js';

@@ -19,6 +19,7 @@ import { playChime } from '../client/sound.js';
 import { SUPPORTED_LOCALES, matchLocale } from '../i18n/index.js';
 import { describe, isContent, isPlainObject, show, warn } from './describe.js';
 
+
 /** What a bound view is: the floating launcher and panel, the chat in the page flow, or booking alone. */
 export type ViewKind = 'floating' | 'inline' | 'scheduling';
 
@@ -474,6 +475,22 @@ export class ConvotRuntime {
       return;
     }
     this.store.set({ tab: 'book', booking: { meetingTypeId: id, slot: null, request: this.state.booking.request + 1 } });
+    this.openChat();
+  }
+
+  /**
+   * `do thread:select`: that conversation becomes the chat's (threads.ts, a chunk of its own;
+   * `thread:selected` follows). The chat opens on it: its messages arrive as the conversation
+   * switch delivers them, which would otherwise chime and preview them as new.
+   */
+  selectThread(conversationId: unknown): void {
+    this.openChat();
+    void import('./threads.js').then((m) => m.selectThread(this.client, conversationId), () => undefined);
+  }
+
+  /** `do threads:open`: the chat shows the visitor's earlier conversations. */
+  openThreads(): void {
+    this.store.set({ tab: 'chat', threads: true });
     this.openChat();
   }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { AGENT_SOCKET_PATH, VISITOR_SOCKET_PATH, agentApi, visitorApi } from '../../src/protocol/index.js';
+import { AGENT_SOCKET_PATH, VISITOR_SOCKET_PATH, agentApi, visitorApi, visitorThreadsApi } from '../../src/protocol/index.js';
 import { startServer, stopServer, type TestServer } from './helpers.js';
 
 let s: TestServer;
@@ -14,8 +14,8 @@ before(async () => {
 });
 after(() => stopServer(s));
 
-test('every route of visitorApi and agentApi is registered with its method and path', () => {
-  for (const [name, route] of [...Object.entries(visitorApi), ...Object.entries(agentApi)]) {
+test('every route of visitorApi, visitorThreadsApi and agentApi is registered with its method and path', () => {
+  for (const [name, route] of [...Object.entries(visitorApi), ...Object.entries(visitorThreadsApi), ...Object.entries(agentApi)]) {
     assert.ok(s.app.hasRoute({ method: route.method, url: route.path }), `${name}: ${route.method} ${route.path} is registered`);
   }
 });

@@ -24,6 +24,8 @@ const EVENTS: Record<string, ConvotEventName> = {
   widgetLoaded: 'widget:loaded',
   widgetClosed: 'widget:closed',
   quickReplyButtonClick: 'quick-reply:clicked',
+  // Not in the SDK's document: Convot's event under a name in its style.
+  threadSelected: 'thread:selected',
 };
 
 /** The inline embed's element ids in the SDK's document (its styling examples use them). */

@@ -410,6 +410,9 @@ export class ConvotChatPanel extends LitElement {
           <h2 id="title">${this.heading || s.title}</h2>
           <p class="status"><span class="dot ${state.available ? '' : 'away'}"></span>${state.available ? s.online : s.away}</p>
         </div>
+        ${state.conversationId
+          ? html`<button class="icon-button" type="button" aria-label=${s.threads} aria-expanded=${!!state.threads} @click=${() => this.client!.store.set({ tab: 'chat', threads: !state.threads })}>☰</button>`
+          : nothing}
         ${this.closable
           ? html`<button class="icon-button close" type="button" aria-label=${s.closeChat} @click=${this.onClose}>
               <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4L10.6 12l-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z" /></svg>
@@ -417,7 +420,11 @@ export class ConvotChatPanel extends LitElement {
           : nothing}
         ${this.renderTabs(tab, s)}
       </header>
-      ${tab === 'chat' ? this.renderChat(state, s) : html`<div class="tab-body" id="tabpanel" role="tabpanel" aria-labelledby="tab-${tab}"><slot name=${tab}></slot></div>`}
+      ${tab === 'chat'
+        ? state.threads
+          ? (void import('../../define/convot-threads.js').catch(() => undefined), html`<convot-threads .client=${this.client} .locale=${this.locale}></convot-threads>`)
+          : this.renderChat(state, s)
+        : html`<div class="tab-body" id="tabpanel" role="tabpanel" aria-labelledby="tab-${tab}"><slot name=${tab}></slot></div>`}
     </section>`;
   }
 }

@@ -238,6 +238,16 @@ export abstract class ConvotView extends LitElement {
     return this.runtime ? this.runtime.identityToken() : null;
   }
 
+  /** Opens the chat on one of the visitor's conversations (a closed one reopens); `convot-thread-selected` follows. */
+  selectThread(conversationId: string): void {
+    this.call((r) => r.selectThread(conversationId));
+  }
+
+  /** Shows the visitor's earlier conversations in the chat. */
+  openThreads(): void {
+    this.call((r) => r.openThreads());
+  }
+
   /** Forces the UI language; unsupported tags are ignored with a warning. */
   setLocale(tag: string): void {
     this.own.locale = tag;

@@ -21,6 +21,7 @@ const ar: Catalog = {
   composerLabel: 'رسالة',
   placeholder: 'اكتب رسالة…',
   attachFile: 'إرفاق ملف',
+  threads: 'محادثات سابقة',
   send: 'إرسال',
   sending: 'جارٍ الإرسال…',
   sent: 'أُرسلت',

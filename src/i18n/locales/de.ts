@@ -14,6 +14,7 @@ const de: Catalog = {
   composerLabel: 'Nachricht',
   placeholder: 'Nachricht schreiben…',
   attachFile: 'Datei anhängen',
+  threads: 'Frühere Unterhaltungen',
   send: 'Senden',
   sending: 'Wird gesendet…',
   sent: 'Gesendet',

@@ -14,6 +14,7 @@ const es: Catalog = {
   composerLabel: 'Mensaje',
   placeholder: 'Escribe un mensaje…',
   attachFile: 'Adjuntar un archivo',
+  threads: 'Conversaciones anteriores',
   send: 'Enviar',
   sending: 'Enviando…',
   sent: 'Enviado',

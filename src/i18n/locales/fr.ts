@@ -14,6 +14,7 @@ const fr: Catalog = {
   composerLabel: 'Message',
   placeholder: 'Écrivez un message…',
   attachFile: 'Joindre un fichier',
+  threads: 'Conversations précédentes',
   send: 'Envoyer',
   sending: 'Envoi…',
   sent: 'Envoyé',

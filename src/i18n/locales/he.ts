@@ -14,6 +14,7 @@ const he: Catalog = {
   composerLabel: 'הודעה',
   placeholder: 'כתבו הודעה…',
   attachFile: 'צירוף קובץ',
+  threads: 'שיחות קודמות',
   send: 'שליחה',
   sending: 'שולחים…',
   sent: 'נשלחה',

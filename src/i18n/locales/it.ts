@@ -14,6 +14,7 @@ const it: Catalog = {
   composerLabel: 'Messaggio',
   placeholder: 'Scrivi un messaggio…',
   attachFile: 'Allega un file',
+  threads: 'Conversazioni precedenti',
   send: 'Invia',
   sending: 'Invio…',
   sent: 'Inviato',

@@ -14,6 +14,7 @@ const ja: Catalog = {
   composerLabel: 'メッセージ',
   placeholder: 'メッセージを入力…',
   attachFile: 'ファイルを添付',
+  threads: '以前の会話',
   send: '送信',
   sending: '送信中…',
   sent: '送信済み',

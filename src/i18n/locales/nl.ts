@@ -14,6 +14,7 @@ const nl: Catalog = {
   composerLabel: 'Bericht',
   placeholder: 'Schrijf een bericht…',
   attachFile: 'Bestand bijvoegen',
+  threads: 'Eerdere gesprekken',
   send: 'Versturen',
   sending: 'Bezig met versturen…',
   sent: 'Verstuurd',

@@ -14,6 +14,7 @@ const pt: Catalog = {
   composerLabel: 'Mensagem',
   placeholder: 'Escreva uma mensagem…',
   attachFile: 'Anexar um arquivo',
+  threads: 'Conversas anteriores',
   send: 'Enviar',
   sending: 'Enviando…',
   sent: 'Enviada',

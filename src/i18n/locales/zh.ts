@@ -14,6 +14,7 @@ const zh: Catalog = {
   composerLabel: '消息',
   placeholder: '输入消息…',
   attachFile: '添加附件',
+  threads: '以前的对话',
   send: '发送',
   sending: '正在发送…',
   sent: '已发送',
