@@ -186,6 +186,15 @@ export class InboxConversationList extends LitElement {
         background: var(--in-soft);
         color: var(--in-on-soft);
       }
+      .routing {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px;
+        margin-top: 2px;
+      }
+      .routing .status-chip {
+        margin-inline-start: 0;
+      }
       .status-chip {
         margin-inline-start: 6px;
         padding: 0 6px;
@@ -217,6 +226,8 @@ export class InboxConversationList extends LitElement {
   @property({ type: Boolean }) loadingMore = false;
   /** Name of the signed-in agent, so their own last reply previews as "You: …". */
   @property() agentName = '';
+  /** The signed-in agent's email: a conversation routed to them says "You". */
+  @property() agentEmail = '';
   /** Clock for relative times; the app ticks it so rows age without refetching. */
   @property({ type: Number }) now = Date.now();
   /** The search and filters in force (the list shows what the server found for them). */
@@ -302,6 +313,17 @@ export class InboxConversationList extends LitElement {
     return `${m.agent_name && m.agent_name !== this.agentName ? m.agent_name : 'You'}: ${text}`;
   }
 
+  /** What a chat flow's bot did: still answering, the agent it routed to, the tags it added. */
+  private routing(c: ConversationSummary) {
+    const tags = c.tags ?? [];
+    if (!c.bot_active && !c.assignee && !tags.length) return nothing;
+    return html`<span class="routing">
+      ${c.bot_active ? html`<span class="status-chip">Bot</span>` : nothing}
+      ${c.assignee ? html`<span class="status-chip" title=${c.assignee.email}>→ ${isolate(c.assignee.email === this.agentEmail ? 'You' : c.assignee.name)}</span>` : nothing}
+      ${tags.map((t) => html`<span class="status-chip tag">${isolate(t)}</span>`)}
+    </span>`;
+  }
+
   private row(c: ConversationSummary) {
     const unread = c.unread_count > 0;
     const when = c.last_message_at ?? c.created_at;
@@ -325,6 +347,7 @@ export class InboxConversationList extends LitElement {
             <span class="preview">${isolate(this.preview(c))}</span>
             ${unread ? html`<span class="badge">${c.unread_count}<span class="sr-only"> unread</span></span>` : nothing}
           </span>
+          ${this.routing(c)}
         </span>
       </button>
     </li>`;

@@ -397,6 +397,7 @@ export class ConvotInbox extends LitElement {
               .loadingMore=${s.loadingOlder}
               @inbox-load-more=${() => c.loadOlder()}
               .agentName=${agent.name}
+              .agentEmail=${agent.email}
               .now=${this.now}
               @inbox-select=${(e: CustomEvent<string>) => c.select(e.detail)}
             ></convot-inbox-list>

@@ -1,6 +1,6 @@
 /** What the inbox shows of visitor-written data: isolated text, one-address mailto, no remote avatars. */
 import { expect, fixture, html } from '@open-wc/testing';
-import type { VisitorProfile } from '../../src/protocol/wire.js';
+import type { ConversationSummary, VisitorProfile } from '../../src/protocol/wire.js';
 import { avatar, fieldMark, isolate, mailtoHref, verifiedLabel } from '../../src/inbox/visuals.js';
 
 const visitor = (over: Partial<VisitorProfile>): VisitorProfile => ({
@@ -54,5 +54,41 @@ describe('inbox verified badge', () => {
     expect(verifiedLabel(v)).to.equal('verified external ID');
     const byEmail = { ...v, verified_by: 'email' } as VisitorProfile;
     expect(verifiedLabel(byEmail)).to.equal('verified email');
+  });
+});
+
+describe('inbox list: what a chat flow did', () => {
+  it('shows a waiting bot, the agent the conversation was routed to ("You" for the signed-in one) and its tags; nothing without a flow', async () => {
+    const { InboxConversationList } = await import('../../src/inbox/conversation-list.js');
+    if (!customElements.get('convot-inbox-list')) customElements.define('convot-inbox-list', InboxConversationList);
+    const summary = (id: string, over: Partial<ConversationSummary>): ConversationSummary => ({
+      id,
+      app_id: 'app',
+      status: 'open',
+      closed_at: null,
+      visitor: visitor({ id: `vis_${id}`, name: id }),
+      last_seq: 1,
+      agent_read_seq: 0,
+      visitor_read_seq: 0,
+      unread_count: 0,
+      last_message: null,
+      last_message_at: null,
+      created_at: new Date().toISOString(),
+      ...over,
+    });
+    const list = await fixture<HTMLElement & { updateComplete: Promise<unknown> }>(html`<convot-inbox-list
+      loaded
+      agentEmail="me@shop.test"
+      .conversations=${[
+        summary('a', { bot_active: true, tags: ['pricing', 'lead'], assignee: { email: 'dana@shop.test', name: 'Dana' } }),
+        summary('b', { bot_active: false, tags: [], assignee: { email: 'me@shop.test', name: 'Me' } }),
+        summary('c', {}),
+      ]}
+    ></convot-inbox-list>`);
+    await list.updateComplete;
+    const chips = (id: string) => [...list.shadowRoot!.querySelectorAll(`[data-id="${id}"] .routing .status-chip`)].map((c) => c.textContent!.trim());
+    expect(chips('a')).to.deep.equal(['Bot', '→ Dana', 'pricing', 'lead']);
+    expect(chips('b')).to.deep.equal(['→ You']);
+    expect(list.shadowRoot!.querySelector('[data-id="c"] .routing')).to.equal(null);
   });
 });
