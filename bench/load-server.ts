@@ -1,7 +1,7 @@
 /**
  * The load bench's server process: the real Convot server (PGlite in memory, or PostgreSQL at
  * the URL given) with its statements counted, or the raw `ws` reference. Reports its port over
- * IPC, then answers `stats` (statements so far, RSS after a GC) and `stop`.
+ * IPC, then answers `stats` (statements so far, by text, RSS and JS heap after a GC) and `stop`.
  *   node --expose-gc --import tsx bench/load-server.ts convot <pglite|postgres://…> <config.json>
  *   node --expose-gc --import tsx bench/load-server.ts raw
  */
@@ -15,6 +15,7 @@ import { countStatements } from '../server/storage/statement-count.js';
 const [kind, store, configFile] = process.argv.slice(2);
 const send = (m: unknown) => process.send!(m);
 let statements = () => 0;
+let byText = (): Record<string, number> => ({});
 let stop: () => Promise<void>;
 
 if (kind === 'convot') {
@@ -22,6 +23,7 @@ if (kind === 'convot') {
   const app = await buildApp({ db, config: await loadConfigFile(configFile!), root: process.cwd() });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   statements = () => db.statements;
+  byText = () => Object.fromEntries(db.byText);
   stop = async () => {
     await app.close();
     await db.close();
@@ -52,7 +54,8 @@ if (kind === 'convot') {
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'stats') {
     globalThis.gc?.();
-    send({ statements: statements(), rss: process.memoryUsage().rss });
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    send({ statements: statements(), byText: byText(), rss, heap: heapUsed + external + arrayBuffers });
   } else if (m.cmd === 'stop') {
     void stop().finally(() => process.exit(0));
   }

@@ -10,6 +10,7 @@
  * when taskset exists.
  *   npm run bench:load -- [--visitors 1000] [--agents 10] [--step 3] [--max-rate 16000]
  *                         [--idle 10000] [--open-seconds 60] [--database postgres://…|postgres] [--no-pglite] [--no-pin] [--cpu-prof]
+ *                         [--opens-only]   (no rate sweep: socket opens, memory and what an open costs, by statement)
  * `--database postgres` starts a throwaway durable PostgreSQL (fsync on) for the run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -32,6 +33,7 @@ const { values: opt } = parseArgs({
     database: { type: 'string' },
     'no-pglite': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'opens-only': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
   },
 });
@@ -46,9 +48,18 @@ const pinned = !opt['no-pin'] && spawnSync('taskset', ['-p', '-c', '1', String(p
 
 // ---- processes -------------------------------------------------------------------------
 
+interface Stats {
+  statements: number;
+  /** Statements by text (first 90 characters), Convot only. */
+  byText?: Record<string, number>;
+  rss: number;
+  /** V8 heap, external and array buffers after a GC: the part of RSS a socket's objects take. */
+  heap: number;
+}
+
 interface Server {
   port: number;
-  stats(): Promise<{ statements: number; rss: number }>;
+  stats(): Promise<Stats>;
   stop(): Promise<void>;
 }
 
@@ -69,7 +80,7 @@ async function startServer(args: string[]): Promise<Server> {
     stats: async () => {
       const reply = next();
       child.send({ cmd: 'stats' });
-      return (await reply) as { statements: number; rss: number };
+      return (await reply) as unknown as Stats;
     },
     stop: () =>
       new Promise((resolve) => {
@@ -264,6 +275,14 @@ interface Result {
   opensPerSecond: number;
   rssPerSocket1k: number;
   rssPerSocketIdle: number;
+  /**
+   * RSS and JS heap each socket from 1,000 to the idle count added: the idle socket's own cost,
+   * without what the store itself grew or gave back after start (PGlite's buffers).
+   */
+  rssPerSocketAdded: number;
+  heapPerSocketAdded: number;
+  /** What one open cost, by statement text (session created, socket authenticated). */
+  openStatements: [string, number][];
   /** Sockets open when RSS was measured the second time (IDLE, unless the time bound hit first). */
   idle: number;
   statementsPerMessage: number;
@@ -276,21 +295,23 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
   const first = await openMany(VISITORS, () => target.openVisitor());
   const at1k = await server.stats();
   const load = new Load(target, first.sockets, agents);
-  // Warm-up: every visitor's first message starts its conversation (not the steady state).
-  // It is settled before the sweep, so no backlog of it is counted there.
-  await load.run(Math.min(200, VISITORS), VISITORS, 60_000);
   const steps: Step[] = [];
   let statements = 0;
   let messages = 0;
-  for (let rate = 125; rate <= MAX_RATE; rate *= 2) {
-    const before = (await server.stats()).statements;
-    const step = await load.run(rate, Math.round(rate * STEP_S));
-    statements += (await server.stats()).statements - before;
-    messages += step.sent;
-    steps.push(step);
-    console.log(`  ${name}: ${rate} msg/s  ack p99 ${step.ackP99.toFixed(1)} ms  delivery p99 ${step.deliveryP99.toFixed(1)} ms  lost ${step.lost}${step.pass ? '' : '  ✗'}`);
-    // One failing step can be a hiccup of a shared machine; two in a row end the sweep.
-    if (!step.pass && steps.at(-2)?.pass === false) break;
+  if (!opt['opens-only']) {
+    // Warm-up: every visitor's first message starts its conversation (not the steady state).
+    // It is settled before the sweep, so no backlog of it is counted there.
+    await load.run(Math.min(200, VISITORS), VISITORS, 60_000);
+    for (let rate = 125; rate <= MAX_RATE; rate *= 2) {
+      const before = (await server.stats()).statements;
+      const step = await load.run(rate, Math.round(rate * STEP_S));
+      statements += (await server.stats()).statements - before;
+      messages += step.sent;
+      steps.push(step);
+      console.log(`  ${name}: ${rate} msg/s  ack p99 ${step.ackP99.toFixed(1)} ms  delivery p99 ${step.deliveryP99.toFixed(1)} ms  lost ${step.lost}${step.pass ? '' : '  ✗'}`);
+      // One failing step can be a hiccup of a shared machine; two in a row end the sweep.
+      if (!step.pass && steps.at(-2)?.pass === false) break;
+    }
   }
   // Idle sockets up to IDLE (visitors who never chat): opens per second and RSS.
   const more = await openMany(IDLE - VISITORS, () => target.openVisitor(), 100, OPEN_S);
@@ -305,6 +326,12 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
     opensPerSecond: opens,
     rssPerSocket1k: (at1k.rss - base.rss) / VISITORS,
     rssPerSocketIdle: (atIdle.rss - base.rss) / idle,
+    rssPerSocketAdded: (atIdle.rss - at1k.rss) / (idle - VISITORS),
+    heapPerSocketAdded: (atIdle.heap - at1k.heap) / (idle - VISITORS),
+    openStatements: Object.entries(at1k.byText ?? {})
+      .map(([text, n]): [string, number] => [text, (n - (base.byText?.[text] ?? 0)) / VISITORS])
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
     idle,
     statementsPerMessage: messages ? statements / messages : NaN,
     statementsPerOpen: (at1k.statements - base.statements) / VISITORS,
@@ -354,12 +381,17 @@ try {
 const rawBest = results[0]!.best?.rate ?? NaN;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 console.log(`\n${VISITORS} visitor + ${AGENTS} agent sockets, steps of ${STEP_S} s, pass = ack and delivery p99 < ${P99_MS} ms, nothing lost; ${pinned ? 'server and load generator pinned to one core each' : 'not pinned (no taskset)'}\n`);
-console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k (sockets reached) | SQL statements/msg | SQL statements/open |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k (sockets reached) | RSS/heap per socket added 1k→10k | SQL statements/msg | SQL statements/open |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const b = r.best;
   console.log(
-    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
+    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${kb(r.rssPerSocketAdded)} / ${kb(r.heapPerSocketAdded)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
   );
+}
+for (const r of results) {
+  if (!r.openStatements.length) continue;
+  console.log(`\n${r.name}: statements per open (session created, socket authenticated)`);
+  for (const [text, n] of r.openStatements) console.log(`  ${n.toFixed(2)}  ${text}`);
 }
 process.exit(0);

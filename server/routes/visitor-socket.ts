@@ -50,21 +50,22 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   };
 
   const authenticate = async (frame: Extract<VisitorClientFrame, { type: 'auth' }>): Promise<void> => {
-    caller = await visitors.find(app, frame.token);
-    if (!caller) return refuseAuth();
-    clearTimeout(authTimer);
+    const peer = { send, isOpen: () => socket.readyState === socket.OPEN, close: (code: CloseCode, reason: string) => socket.close(code, reason) };
+    let opened: Awaited<ReturnType<VisitorService['openSocket']>>;
     try {
-      releases.push(visitors.admitSession(caller));
+      opened = await visitors.openSocket(app, frame.token, frame.last_seq, peer, (found) => void releases.push(visitors.admitSession(found)));
     } catch (e) {
-      caller = null;
       return overCap(e);
     }
-    const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN, close: (code, reason) => socket.close(code, reason) });
+    if (!opened) return refuseAuth();
+    clearTimeout(authTimer);
+    caller = opened.caller;
     // Where the visitor is, for the inbox: after ready, so it never delays the chat, and a
-    // failure to store it costs nothing but the panel's line.
-    visitors.reportPage(caller, frame.page ?? {}, userAgent).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
-    if (closed) stop();
-    else detach = stop;
+    // failure to store it costs nothing but the panel's line. Compared with the report read at
+    // the open: a reload of the same page writes nothing now.
+    visitors.reportPage(caller, frame.page ?? {}, userAgent, opened.context).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
+    if (closed) opened.detach();
+    else detach = opened.detach;
   };
 
   readFrames<VisitorServerFrame>(socket, {
