@@ -9,6 +9,7 @@ import { VISITOR_DATA_LIMIT } from '../limits.js';
 import { appAvailableSql } from './agents-repo.js';
 import { currentConversationOf, STATE_COLUMNS, type ConversationState } from './conversations-repo.js';
 import { iso, type Db } from './db.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface VisitorSessionRow {
   session_id: string;
@@ -49,7 +50,12 @@ const merged = (column: string, n: number): string =>
   `((${column} || $${n}::jsonb) - ARRAY(SELECT e.key FROM jsonb_each($${n}::jsonb) e WHERE e.value = 'null'::jsonb))`;
 
 export class VisitorsRepo {
-  constructor(private readonly db: Db) {}
+  /** New sessions from concurrent page views share a commit (see group-commit.ts). */
+  private readonly creates: GroupCommit;
+
+  constructor(private readonly db: Db) {
+    this.creates = new GroupCommit(db);
+  }
 
   /**
    * Sessions used since the last flush (their `last_seen_at`), and those whose widget reported
@@ -64,8 +70,9 @@ export class VisitorsRepo {
   /** A new anonymous visitor and its first session. */
   async createSession(appId: string): Promise<{ session: VisitorSessionRow; token: string }> {
     const token = newToken();
-    // One statement (so one round trip and its own transaction): every page view of a new visitor pays for it.
-    const [row] = await this.db.query<VisitorSessionRow>(
+    // One statement, its commit shared with concurrent ones: every page view of a new visitor pays
+    // for it. Safe to run again after a group's rollback (nothing of it stayed).
+    const [row] = await this.creates.query<VisitorSessionRow>(
       `WITH v AS (INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id, public_id)
        INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) SELECT $3, $4, v.id, $2 FROM v
        RETURNING public_id AS session_id, visitor_id::text AS visitor_id, (SELECT public_id FROM v) AS visitor_public_id, app_id`,
