@@ -9,6 +9,7 @@
  */
 import { CloseCode, type AgentServerFrame, type ConversationStatus, type ConversationSummary, type VisitorProfile, type VisitorServerFrame, type WireMessage } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
+import type { AgentsRepo } from '../storage/agents-repo.js';
 import type { ConversationState } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import { inScope, scopeKey, scopesOverlap, type AppScope } from '../tenancy.js';
@@ -177,6 +178,19 @@ export class Hub {
   isAvailable(appId: string): boolean {
     return this.availableApps.has(appId);
   }
+
+  /**
+   * A socket's `ready` read the app's availability from the database. When that differs from
+   * what this instance last looked at, the hub is behind (a presence event not delivered yet):
+   * its next look tells the app's sockets whatever it finds, even if it finds no change from
+   * its old view, so a socket that was told a newer value than the hub knew is corrected too.
+   */
+  readAvailability(appId: string, available: boolean): void {
+    if (available !== this.availableApps.has(appId)) this.disputed.add(appId);
+  }
+
+  /** Apps whose sockets may have been told a value the hub has not seen (readAvailability). */
+  private readonly disputed = new Set<string>();
 
   /**
    * A message committed by this instance (or read once for all sockets, from another's event):
@@ -391,15 +405,19 @@ export class Hub {
         const [agent, available] = await Promise.all([this.repos.agents.findById(event.a), this.repos.agents.availableApps()]);
         this.broadcastAvailability(available);
         if (!agent) return;
-        // Each inbox counts the available agents who share an app with it; equal scopes share a count.
-        const counts = new Map<string, Promise<number>>();
+        // Each inbox counts the available agents who share an app with it; equal scopes share a
+        // count, read with the agent's state in one statement (so the two agree).
+        const counts = new Map<string, ReturnType<AgentsRepo['withCount']>>();
         for (const peer of this.agents) {
           if (!scopesOverlap(peer.apps, agent.apps)) continue;
           const key = scopeKey(peer.apps);
-          if (!counts.has(key)) counts.set(key, this.repos.agents.countAvailable(peer.apps));
-          const count = counts.get(key)!;
+          if (!counts.has(key)) counts.set(key, this.repos.agents.withCount(event.a, peer.apps));
+          const read = counts.get(key)!;
           // In the socket's turn, so a new inbox hears it after its ready frame.
-          void this.turn(peer, async () => peer.send({ type: 'presence', agents_online: await count, agent }));
+          void this.turn(peer, async () => {
+            const now = await read;
+            if (now) peer.send({ type: 'presence', ...now });
+          });
         }
         return;
       }
@@ -428,6 +446,8 @@ export class Hub {
   private broadcastAvailability(available: Set<string>): void {
     const changed = new Set([...available].filter((id) => !this.availableApps.has(id)));
     for (const id of this.availableApps) if (!available.has(id)) changed.add(id);
+    for (const id of this.disputed) changed.add(id);
+    this.disputed.clear();
     this.availableApps = available;
     if (!changed.size) return;
     for (const id of changed) this.touch(`app:${id}`);

@@ -257,6 +257,7 @@ export class VisitorService {
         peer.seenSeq = Number(conv?.agent_read_seq ?? 0);
         peer.readSeq = Number(conv?.visitor_read_seq ?? 0);
         peer.available = available;
+        hub.readAvailability(app.id, available);
         socket.send({
           type: 'ready',
           session_id: session.session_id,

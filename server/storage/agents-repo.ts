@@ -123,6 +123,21 @@ export class AgentsRepo {
     return rows[0]!.n;
   }
 
+  /**
+   * An agent (null when unknown or disabled) and the available agents within `scope`, read
+   * together: a presence frame never pairs an agent's state with a count from before or after it.
+   */
+  async withCount(agentId: string, scope: AppScope): Promise<{ agent: AgentProfile; agents_online: number } | null> {
+    const rows = await this.db.query<AgentProfile & { agents_online: number }>(
+      `SELECT ${AGENT_COLUMNS}, (SELECT count(*)::int FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $2::text[] IS NULL OR a.apps && $2::text[])) AS agents_online
+       FROM agents a WHERE a.id = $1 AND NOT a.disabled`,
+      [agentId, scope],
+    );
+    if (!rows[0]) return null;
+    const { agents_online, ...agent } = rows[0];
+    return { agent, agents_online };
+  }
+
   /** `website:available` of one app: an agent of that app can be reached. */
   async appAvailable(appId: string): Promise<boolean> {
     const rows = await this.db.query<{ ok: boolean }>(`SELECT ${appAvailableSql('$1')} AS ok`, [appId]);
