@@ -4,6 +4,7 @@
  * IPC, then answers `stats` (statements so far, by text, RSS and JS heap after a GC) and `stop`.
  *   node --expose-gc --import tsx bench/load-server.ts convot <pglite|postgres://…> <config.json>
  *   node --expose-gc --import tsx bench/load-server.ts raw
+ * (bench/load.ts runs it bundled with esbuild, as the server ships, rather than under tsx.)
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { buildApp } from '../server/app.js';

@@ -3,6 +3,9 @@
  * a socket that sends none within AUTH_TIMEOUT_MS is closed. After that each frame is parsed
  * and handed to one VisitorService method.
  */
+import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
 import { CloseCode, ProtocolError, parseVisitorFrame, type VisitorClientFrame, type VisitorServerFrame } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
@@ -14,6 +17,23 @@ import { readFrames, sender } from './socket-frames.js';
 
 /** How long a socket may stay open without authenticating. */
 export const AUTH_TIMEOUT_MS = 10_000;
+
+/**
+ * An idle socket should cost little, but @fastify/websocket keeps the upgrade's Fastify request
+ * and reply (the Node request with its headers, a response object, their listeners) alive as
+ * long as the socket: through the response it attaches to the TCP socket and the error listener
+ * it adds. Nothing uses them after the upgrade, so both links are cut; the error listener is
+ * replaced (a ws socket without one throws), logging as the plugin's did.
+ */
+export function forgetUpgrade(socket: WebSocket, req: FastifyRequest, log: Log): void {
+  const tcp = req.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  tcp._httpMessage?.detachSocket(tcp);
+  socket.removeAllListeners('error');
+  socket.on('error', (err) => {
+    log.error(err);
+    socket.terminate();
+  });
+}
 
 export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log, ip: string, userAgent = ''): void {
   const send = sender<VisitorServerFrame>(socket, visitors.sendBufferLimit);
@@ -43,7 +63,12 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   let stalled: { error: ProtocolError; refused: Set<string> } | null = null;
   const passing = (e: unknown): ProtocolError | null => (e instanceof RateLimited ? e : isDbUnavailable(e) ? new ProtocolError('CONVOT_ERR_UNAVAILABLE') : null);
   let closed = false;
-  const authTimer = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
+  // Forgotten once cleared: an idle socket keeps no timer object.
+  let authTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
+  const stopAuthTimer = () => {
+    clearTimeout(authTimer);
+    authTimer = undefined;
+  };
   const refuseAuth = () => {
     send({ type: 'error', code: 'CONVOT_ERR_UNAUTHORIZED', message: 'The session token is not valid for this app.' });
     socket.close(CloseCode.Unauthorized, 'unauthorized');
@@ -58,7 +83,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
       return overCap(e);
     }
     if (!opened) return refuseAuth();
-    clearTimeout(authTimer);
+    stopAuthTimer();
     caller = opened.caller;
     // Where the visitor is, for the inbox: after ready, so it never delays the chat, and a
     // failure to store it costs nothing but the panel's line. Compared with the report read at
@@ -126,7 +151,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   socket.on('close', () => {
     closed = true;
     for (const release of releases) release();
-    clearTimeout(authTimer);
+    stopAuthTimer();
     detach?.();
   });
 }
