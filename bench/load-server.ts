@@ -1,7 +1,7 @@
 /**
  * The load bench's server process: the real Convot server (PGlite in memory, or PostgreSQL at
  * the URL given) with its statements counted, or the raw `ws` reference. Reports its port over
- * IPC, then answers `stats` (statements so far, by text, RSS and JS heap after a GC) and `stop`.
+ * IPC, then answers `stats` (statements so far, by text, RSS and JS heap after a GC, CPU ms used) and `stop`.
  *   node --expose-gc --import tsx bench/load-server.ts convot <pglite|postgres://…> <config.json>
  *   node --expose-gc --import tsx bench/load-server.ts raw
  * (bench/load.ts runs it bundled with esbuild, as the server ships, rather than under tsx.)
@@ -56,7 +56,8 @@ process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'stats') {
     globalThis.gc?.();
     const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    send({ statements: statements(), byText: byText(), rss, heap: heapUsed + external + arrayBuffers });
+    const { user, system } = process.cpuUsage();
+    send({ statements: statements(), byText: byText(), rss, heap: heapUsed + external + arrayBuffers, cpu: (user + system) / 1000 });
   } else if (m.cmd === 'stop') {
     void stop().finally(() => process.exit(0));
   }

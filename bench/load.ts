@@ -56,6 +56,8 @@ interface Stats {
   rss: number;
   /** V8 heap, external and array buffers after a GC: the part of RSS a socket's objects take. */
   heap: number;
+  /** CPU time the server process used so far (ms). */
+  cpu: number;
 }
 
 interface Server {
@@ -291,6 +293,12 @@ interface Result {
    */
   rssPerSocketAdded: number;
   heapPerSocketAdded: number;
+  /**
+   * Server CPU per idle socket opened (ms; the session POST and the socket): the generator, one
+   * core opening two connections per visitor, saturates first, so this says what the server's
+   * core could take (1000 / it opens per second).
+   */
+  cpuPerOpen: number;
   /** What one open cost, by statement text (session created, socket authenticated). */
   openStatements: [string, number][];
   /** Sockets open when RSS was measured the second time (IDLE, unless the time bound hit first). */
@@ -324,6 +332,7 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
     }
   }
   // Idle sockets up to IDLE (visitors who never chat): opens per second and RSS.
+  const beforeMore = await server.stats();
   const more = await openMany(IDLE - VISITORS, () => target.openVisitor(), 100, OPEN_S);
   const idle = VISITORS + more.sockets.length;
   const atIdle = await server.stats();
@@ -336,6 +345,7 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
     opensPerSecond: opens,
     rssPerSocket1k: (at1k.rss - base.rss) / VISITORS,
     rssPerSocketIdle: (atIdle.rss - base.rss) / idle,
+    cpuPerOpen: more.sockets.length ? (atIdle.cpu - beforeMore.cpu) / more.sockets.length : (at1k.cpu - base.cpu) / VISITORS,
     rssPerSocketAdded: (atIdle.rss - at1k.rss) / (idle - VISITORS),
     heapPerSocketAdded: (atIdle.heap - at1k.heap) / (idle - VISITORS),
     openStatements: Object.entries(at1k.byText ?? {})
@@ -392,12 +402,12 @@ try {
 const rawBest = results[0]!.best?.rate ?? NaN;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 console.log(`\n${VISITORS} visitor + ${AGENTS} agent sockets, steps of ${STEP_S} s, pass = ack and delivery p99 < ${P99_MS} ms, nothing lost; ${pinned ? 'server and load generator pinned to one core each' : 'not pinned (no taskset)'}\n`);
-console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k (sockets reached) | RSS/heap per socket added 1k→10k | SQL statements/msg | SQL statements/open |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | server CPU/open (opens/s one core could take) | RSS/socket @1k | RSS/socket @10k (sockets reached) | RSS/heap per socket added 1k→10k | SQL statements/msg | SQL statements/open |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const b = r.best;
   console.log(
-    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${kb(r.rssPerSocketAdded)} / ${kb(r.heapPerSocketAdded)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
+    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${r.cpuPerOpen.toFixed(2)} ms (${(1000 / r.cpuPerOpen).toFixed(0)}) | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${kb(r.rssPerSocketAdded)} / ${kb(r.heapPerSocketAdded)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
   );
 }
 for (const r of results) {
