@@ -1,9 +1,10 @@
 /**
  * The load bench's server process: the real Convot server (PGlite in memory, or PostgreSQL at
  * the URL given) with its statements counted, or the raw `ws` reference. Reports its port over
- * IPC, then answers `stats` (statements so far, RSS after a GC) and `stop`.
+ * IPC, then answers `stats` (statements so far, by text, RSS and JS heap after a GC, CPU ms used) and `stop`.
  *   node --expose-gc --import tsx bench/load-server.ts convot <pglite|postgres://…> <config.json>
  *   node --expose-gc --import tsx bench/load-server.ts raw
+ * (bench/load.ts runs it bundled with esbuild, as the server ships, rather than under tsx.)
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { buildApp } from '../server/app.js';
@@ -15,6 +16,7 @@ import { countStatements } from '../server/storage/statement-count.js';
 const [kind, store, configFile] = process.argv.slice(2);
 const send = (m: unknown) => process.send!(m);
 let statements = () => 0;
+let byText = (): Record<string, number> => ({});
 let stop: () => Promise<void>;
 
 if (kind === 'convot') {
@@ -22,6 +24,7 @@ if (kind === 'convot') {
   const app = await buildApp({ db, config: await loadConfigFile(configFile!), root: process.cwd() });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   statements = () => db.statements;
+  byText = () => Object.fromEntries(db.byText);
   stop = async () => {
     await app.close();
     await db.close();
@@ -52,7 +55,9 @@ if (kind === 'convot') {
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'stats') {
     globalThis.gc?.();
-    send({ statements: statements(), rss: process.memoryUsage().rss });
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    const { user, system } = process.cpuUsage();
+    send({ statements: statements(), byText: byText(), rss, heap: heapUsed + external + arrayBuffers, cpu: (user + system) / 1000 });
   } else if (m.cmd === 'stop') {
     void stop().finally(() => process.exit(0));
   }

@@ -10,6 +10,7 @@
  * when taskset exists.
  *   npm run bench:load -- [--visitors 1000] [--agents 10] [--step 3] [--max-rate 16000]
  *                         [--idle 10000] [--open-seconds 60] [--database postgres://…|postgres] [--no-pglite] [--no-pin] [--cpu-prof]
+ *                         [--opens-only]   (no rate sweep: socket opens, memory and what an open costs, by statement)
  * `--database postgres` starts a throwaway durable PostgreSQL (fsync on) for the run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import WebSocket from 'ws';
 import { startDurablePostgres } from './load-postgres.js';
 
@@ -32,6 +34,7 @@ const { values: opt } = parseArgs({
     database: { type: 'string' },
     'no-pglite': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    'opens-only': { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false },
   },
 });
@@ -46,14 +49,34 @@ const pinned = !opt['no-pin'] && spawnSync('taskset', ['-p', '-c', '1', String(p
 
 // ---- processes -------------------------------------------------------------------------
 
+interface Stats {
+  statements: number;
+  /** Statements by text (first 90 characters), Convot only. */
+  byText?: Record<string, number>;
+  rss: number;
+  /** V8 heap, external and array buffers after a GC: the part of RSS a socket's objects take. */
+  heap: number;
+  /** CPU time the server process used so far (ms). */
+  cpu: number;
+}
+
 interface Server {
   port: number;
-  stats(): Promise<{ statements: number; rss: number }>;
+  stats(): Promise<Stats>;
   stop(): Promise<void>;
 }
 
+/**
+ * The server process runs bundled as `npm run build` bundles the server (esbuild, packages
+ * external), not under tsx: tsx keeps function names by wrapping every function, which adds
+ * about 250 bytes to each closure and would count against each socket.
+ */
+// Inside the repo (.convot/ is ignored), so its packages resolve from node_modules.
+const serverScript = join('.convot', `bench-load-server-${process.pid}.mjs`);
+await build({ entryPoints: ['bench/load-server.ts'], bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning', outfile: serverScript });
+
 async function startServer(args: string[]): Promise<Server> {
-  const node = [...(opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []), '--expose-gc', '--import', 'tsx', 'bench/load-server.ts', ...args];
+  const node = [...(opt['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : []), '--expose-gc', serverScript, ...args];
   const [cmd, argv] = pinned ? ['taskset', ['-c', '0', process.execPath, ...node]] : [process.execPath, node];
   const child: ChildProcess = spawn(cmd, argv as string[], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let failed: ((e: Error) => void) | undefined;
@@ -69,7 +92,7 @@ async function startServer(args: string[]): Promise<Server> {
     stats: async () => {
       const reply = next();
       child.send({ cmd: 'stats' });
-      return (await reply) as { statements: number; rss: number };
+      return (await reply) as unknown as Stats;
     },
     stop: () =>
       new Promise((resolve) => {
@@ -264,6 +287,20 @@ interface Result {
   opensPerSecond: number;
   rssPerSocket1k: number;
   rssPerSocketIdle: number;
+  /**
+   * RSS and JS heap each socket from 1,000 to the idle count added: the idle socket's own cost,
+   * without what the store itself grew or gave back after start (PGlite's buffers).
+   */
+  rssPerSocketAdded: number;
+  heapPerSocketAdded: number;
+  /**
+   * Server CPU per idle socket opened (ms; the session POST and the socket): the generator, one
+   * core opening two connections per visitor, saturates first, so this says what the server's
+   * core could take (1000 / it opens per second).
+   */
+  cpuPerOpen: number;
+  /** What one open cost, by statement text (session created, socket authenticated). */
+  openStatements: [string, number][];
   /** Sockets open when RSS was measured the second time (IDLE, unless the time bound hit first). */
   idle: number;
   statementsPerMessage: number;
@@ -276,23 +313,26 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
   const first = await openMany(VISITORS, () => target.openVisitor());
   const at1k = await server.stats();
   const load = new Load(target, first.sockets, agents);
-  // Warm-up: every visitor's first message starts its conversation (not the steady state).
-  // It is settled before the sweep, so no backlog of it is counted there.
-  await load.run(Math.min(200, VISITORS), VISITORS, 60_000);
   const steps: Step[] = [];
   let statements = 0;
   let messages = 0;
-  for (let rate = 125; rate <= MAX_RATE; rate *= 2) {
-    const before = (await server.stats()).statements;
-    const step = await load.run(rate, Math.round(rate * STEP_S));
-    statements += (await server.stats()).statements - before;
-    messages += step.sent;
-    steps.push(step);
-    console.log(`  ${name}: ${rate} msg/s  ack p99 ${step.ackP99.toFixed(1)} ms  delivery p99 ${step.deliveryP99.toFixed(1)} ms  lost ${step.lost}${step.pass ? '' : '  ✗'}`);
-    // One failing step can be a hiccup of a shared machine; two in a row end the sweep.
-    if (!step.pass && steps.at(-2)?.pass === false) break;
+  if (!opt['opens-only']) {
+    // Warm-up: every visitor's first message starts its conversation (not the steady state).
+    // It is settled before the sweep, so no backlog of it is counted there.
+    await load.run(Math.min(200, VISITORS), VISITORS, 60_000);
+    for (let rate = 125; rate <= MAX_RATE; rate *= 2) {
+      const before = (await server.stats()).statements;
+      const step = await load.run(rate, Math.round(rate * STEP_S));
+      statements += (await server.stats()).statements - before;
+      messages += step.sent;
+      steps.push(step);
+      console.log(`  ${name}: ${rate} msg/s  ack p99 ${step.ackP99.toFixed(1)} ms  delivery p99 ${step.deliveryP99.toFixed(1)} ms  lost ${step.lost}${step.pass ? '' : '  ✗'}`);
+      // One failing step can be a hiccup of a shared machine; two in a row end the sweep.
+      if (!step.pass && steps.at(-2)?.pass === false) break;
+    }
   }
   // Idle sockets up to IDLE (visitors who never chat): opens per second and RSS.
+  const beforeMore = await server.stats();
   const more = await openMany(IDLE - VISITORS, () => target.openVisitor(), 100, OPEN_S);
   const idle = VISITORS + more.sockets.length;
   const atIdle = await server.stats();
@@ -305,6 +345,13 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
     opensPerSecond: opens,
     rssPerSocket1k: (at1k.rss - base.rss) / VISITORS,
     rssPerSocketIdle: (atIdle.rss - base.rss) / idle,
+    cpuPerOpen: more.sockets.length ? (atIdle.cpu - beforeMore.cpu) / more.sockets.length : (at1k.cpu - base.cpu) / VISITORS,
+    rssPerSocketAdded: (atIdle.rss - at1k.rss) / (idle - VISITORS),
+    heapPerSocketAdded: (atIdle.heap - at1k.heap) / (idle - VISITORS),
+    openStatements: Object.entries(at1k.byText ?? {})
+      .map(([text, n]): [string, number] => [text, (n - (base.byText?.[text] ?? 0)) / VISITORS])
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
     idle,
     statementsPerMessage: messages ? statements / messages : NaN,
     statementsPerOpen: (at1k.statements - base.statements) / VISITORS,
@@ -349,17 +396,23 @@ try {
 } finally {
   pg?.stop();
   rmSync(dir, { recursive: true, force: true });
+  rmSync(serverScript, { force: true });
 }
 
 const rawBest = results[0]!.best?.rate ?? NaN;
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 console.log(`\n${VISITORS} visitor + ${AGENTS} agent sockets, steps of ${STEP_S} s, pass = ack and delivery p99 < ${P99_MS} ms, nothing lost; ${pinned ? 'server and load generator pinned to one core each' : 'not pinned (no taskset)'}\n`);
-console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | RSS/socket @1k | RSS/socket @10k (sockets reached) | SQL statements/msg | SQL statements/open |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | server CPU/open (opens/s one core could take) | RSS/socket @1k | RSS/socket @10k (sockets reached) | RSS/heap per socket added 1k→10k | SQL statements/msg | SQL statements/open |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const b = r.best;
   console.log(
-    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
+    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${r.cpuPerOpen.toFixed(2)} ms (${(1000 / r.cpuPerOpen).toFixed(0)}) | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${kb(r.rssPerSocketAdded)} / ${kb(r.heapPerSocketAdded)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
   );
+}
+for (const r of results) {
+  if (!r.openStatements.length) continue;
+  console.log(`\n${r.name}: statements per open (session created, socket authenticated)`);
+  for (const [text, n] of r.openStatements) console.log(`  ${n.toFixed(2)}  ${text}`);
 }
 process.exit(0);

@@ -153,6 +153,8 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
       .heartbeat(instanceId)
       .then(() => hub.checkAvailability())
       .catch((e: unknown) => app.log.error(e));
+    // Sessions' last-seen marks, written in bulk rather than by a statement per request or socket.
+    repos.visitors.flushSeen().catch((e: unknown) => app.log.error(e));
   }, PRESENCE_HEARTBEAT_MS);
   heartbeat.unref();
   app.addHook('onSend', async (_req, reply) => {
@@ -202,6 +204,7 @@ export async function buildApp(opts: AppOptions): Promise<ConvotApp> {
     // Sends in flight finish before the database closes; queued ones wait in the table.
     await email.close();
     await chat.dropInstance(instanceId).catch(() => undefined);
+    await repos.visitors.flushSeen().catch(() => undefined);
     await fanout.close();
     await hub.close();
   });

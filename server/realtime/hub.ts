@@ -9,6 +9,7 @@
  */
 import { CloseCode, type AgentServerFrame, type ConversationStatus, type ConversationSummary, type VisitorProfile, type VisitorServerFrame, type WireMessage } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
+import type { AgentsRepo } from '../storage/agents-repo.js';
 import type { ConversationState } from '../storage/conversations-repo.js';
 import type { Repositories } from '../storage/repositories.js';
 import { inScope, scopeKey, scopesOverlap, type AppScope } from '../tenancy.js';
@@ -58,6 +59,14 @@ export interface CommittedMessage {
   message: WireMessage;
 }
 
+/** A visitor socket's open under way: whether an event that could concern it went by since its read. */
+export interface OpenWatch {
+  /** True when this instance delivered something to this visitor or app since the watch began. */
+  missed(visitorId: string, appId: string): boolean;
+  /** Stops watching (idempotent). */
+  end(): void;
+}
+
 /** Conversations per inbox socket whose sent profile is remembered. */
 const PROFILES_PER_SOCKET = 5_000;
 
@@ -81,6 +90,52 @@ export class Hub {
     private readonly log: Log,
   ) {
     this.summaries = new SummaryCache((id) => this.repos.conversations.summary(id));
+  }
+
+  /**
+   * A visitor socket's open reads its session and state before it joins (one statement, before
+   * its visitor id is known). An event delivered between that read and the join would pass the
+   * socket by, so while any open is under way the hub notes whom each event reached (visitor
+   * ids, app ids, or everyone); the open asks at its join and, if it missed one, reads again in
+   * its turn. Nothing is noted while no socket is opening.
+   */
+  watchOpen(): OpenWatch {
+    const mark = ++this.clock;
+    this.opening.add(mark);
+    let ended = false;
+    return {
+      missed: (visitorId, appId) => (this.touched.get(visitorId) ?? 0) > mark || (this.touched.get(`app:${appId}`) ?? 0) > mark || this.touchedAll > mark,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        this.opening.delete(mark);
+        this.forgetTouches();
+      },
+    };
+  }
+
+  /** Orders open marks and touches. */
+  private clock = 0;
+  /** Marks of the opens under way, oldest first. */
+  private readonly opening = new Set<number>();
+  /** Visitor ids and `app:` ids an event went to while an open was under way, oldest touch first. */
+  private readonly touched = new Map<string, number>();
+  private touchedAll = 0;
+
+  private touch(key: string): void {
+    if (!this.opening.size) return;
+    this.touched.delete(key);
+    this.touched.set(key, ++this.clock);
+  }
+
+  /** Forgets touches that no open under way can have missed. */
+  private forgetTouches(): void {
+    const oldest = this.opening.values().next().value;
+    if (oldest === undefined) return this.touched.clear();
+    for (const [key, at] of this.touched) {
+      if (at > oldest) break;
+      this.touched.delete(key);
+    }
   }
 
   /**
@@ -125,12 +180,26 @@ export class Hub {
   }
 
   /**
+   * A socket's `ready` read the app's availability from the database. When that differs from
+   * what this instance last looked at, the hub is behind (a presence event not delivered yet):
+   * its next look tells the app's sockets whatever it finds, even if it finds no change from
+   * its old view, so a socket that was told a newer value than the hub knew is corrected too.
+   */
+  readAvailability(appId: string, available: boolean): void {
+    if (available !== this.availableApps.has(appId)) this.disputed.add(appId);
+  }
+
+  /** Apps whose sockets may have been told a value the hub has not seen (readAvailability). */
+  private readonly disputed = new Set<string>();
+
+  /**
    * A message committed by this instance (or read once for all sockets, from another's event):
    * each socket that should see it gets it from memory, in turn; a socket behind is filled from
    * the database first. Agent frames carry the summary kept in memory (no read per message).
    */
   deliverMessage(m: CommittedMessage): void {
     if (this.closed) return;
+    this.touch(m.visitorId);
     for (const peer of this.visitors.get(m.visitorId) ?? []) void this.turn(peer, () => this.visitorMessage(peer, m));
     let summary: Promise<ConversationSummary | null> | undefined;
     for (const peer of this.agents) {
@@ -183,6 +252,7 @@ export class Hub {
     if (this.closed) return;
     const typing = e.t === 1;
     if (e.w === 'agent') {
+      this.touch(e.v);
       for (const peer of this.visitors.get(e.v) ?? []) {
         if (peer.conversationId !== e.c) continue;
         void this.turn(peer, () => peer.send({ type: 'typing', typing, name: e.n ?? null, avatar_url: e.u ?? null }));
@@ -261,6 +331,7 @@ export class Hub {
   catchUp(): Promise<void> {
     this.queue = this.queue
       .then(async () => {
+        this.touchedAll = ++this.clock;
         for (const set of this.visitors.values()) {
           for (const peer of set) {
             const current = await this.repos.conversations.current(peer.visitorId);
@@ -272,6 +343,7 @@ export class Hub {
             if (current) await this.updateVisitor(peer, current, { read: true, move: true });
           }
         }
+        this.touchedAll = ++this.clock;
         // Inboxes with the same apps share one read of their newest conversations.
         const groups = new Map<string, AgentPeer[]>();
         for (const peer of this.agents) groups.set(scopeKey(peer.apps), [...(groups.get(scopeKey(peer.apps)) ?? []), peer]);
@@ -296,7 +368,9 @@ export class Hub {
   private async deliver(event: FanoutEvent): Promise<void> {
     switch (event.k) {
       case 'message': {
-        // Another instance committed it: one read for every socket here (none when nobody here cares).
+        // Another instance committed it: one read for every socket here (none when nobody here cares;
+        // a socket of this visitor still opening reads its state again).
+        this.touch(event.v);
         const wanted = this.visitors.has(event.v) || [...this.agents].some((peer) => inScope(peer.apps, event.a));
         if (!wanted) return;
         for (const message of await this.repos.conversations.messagesAfter(event.c, event.s - 1)) {
@@ -308,6 +382,7 @@ export class Hub {
         // Read marks, status (close/reopen) and visitor profile changes.
         const conv = await this.repos.conversations.state(event.c);
         if (!conv) return;
+        this.touch(conv.visitor_id);
         for (const peer of this.visitors.get(conv.visitor_id) ?? []) await this.updateVisitor(peer, conv, { read: true, move: conv.status === 'open' });
         const peers = [...this.agents].filter((peer) => inScope(peer.apps, conv.app_id));
         if (!peers.length) return;
@@ -322,6 +397,7 @@ export class Hub {
       }
       case 'app-removed': {
         // The widget drops its token on 4401 and asks for a new session, which the app refuses.
+        this.touch(`app:${event.a}`);
         for (const set of [...this.visitors.values()]) for (const peer of [...set]) if (peer.appId === event.a) peer.close(CloseCode.Unauthorized, 'app removed');
         return;
       }
@@ -329,15 +405,19 @@ export class Hub {
         const [agent, available] = await Promise.all([this.repos.agents.findById(event.a), this.repos.agents.availableApps()]);
         this.broadcastAvailability(available);
         if (!agent) return;
-        // Each inbox counts the available agents who share an app with it; equal scopes share a count.
-        const counts = new Map<string, Promise<number>>();
+        // Each inbox counts the available agents who share an app with it; equal scopes share a
+        // count, read with the agent's state in one statement (so the two agree).
+        const counts = new Map<string, ReturnType<AgentsRepo['withCount']>>();
         for (const peer of this.agents) {
           if (!scopesOverlap(peer.apps, agent.apps)) continue;
           const key = scopeKey(peer.apps);
-          if (!counts.has(key)) counts.set(key, this.repos.agents.countAvailable(peer.apps));
-          const count = counts.get(key)!;
+          if (!counts.has(key)) counts.set(key, this.repos.agents.withCount(event.a, peer.apps));
+          const read = counts.get(key)!;
           // In the socket's turn, so a new inbox hears it after its ready frame.
-          void this.turn(peer, async () => peer.send({ type: 'presence', agents_online: await count, agent }));
+          void this.turn(peer, async () => {
+            const now = await read;
+            if (now) peer.send({ type: 'presence', ...now });
+          });
         }
         return;
       }
@@ -366,8 +446,11 @@ export class Hub {
   private broadcastAvailability(available: Set<string>): void {
     const changed = new Set([...available].filter((id) => !this.availableApps.has(id)));
     for (const id of this.availableApps) if (!available.has(id)) changed.add(id);
+    for (const id of this.disputed) changed.add(id);
+    this.disputed.clear();
     this.availableApps = available;
     if (!changed.size) return;
+    for (const id of changed) this.touch(`app:${id}`);
     for (const set of this.visitors.values()) {
       for (const peer of set) {
         if (!changed.has(peer.appId)) continue;

@@ -3,6 +3,9 @@
  * a socket that sends none within AUTH_TIMEOUT_MS is closed. After that each frame is parsed
  * and handed to one VisitorService method.
  */
+import type { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from '@fastify/websocket';
 import { CloseCode, ProtocolError, parseVisitorFrame, type VisitorClientFrame, type VisitorServerFrame } from '../../src/protocol/index.js';
 import type { Log } from '../log.js';
@@ -14,6 +17,23 @@ import { readFrames, sender } from './socket-frames.js';
 
 /** How long a socket may stay open without authenticating. */
 export const AUTH_TIMEOUT_MS = 10_000;
+
+/**
+ * An idle socket should cost little, but @fastify/websocket keeps the upgrade's Fastify request
+ * and reply (the Node request with its headers, a response object, their listeners) alive as
+ * long as the socket: through the response it attaches to the TCP socket and the error listener
+ * it adds. Nothing uses them after the upgrade, so both links are cut; the error listener is
+ * replaced (a ws socket without one throws), logging as the plugin's did.
+ */
+export function forgetUpgrade(socket: WebSocket, req: FastifyRequest, log: Log): void {
+  const tcp = req.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  tcp._httpMessage?.detachSocket(tcp);
+  socket.removeAllListeners('error');
+  socket.on('error', (err) => {
+    log.error(err);
+    socket.terminate();
+  });
+}
 
 export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorService, log: Log, ip: string, userAgent = ''): void {
   const send = sender<VisitorServerFrame>(socket, visitors.sendBufferLimit);
@@ -43,28 +63,34 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   let stalled: { error: ProtocolError; refused: Set<string> } | null = null;
   const passing = (e: unknown): ProtocolError | null => (e instanceof RateLimited ? e : isDbUnavailable(e) ? new ProtocolError('CONVOT_ERR_UNAVAILABLE') : null);
   let closed = false;
-  const authTimer = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
+  // Forgotten once cleared: an idle socket keeps no timer object.
+  let authTimer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => caller || socket.close(CloseCode.AuthTimeout, 'auth timeout'), AUTH_TIMEOUT_MS);
+  const stopAuthTimer = () => {
+    clearTimeout(authTimer);
+    authTimer = undefined;
+  };
   const refuseAuth = () => {
     send({ type: 'error', code: 'CONVOT_ERR_UNAUTHORIZED', message: 'The session token is not valid for this app.' });
     socket.close(CloseCode.Unauthorized, 'unauthorized');
   };
 
   const authenticate = async (frame: Extract<VisitorClientFrame, { type: 'auth' }>): Promise<void> => {
-    caller = await visitors.find(app, frame.token);
-    if (!caller) return refuseAuth();
-    clearTimeout(authTimer);
+    const peer = { send, isOpen: () => socket.readyState === socket.OPEN, close: (code: CloseCode, reason: string) => socket.close(code, reason) };
+    let opened: Awaited<ReturnType<VisitorService['openSocket']>>;
     try {
-      releases.push(visitors.admitSession(caller));
+      opened = await visitors.openSocket(app, frame.token, frame.last_seq, peer, (found) => void releases.push(visitors.admitSession(found)));
     } catch (e) {
-      caller = null;
       return overCap(e);
     }
-    const stop = await visitors.attach(caller, frame.last_seq, { send, isOpen: () => socket.readyState === socket.OPEN, close: (code, reason) => socket.close(code, reason) });
+    if (!opened) return refuseAuth();
+    stopAuthTimer();
+    caller = opened.caller;
     // Where the visitor is, for the inbox: after ready, so it never delays the chat, and a
-    // failure to store it costs nothing but the panel's line.
-    visitors.reportPage(caller, frame.page ?? {}, userAgent).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
-    if (closed) stop();
-    else detach = stop;
+    // failure to store it costs nothing but the panel's line. Compared with the report read at
+    // the open: a reload of the same page writes nothing now.
+    visitors.reportPage(caller, frame.page ?? {}, userAgent, opened.context).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
+    if (closed) opened.detach();
+    else detach = opened.detach;
   };
 
   readFrames<VisitorServerFrame>(socket, {
@@ -125,7 +151,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   socket.on('close', () => {
     closed = true;
     for (const release of releases) release();
-    clearTimeout(authTimer);
+    stopAuthTimer();
     detach?.();
   });
 }

@@ -19,7 +19,7 @@ import type { AppRow } from '../storage/apps-repo.js';
 import { sendFile, uploadedBytes, uploadParser } from './attachments.js';
 import { handle, type Guard } from './contract.js';
 import { schedulingVisitorRoutes } from './scheduling.js';
-import { visitorSocket } from './visitor-socket.js';
+import { forgetUpgrade, visitorSocket } from './visitor-socket.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -121,5 +121,9 @@ export async function visitorRoutes(
 
   if (scheduling) schedulingVisitorRoutes(app, { scheduling, appOf, visitor });
 
-  app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => visitorSocket(socket, appOf(req), visitors, req.log, req.ip, req.headers['user-agent']));
+  app.get(VISITOR_SOCKET_PATH, { websocket: true }, (socket: WebSocket, req) => {
+    // The app's logger, not the request's child: a socket keeps nothing of its upgrade request.
+    visitorSocket(socket, appOf(req), visitors, app.log, req.ip, req.headers['user-agent']);
+    forgetUpgrade(socket, req, app.log);
+  });
 }

@@ -12,7 +12,7 @@ import type { LimitName, RateLimiter } from '../rate-limit.js';
 import type { Hub, VisitorPeer } from '../realtime/hub.js';
 import { attachmentLimitsOf, type AppRow } from '../storage/apps-repo.js';
 import type { Repositories } from '../storage/repositories.js';
-import type { VisitorSessionRow } from '../storage/visitors-repo.js';
+import type { SocketOpen, VisitorSessionRow } from '../storage/visitors-repo.js';
 import type { Chat, SendResult } from './chat.js';
 import type { IdentifyResult, Identity } from './identity.js';
 
@@ -35,6 +35,13 @@ export interface VisitorServiceDeps {
   identity: Identity;
   hub: Hub;
   limiter: RateLimiter;
+}
+
+/** Two page reports say the same (nulls are no news: a stored null and a missing key agree). */
+function sameContext(stored: Record<string, string | null> | null, next: Record<string, string | null>): boolean {
+  const a = Object.entries(stored ?? {}).filter(([, v]) => v !== null);
+  const b = Object.entries(next).filter(([, v]) => v !== null);
+  return a.length === b.length && a.every(([k, v]) => next[k] === v);
 }
 
 export class VisitorService {
@@ -202,9 +209,15 @@ export class VisitorService {
    * the stored one, browser and device derived from the socket's User-Agent; without it (a route
    * change) it is merged into it.
    */
-  reportPage({ session }: VisitorCaller, page: PageContext, userAgent?: string): Promise<void> {
+  reportPage({ session }: VisitorCaller, page: PageContext, userAgent?: string, stored?: SocketOpen['context']): Promise<void> {
     if (userAgent === undefined) return this.deps.chat.setVisitorContext(session, { ...page }, false);
-    return this.deps.chat.setVisitorContext(session, { url: null, referrer: null, language: null, time_zone: null, ...parseUserAgent(userAgent), ...page }, true);
+    const context = { url: null, referrer: null, language: null, time_zone: null, ...parseUserAgent(userAgent), ...page };
+    // A reload of the page already stored (`stored`: read when the socket opened) writes nothing now.
+    if (stored !== undefined && sameContext(stored, context)) {
+      this.repos.visitors.contextUnchanged(session.session_id);
+      return Promise.resolve();
+    }
+    return this.deps.chat.setVisitorContext(session, context, true);
   }
 
   /** Every frame after auth (read and ping too) counts against the session's `frame` limit. */
@@ -223,39 +236,64 @@ export class VisitorService {
   }
 
   /**
-   * Sends an authenticated socket its `ready` frame and starts live delivery. The socket joins
-   * the hub first and builds `ready` in its own queue, so no event slips between reading the
-   * history and delivering, and no other socket's delivery holds it up. A visitor with nothing
-   * new costs the session lookup plus these few reads. Returns the detach to call on close.
+   * Authenticates a visitor socket, sends its `ready` frame and starts live delivery. One
+   * statement reads the session of `token` with all `ready` needs (profile, current
+   * conversation with its read marks, availability, the stored page report); the history
+   * after `lastSeq` is read only when the client is behind. Null for an unknown token;
+   * `admit` runs once the caller is known and throws to refuse the socket (its cap). The
+   * socket then joins the hub and sends `ready` in its own queue, so no other socket's delivery
+   * holds it up; an event the hub delivered to this visitor between the read and the join
+   * makes it read again there, so nothing slips between the read and live delivery.
    */
-  async attach({ app, session }: VisitorCaller, lastSeq: number, socket: VisitorSocket): Promise<() => void> {
-    const { conversations, visitors, agents } = this.repos;
-    const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f), close: (code, reason) => socket.close(code, reason) };
-    const { detach, ready } = this.deps.hub.addVisitor(peer, async () => {
-      const [conv, available, visitor] = await Promise.all([conversations.current(session.visitor_id), agents.appAvailable(app.id), visitors.profile(session.visitor_id)]);
-      // A last_seq beyond the conversation's end belongs to another conversation: resend all.
-      const after = conv && lastSeq <= conv.last_seq ? lastSeq : 0;
-      const messages = conv && conv.last_seq > after ? await conversations.messagesAfter(conv.id, after) : [];
-      peer.conversationId = conv?.id ?? null;
-      peer.status = conv?.status ?? null;
-      peer.lastSeq = messages.at(-1)?.seq ?? after;
-      peer.seenSeq = Number(conv?.agent_read_seq ?? 0);
-      peer.readSeq = Number(conv?.visitor_read_seq ?? 0);
-      peer.available = available;
-      socket.send({
-        type: 'ready',
-        session_id: session.session_id,
-        conversation_id: conv?.public_id ?? null,
-        conversation_status: conv?.status ?? null,
-        messages,
-        read_seq: conv?.visitor_read_seq ?? 0,
-        seen_seq: Number(conv?.agent_read_seq ?? 0),
-        available,
-        visitor: visitor!,
+  async openSocket(
+    app: AppRow,
+    token: string,
+    lastSeq: number,
+    socket: VisitorSocket,
+    admit: (caller: VisitorCaller) => void,
+  ): Promise<{ caller: VisitorCaller; context: SocketOpen['context']; detach: () => void } | null> {
+    const { hub } = this.deps;
+    const watch = hub.watchOpen();
+    try {
+      const opened = await this.repos.visitors.openSocket(app.id, token);
+      if (!opened) return null;
+      const { session } = opened;
+      const caller = { app, session };
+      admit(caller);
+      const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f), close: (code, reason) => socket.close(code, reason) };
+      let missed = false;
+      const { detach, ready } = hub.addVisitor(peer, async () => {
+        const { conversation: conv, available, profile } = (missed && (await this.repos.visitors.openSocket(app.id, token))) || opened;
+        // A last_seq beyond the conversation's end belongs to another conversation: resend all.
+        const after = conv && lastSeq <= conv.last_seq ? lastSeq : 0;
+        const messages = conv && conv.last_seq > after ? await this.repos.conversations.messagesAfter(conv.id, after) : [];
+        peer.conversationId = conv?.id ?? null;
+        peer.status = conv?.status ?? null;
+        peer.lastSeq = messages.at(-1)?.seq ?? after;
+        peer.seenSeq = Number(conv?.agent_read_seq ?? 0);
+        peer.readSeq = Number(conv?.visitor_read_seq ?? 0);
+        peer.available = available;
+        hub.readAvailability(app.id, available);
+        socket.send({
+          type: 'ready',
+          session_id: session.session_id,
+          conversation_id: conv?.public_id ?? null,
+          conversation_status: conv?.status ?? null,
+          messages,
+          read_seq: conv?.visitor_read_seq ?? 0,
+          seen_seq: Number(conv?.agent_read_seq ?? 0),
+          available,
+          visitor: profile,
+        });
       });
-    });
-    await ready.catch(() => undefined);
-    if (!socket.isOpen()) detach();
-    return detach;
+      // Asked at the join, before the turn above runs: from here on the hub delivers to the socket.
+      missed = watch.missed(session.visitor_id, app.id);
+      watch.end();
+      await ready.catch(() => undefined);
+      if (!socket.isOpen()) detach();
+      return { caller, context: opened.context, detach };
+    } finally {
+      watch.end();
+    }
   }
 }

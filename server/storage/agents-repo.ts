@@ -20,6 +20,9 @@ const AGENT_COLUMNS = 'a.id::text AS id, a.email, a.name, NOT a.away AS online, 
 const AGENT_AVAILABLE = `NOT a.away AND NOT a.disabled AND EXISTS (
   SELECT 1 FROM agent_presence p WHERE p.agent_id = a.id AND p.sockets > 0 AND p.seen_at > now() - interval '${PRESENCE_TTL_SECONDS} seconds')`;
 
+/** Whether the app in the SQL expression `app` has an agent available (one source for every statement that asks). */
+export const appAvailableSql = (app: string) => `EXISTS (SELECT 1 FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR ${app} = ANY(a.apps)))`;
+
 export class AgentsRepo {
   constructor(private readonly db: Db) {}
 
@@ -120,9 +123,24 @@ export class AgentsRepo {
     return rows[0]!.n;
   }
 
+  /**
+   * An agent (null when unknown or disabled) and the available agents within `scope`, read
+   * together: a presence frame never pairs an agent's state with a count from before or after it.
+   */
+  async withCount(agentId: string, scope: AppScope): Promise<{ agent: AgentProfile; agents_online: number } | null> {
+    const rows = await this.db.query<AgentProfile & { agents_online: number }>(
+      `SELECT ${AGENT_COLUMNS}, (SELECT count(*)::int FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $2::text[] IS NULL OR a.apps && $2::text[])) AS agents_online
+       FROM agents a WHERE a.id = $1 AND NOT a.disabled`,
+      [agentId, scope],
+    );
+    if (!rows[0]) return null;
+    const { agents_online, ...agent } = rows[0];
+    return { agent, agents_online };
+  }
+
   /** `website:available` of one app: an agent of that app can be reached. */
   async appAvailable(appId: string): Promise<boolean> {
-    const rows = await this.db.query<{ ok: boolean }>(`SELECT EXISTS (SELECT 1 FROM agents a WHERE ${AGENT_AVAILABLE} AND (a.apps IS NULL OR $1 = ANY(a.apps))) AS ok`, [appId]);
+    const rows = await this.db.query<{ ok: boolean }>(`SELECT ${appAvailableSql('$1')} AS ok`, [appId]);
     return rows[0]!.ok;
   }
 

@@ -90,11 +90,17 @@ export const MESSAGES_CAP = 10_000;
 /** A conversation id visible to the agent scope in the given parameter (NULL: every app). */
 const scoped = (param: number, alias = 'c') => `($${param}::text[] IS NULL OR ${alias}.app_id = ANY($${param}::text[]))`;
 
-/** A visitor's current conversation: the open one, else the latest closed one. */
-const CURRENT_CONVERSATION = `SELECT id FROM conversations WHERE visitor_id = $1
-  ORDER BY status = 'open' DESC, created_at DESC, id DESC LIMIT 1`;
+/**
+ * A visitor's current conversation (the open one, else the latest closed one), as `columns`;
+ * the visitor id is the SQL `visitor`. The order names the table's columns, not `columns`' aliases.
+ */
+export const currentConversationOf = (visitor: string, columns = 'id') => `SELECT ${columns} FROM conversations WHERE visitor_id = ${visitor}
+  ORDER BY conversations.status = 'open' DESC, conversations.created_at DESC, conversations.id DESC LIMIT 1`;
+const CURRENT_CONVERSATION = currentConversationOf('$1');
 
-const STATE_SELECT = `SELECT id::text AS id, public_id, visitor_id::text AS visitor_id, app_id, status, last_seq, visitor_read_seq, agent_read_seq FROM conversations`;
+/** ConversationState's columns. */
+export const STATE_COLUMNS = 'id::text AS id, public_id, visitor_id::text AS visitor_id, app_id, status, last_seq, visitor_read_seq, agent_read_seq';
+const STATE_SELECT = `SELECT ${STATE_COLUMNS} FROM conversations`;
 
 const MESSAGE_SELECT = `
   SELECT c.public_id AS conversation_public_id, m.seq, m.client_id, m.author, a.name AS agent_name, a.avatar_url AS agent_avatar_url, m.body, m.created_at, m.card

@@ -6,7 +6,10 @@ import type { TimelineEvent, VisitorEvent, VisitorProfile, VisitorUpdate } from 
 import { hashToken, newPublicId, newToken } from '../identity/secrets.js';
 import { fail } from '../errors.js';
 import { VISITOR_DATA_LIMIT } from '../limits.js';
+import { appAvailableSql } from './agents-repo.js';
+import { currentConversationOf, STATE_COLUMNS, type ConversationState } from './conversations-repo.js';
 import { iso, type Db } from './db.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface VisitorSessionRow {
   session_id: string;
@@ -24,32 +27,58 @@ export interface VisitorIdentity {
   email: string | null;
 }
 
+/** What a visitor socket needs to open, read in one statement (`openSocket`). */
+export interface SocketOpen {
+  session: VisitorSessionRow;
+  profile: VisitorProfile;
+  /** The page report stored for this session (null: none yet). */
+  context: Record<string, string | null> | null;
+  /** The visitor's current conversation, if any. */
+  conversation: ConversationState | null;
+  /** Whether the app has an agent available. */
+  available: boolean;
+}
+
+/** VisitorProfile's columns of `visitors v`. */
+const PROFILE_COLUMNS = 'v.public_id AS id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments';
+
+/** Sessions marked seen per statement when the marks are written. */
+const SEEN_PER_FLUSH = 5_000;
+
 /** `column` merged with the jsonb parameter `$n`; a top-level null in the update removes its key. */
 const merged = (column: string, n: number): string =>
   `((${column} || $${n}::jsonb) - ARRAY(SELECT e.key FROM jsonb_each($${n}::jsonb) e WHERE e.value = 'null'::jsonb))`;
 
 export class VisitorsRepo {
-  constructor(private readonly db: Db) {}
+  /** New sessions from concurrent page views share a commit (see group-commit.ts). */
+  private readonly creates: GroupCommit;
+
+  constructor(private readonly db: Db) {
+    this.creates = new GroupCommit(db);
+  }
+
+  /**
+   * Sessions used since the last flush (their `last_seen_at`), and those whose widget reported
+   * an unchanged page (their `context_at`). Nothing reads these on a request path, so they are
+   * written in bulk on the heartbeat rather than by a statement per request or socket.
+   */
+  private seen = new Set<string>();
+  private contextSeen = new Set<string>();
 
   // ---- sessions --------------------------------------------------------------------------
 
   /** A new anonymous visitor and its first session. */
   async createSession(appId: string): Promise<{ session: VisitorSessionRow; token: string }> {
     const token = newToken();
-    return this.db.transaction(async (q) => {
-      const [v] = await q.query<{ id: string; public_id: string }>(
-        'INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id::text AS id, public_id',
-        [newPublicId('vis'), appId],
-      );
-      const sessionId = newPublicId('ses');
-      await q.query('INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) VALUES ($1, $2, $3, $4)', [
-        hashToken(token),
-        sessionId,
-        v!.id,
-        appId,
-      ]);
-      return { token, session: { session_id: sessionId, visitor_id: v!.id, visitor_public_id: v!.public_id, app_id: appId } };
-    });
+    // One statement, its commit shared with concurrent ones: every page view of a new visitor pays
+    // for it. Safe to run again after a group's rollback (nothing of it stayed).
+    const [row] = await this.creates.query<VisitorSessionRow>(
+      `WITH v AS (INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id, public_id)
+       INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) SELECT $3, $4, v.id, $2 FROM v
+       RETURNING public_id AS session_id, visitor_id::text AS visitor_id, (SELECT public_id FROM v) AS visitor_public_id, app_id`,
+      [newPublicId('vis'), appId, hashToken(token), newPublicId('ses')],
+    );
+    return { token, session: row! };
   }
 
   /** A new session for an existing visitor (a verified person on another device). */
@@ -77,12 +106,52 @@ export class VisitorsRepo {
   /** The session of a token within one app (another app's token is unknown here). */
   async findSession(appId: string, token: string): Promise<VisitorSessionRow | null> {
     const rows = await this.db.query<VisitorSessionRow>(
-      `UPDATE visitor_sessions s SET last_seen_at = now() FROM visitors v
-       WHERE s.token_hash = $1 AND s.app_id = $2 AND v.id = s.visitor_id
-       RETURNING s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id`,
+      `SELECT s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id
+       FROM visitor_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = $1 AND s.app_id = $2`,
       [hashToken(token), appId],
     );
+    if (rows[0]) this.seen.add(rows[0].session_id);
     return rows[0] ?? null;
+  }
+
+  /**
+   * A visitor socket's open in one statement: the session of a token within one app (null when
+   * unknown), the visitor's profile, the stored page report, the current conversation with its
+   * read marks, and the app's availability.
+   */
+  async openSocket(appId: string, token: string): Promise<SocketOpen | null> {
+    type Row = VisitorSessionRow & VisitorProfile & { context: SocketOpen['context']; available: boolean; conversation: ConversationState | null };
+    const rows = await this.db.query<Row>(
+      `SELECT s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id, s.context,
+         ${PROFILE_COLUMNS}, ${appAvailableSql('s.app_id')} AS available,
+         (SELECT to_jsonb(c) FROM (${currentConversationOf('s.visitor_id', STATE_COLUMNS)}) c) AS conversation
+       FROM visitor_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = $1 AND s.app_id = $2`,
+      [hashToken(token), appId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    this.seen.add(r.session_id);
+    const { session_id, visitor_id, visitor_public_id, app_id, context, available, conversation, ...profile } = r;
+    return { session: { session_id, visitor_id, visitor_public_id, app_id }, profile, context, conversation, available };
+  }
+
+  /** A session's widget reported the page already stored: its `context_at` moves on the next flush. */
+  contextUnchanged(sessionId: string): void {
+    this.contextSeen.add(sessionId);
+  }
+
+  /** Writes the seen marks gathered since the last flush (on the heartbeat and at shutdown). */
+  async flushSeen(): Promise<void> {
+    const seen = [...this.seen];
+    const contextSeen = [...this.contextSeen];
+    this.seen = new Set();
+    this.contextSeen = new Set();
+    for (let i = 0; i < seen.length; i += SEEN_PER_FLUSH) {
+      await this.db.query('UPDATE visitor_sessions SET last_seen_at = now() WHERE public_id = ANY($1::text[])', [seen.slice(i, i + SEEN_PER_FLUSH)]);
+    }
+    for (let i = 0; i < contextSeen.length; i += SEEN_PER_FLUSH) {
+      await this.db.query('UPDATE visitor_sessions SET context_at = now() WHERE public_id = ANY($1::text[]) AND context IS NOT NULL', [contextSeen.slice(i, i + SEEN_PER_FLUSH)]);
+    }
   }
 
   // ---- profile and identity --------------------------------------------------------------
@@ -127,8 +196,7 @@ export class VisitorsRepo {
 
   async profile(visitorId: string): Promise<VisitorProfile | null> {
     const rows = await this.db.query<VisitorProfile>(
-      `SELECT public_id AS id, name, email, phone, company, avatar_url, external_id, verified, verified_by, custom_data, session_data, segments
-       FROM visitors WHERE id = $1`,
+      `SELECT ${PROFILE_COLUMNS} FROM visitors v WHERE id = $1`,
       [visitorId],
     );
     return rows[0] ?? null;
