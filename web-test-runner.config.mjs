@@ -116,12 +116,24 @@ const rateLimiter = new RateLimiter(Date.now, { ...LIMITS, session: { max: 100_0
 const app = await buildApp({ db, config, root: process.cwd(), rateLimiter });
 const serverUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 
+let signedIn;
+/**
+ * The test agent's sign-in cookie, signed in once: sign-ins are limited per account (10 in 15
+ * minutes), and the commands below would use them up in one run of the suite.
+ */
+function agentCookie() {
+  signedIn ??= app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } }).then((login) => {
+    if (login.statusCode !== 200) throw new Error(`test agent sign-in: ${login.statusCode} ${login.body}`);
+    return String(login.headers['set-cookie']).split(';')[0];
+  });
+  return signedIn;
+}
+
 let inbox;
 /** Opens an agent socket like the inbox does (cookie sign-in) and waits for its ready frame. */
 async function openInbox() {
   if (inbox) return;
-  const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
-  const cookie = String(login.headers['set-cookie']).split(';')[0];
+  const cookie = await agentCookie();
   inbox = new WebSocket(`${serverUrl.replace('http', 'ws')}/api/v1/agent/ws`, { headers: { cookie } });
   await new Promise((resolve, reject) => {
     inbox.on('message', (d) => JSON.parse(String(d)).type === 'ready' && resolve());
@@ -168,15 +180,13 @@ export default {
         }
         if (command === 'convot-agent-close') {
           // Through the inbox's own HTTP route, signed in like the inbox.
-          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
-          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const cookie = await agentCookie();
           const r = await app.inject({ method: 'POST', url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/close`, headers: { cookie } });
           return r.statusCode;
         }
         if (command === 'convot-agent-article') {
           // Through the inbox's own HTTP route, signed in like the inbox.
-          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
-          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const cookie = await agentCookie();
           const r = await app.inject({
             method: 'POST',
             url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/articles`,
@@ -186,8 +196,7 @@ export default {
           return r.json().message ?? null;
         }
         if (command === 'convot-agent-offer-booking') {
-          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
-          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const cookie = await agentCookie();
           const r = await app.inject({
             method: 'POST',
             url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/booking-offers`,
@@ -210,8 +219,7 @@ export default {
         if (command === 'convot-conversations') return repos.conversations.summaries();
         if (command === 'convot-messages') {
           // Through the inbox's own HTTP route, signed in like the inbox.
-          const login = await app.inject({ method: 'POST', url: '/api/v1/agent/login', payload: { email: 'agent@browser.test', password: 'browser-pass' } });
-          const cookie = String(login.headers['set-cookie']).split(';')[0];
+          const cookie = await agentCookie();
           const r = await app.inject({ method: 'GET', url: `/api/v1/agent/conversations/${encodeURIComponent(payload.conversationId)}/messages`, headers: { cookie } });
           return r.json().messages;
         }
