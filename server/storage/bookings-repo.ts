@@ -60,6 +60,23 @@ export interface NewBooking {
 /** PostgreSQL's exclusion_violation: the constraint found an overlapping booking. */
 const isExclusionViolation = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23P01';
 
+/**
+ * Two inserts that conflict on an exclusion constraint can each wait for the other's
+ * transaction; PostgreSQL breaks that by failing one with a deadlock (40P01) after
+ * deadlock_timeout. The loser tries again: by then the winner has committed, so it gets the
+ * constraint's answer (a slot taken, or the next host) instead of a 500.
+ */
+async function retryDeadlock<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const deadlock = typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '40P01';
+      if (!deadlock || attempt >= 5) throw e;
+    }
+  }
+}
+
 const SELECT = `SELECT b.id::text AS internal_id, b.public_id AS id, b.app_id, b.meeting_type_id, b.meeting_type_name,
     b.host_agent_id::text AS host_id, a.name AS host_name, a.email AS host_email, b.visitor_id::text AS visitor_id,
     b.start_at, b.end_at, b.buffer_minutes, b.timezone, b.name, b.email, b.answers, b.location, b.status, b.created_at, b.cancelled_at, b.sequence,
@@ -118,7 +135,8 @@ export class BookingsRepo {
   async create(b: NewBooking, hostIds: readonly string[], token: string): Promise<BookingRow | null> {
     for (const hostId of hostIds) {
       try {
-        const [row] = await this.db.query<{ id: string }>(
+        const [row] = await retryDeadlock(() =>
+          this.db.query<{ id: string }>(
           `INSERT INTO bookings (public_id, app_id, meeting_type_id, meeting_type_name, host_agent_id, visitor_id, start_at, end_at,
              buffer_minutes, busy_until, timezone, name, email, answers, location, manage_token_hash)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id::text AS id`,
@@ -140,6 +158,7 @@ export class BookingsRepo {
             b.location,
             hashToken(token),
           ],
+          ),
         );
         return this.byInternalId(row!.id);
       } catch (e) {
@@ -157,10 +176,12 @@ export class BookingsRepo {
   async move(internalId: string, start: number, end: number, bufferMinutes: number, hostIds: readonly string[]): Promise<BookingRow | 'taken' | null> {
     for (const hostId of hostIds) {
       try {
-        const rows = await this.db.query(
+        const rows = await retryDeadlock(() =>
+          this.db.query(
           `UPDATE bookings SET start_at = $2, end_at = $3, busy_until = $4, buffer_minutes = $5, host_agent_id = $6, sequence = sequence + 1
            WHERE id = $1 AND status = 'confirmed' RETURNING id`,
           [internalId, new Date(start), new Date(end), new Date(end + bufferMinutes * MINUTE), bufferMinutes, hostId],
+          ),
         );
         if (!rows.length) return null;
         return this.byInternalId(internalId);
