@@ -5,7 +5,7 @@
  * scheduled at the rate, latency counted from the scheduled time) doubles the rate until two
  * steps in a row fail (ack or delivery p99 at 50 ms or more, or a message lost). Prints, per store: the highest passing rate,
  * its ratio to raw ws, socket opens per second, server RSS per socket at 1,000 and 10,000
- * sockets, and SQL statements per message and per socket open (session created, socket authenticated). Rate limits are raised through the config file's
+ * sockets, and SQL statements per message and per socket open (a new visitor: the socket's auth starts the session). Rate limits are raised through the config file's
  * top-level `limits`, as an operator would. Server and generator are pinned to one core each
  * when taskset exists.
  *   npm run bench:load -- [--visitors 1000] [--agents 10] [--step 3] [--max-rate 16000]
@@ -15,7 +15,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -128,38 +127,18 @@ const untilFrame = (ws: WebSocket, type: string) =>
     ws.on('message', on);
   });
 
-/**
- * A new session over a kept-alive connection with node:http (the generator's single core spent
- * more on undici's fetch than the server spent on the request).
- */
-function sessionPoster(port: number): () => Promise<string> {
-  const agent = new HttpAgent({ keepAlive: true, maxSockets: 128 });
-  return () =>
-    new Promise<string>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/v1/apps/app_load/sessions', method: 'POST', agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => (res.statusCode === 201 || res.statusCode === 200 ? resolve((JSON.parse(body) as { token: string }).token) : reject(new Error(`session: ${res.statusCode} ${body}`))));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-}
-
 function convotTarget(port: number): Target {
   const http = `http://127.0.0.1:${port}`;
-  const newSession = sessionPoster(port);
   const ws = `ws://127.0.0.1:${port}`;
   let cookie: Promise<string> | undefined;
   return {
     name: 'convot',
+    // A new visitor's page view, as the widget makes it: the socket's auth starts the session.
     async openVisitor() {
-      const token = await newSession();
       const s = new WebSocket(`${ws}/api/v1/apps/app_load/ws`);
       await opened(s);
       const ready = untilFrame(s, 'ready');
-      s.send(JSON.stringify({ type: 'auth', token, last_seq: 0 }));
+      s.send(JSON.stringify({ type: 'auth', last_seq: 0, page: { url: 'https://shop.example/pricing', language: 'en-US' } }));
       await ready;
       return s;
     },
@@ -314,12 +293,12 @@ interface Result {
   rssPerSocketAdded: number;
   heapPerSocketAdded: number;
   /**
-   * Server CPU per idle socket opened (ms; the session POST and the socket): the generator, one
-   * core opening two connections per visitor, saturates first, so this says what the server's
-   * core could take (1000 / it opens per second).
+   * Server CPU per idle socket opened (ms; a new visitor's socket, its auth starting the
+   * session): what the server's core could take (1000 / it opens per second), whether or not
+   * the generator's core saturated first.
    */
   cpuPerOpen: number;
-  /** What one open cost, by statement text (session created, socket authenticated). */
+  /** What one open cost, by statement text (a new visitor: the socket's auth starts the session). */
   openStatements: [string, number][];
   /** Sockets open when RSS was measured the second time (IDLE, unless the time bound hit first). */
   idle: number;
@@ -353,9 +332,13 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
   }
   // Idle sockets up to IDLE (visitors who never chat): opens per second and RSS.
   const beforeMore = await server.stats();
+  const generatorCpu = process.cpuUsage();
   const more = await openMany(IDLE - VISITORS, () => target.openVisitor(), 100, OPEN_S);
+  const { user, system } = process.cpuUsage(generatorCpu);
   const idle = VISITORS + more.sockets.length;
   const atIdle = await server.stats();
+  // Which side saturates: the generator's CPU per open beside the server's.
+  if (more.sockets.length) console.log(`  ${name}: ${more.sockets.length} more sockets at ${more.perSecond.toFixed(0)}/s; CPU per open: server ${((atIdle.cpu - beforeMore.cpu) / more.sockets.length).toFixed(2)} ms, generator ${((user + system) / 1000 / more.sockets.length).toFixed(2)} ms`);
   for (const s of [...agents, ...first.sockets, ...more.sockets]) s.terminate();
   const opens = IDLE > VISITORS ? more.perSecond : first.perSecond;
   return {
@@ -433,7 +416,7 @@ for (const r of results) {
 }
 for (const r of results) {
   if (!r.openStatements.length) continue;
-  console.log(`\n${r.name}: statements per open (session created, socket authenticated)`);
+  console.log(`\n${r.name}: statements per open (a new visitor: the socket's auth starts the session)`);
   for (const [text, n] of r.openStatements) console.log(`  ${n.toFixed(2)}  ${text}`);
 }
 process.exit(0);

@@ -39,10 +39,10 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
   const send = sender<VisitorServerFrame>(socket, visitors.sendBufferLimit);
   // Open sockets per address and per session are capped; a refused socket is told why and closed.
   const releases: (() => void)[] = [];
-  const overCap = (e: unknown): void => {
+  const overCap = (e: unknown, reason = 'too many sockets'): void => {
     if (!(e instanceof RateLimited)) throw e;
     send({ type: 'error', ...e.toBody(), retry_after: e.retryAfter });
-    socket.close(CloseCode.TooManySockets, 'too many sockets');
+    socket.close(CloseCode.TooManySockets, reason);
   };
   try {
     releases.push(visitors.admitSocket(ip));
@@ -78,17 +78,18 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
     const peer = { send, isOpen: () => socket.readyState === socket.OPEN, close: (code: CloseCode, reason: string) => socket.close(code, reason) };
     let opened: Awaited<ReturnType<VisitorService['openSocket']>>;
     try {
-      opened = await visitors.openSocket(app, frame.token, frame.last_seq, peer, (found) => void releases.push(visitors.admitSession(found)));
+      opened = await visitors.openSocket(app, frame, { ip, userAgent }, peer, (found) => void releases.push(visitors.admitSession(found)));
     } catch (e) {
-      return overCap(e);
+      // Without a token the socket starts a session: counted like a session POST (`limits.session`).
+      return overCap(e, frame.token === undefined ? 'too many sessions' : 'too many sockets');
     }
     if (!opened) return refuseAuth();
     stopAuthTimer();
     caller = opened.caller;
     // Where the visitor is, for the inbox: after ready, so it never delays the chat, and a
     // failure to store it costs nothing but the panel's line. Compared with the report read at
-    // the open: a reload of the same page writes nothing now.
-    visitors.reportPage(caller, frame.page ?? {}, userAgent, opened.context).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
+    // the open: a reload of the same page writes nothing now. A new session stored it already.
+    if (!opened.fresh) visitors.reportPage(caller, frame.page ?? {}, userAgent, opened.context).catch((e: unknown) => log.warn({ err: e }, 'convot: visitor context not stored'));
     if (closed) opened.detach();
     else detach = opened.detach;
   };
@@ -114,7 +115,7 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
         throw e;
       }
       if (!caller) {
-        if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth","token":"…"}.');
+        if (frame.type !== 'auth') throw new ProtocolError('CONVOT_ERR_UNAUTHORIZED', 'The first frame must be {"type":"auth"} (with the session\'s "token", or without one to start a session).');
         return authenticate(frame);
       }
       visitors.countFrame(caller);

@@ -37,6 +37,9 @@ export interface VisitorServiceDeps {
   limiter: RateLimiter;
 }
 
+/** A page load's report: what the widget says, with browser and device from the socket's User-Agent. */
+const pageLoadContext = (page: PageContext, userAgent: string): Record<string, string | null> => ({ url: null, referrer: null, language: null, time_zone: null, ...parseUserAgent(userAgent), ...page });
+
 /** Two page reports say the same (nulls are no news: a stored null and a missing key agree). */
 function sameContext(stored: Record<string, string | null> | null, next: Record<string, string | null>): boolean {
   const a = Object.entries(stored ?? {}).filter(([, v]) => v !== null);
@@ -211,7 +214,7 @@ export class VisitorService {
    */
   reportPage({ session }: VisitorCaller, page: PageContext, userAgent?: string, stored?: SocketOpen['context']): Promise<void> {
     if (userAgent === undefined) return this.deps.chat.setVisitorContext(session, { ...page }, false);
-    const context = { url: null, referrer: null, language: null, time_zone: null, ...parseUserAgent(userAgent), ...page };
+    const context = pageLoadContext(page, userAgent);
     // A reload of the page already stored (`stored`: read when the socket opened) writes nothing now.
     if (stored !== undefined && sameContext(stored, context)) {
       this.repos.visitors.contextUnchanged(session.session_id);
@@ -237,9 +240,11 @@ export class VisitorService {
 
   /**
    * Authenticates a visitor socket, sends its `ready` frame and starts live delivery. One
-   * statement reads the session of `token` with all `ready` needs (profile, current
+   * statement reads the session of `auth.token` with all `ready` needs (profile, current
    * conversation with its read marks, availability, the stored page report); the history
-   * after `lastSeq` is read only when the client is behind. Null for an unknown token;
+   * after `last_seq` is read only when the client is behind. Without a token (a new visitor)
+   * one statement creates the visitor and session with the page report instead, counted per
+   * address like a session POST, and `ready` carries the new token. Null for an unknown token;
    * `admit` runs once the caller is known and throws to refuse the socket (its cap). The
    * socket then joins the hub and sends `ready` in its own queue, so no other socket's delivery
    * holds it up; an event the hub delivered to this visitor between the read and the join
@@ -247,23 +252,32 @@ export class VisitorService {
    */
   async openSocket(
     app: AppRow,
-    token: string,
-    lastSeq: number,
+    auth: { token?: string; last_seq: number; page?: PageContext },
+    client: { ip: string; userAgent: string },
     socket: VisitorSocket,
     admit: (caller: VisitorCaller) => void,
-  ): Promise<{ caller: VisitorCaller; context: SocketOpen['context']; detach: () => void } | null> {
+  ): Promise<{ caller: VisitorCaller; context: SocketOpen['context']; fresh: boolean; detach: () => void } | null> {
     const { hub } = this.deps;
+    const lastSeq = auth.last_seq;
     const watch = hub.watchOpen();
     try {
-      const opened = await this.repos.visitors.openSocket(app.id, token);
+      let token = auth.token;
+      let opened: SocketOpen | null;
+      if (token === undefined) {
+        this.deps.limiter.hit('session', client.ip);
+        const created = await this.repos.visitors.openNewSocket(app.id, pageLoadContext(auth.page ?? {}, client.userAgent));
+        token = created.token;
+        opened = created;
+      } else opened = await this.repos.visitors.openSocket(app.id, token);
       if (!opened) return null;
+      const fresh = token !== auth.token;
       const { session } = opened;
       const caller = { app, session };
       admit(caller);
       const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f), close: (code, reason) => socket.close(code, reason) };
       let missed = false;
       const { detach, ready } = hub.addVisitor(peer, async () => {
-        const { conversation: conv, available, profile } = (missed && (await this.repos.visitors.openSocket(app.id, token))) || opened;
+        const { conversation: conv, available, profile } = (missed && (await this.repos.visitors.openSocket(app.id, token))) || opened!;
         // A last_seq beyond the conversation's end belongs to another conversation: resend all.
         const after = conv && lastSeq <= conv.last_seq ? lastSeq : 0;
         const messages = conv && conv.last_seq > after ? await this.repos.conversations.messagesAfter(conv.id, after) : [];
@@ -284,6 +298,7 @@ export class VisitorService {
           seen_seq: Number(conv?.agent_read_seq ?? 0),
           available,
           visitor: profile,
+          ...(fresh ? { token } : {}),
         });
       });
       // Asked at the join, before the turn above runs: from here on the hub delivers to the socket.
@@ -291,7 +306,7 @@ export class VisitorService {
       watch.end();
       await ready.catch(() => undefined);
       if (!socket.isOpen()) detach();
-      return { caller, context: opened.context, detach };
+      return { caller, context: opened.context, fresh, detach };
     } finally {
       watch.end();
     }

@@ -9,7 +9,7 @@ import { VISITOR_DATA_LIMIT } from '../limits.js';
 import { appAvailableSql } from './agents-repo.js';
 import { currentConversationOf, STATE_COLUMNS, type ConversationState } from './conversations-repo.js';
 import { iso, type Db } from './db.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type Merge } from './group-commit.js';
 
 export interface VisitorSessionRow {
   session_id: string;
@@ -41,6 +41,38 @@ export interface SocketOpen {
 
 /** VisitorProfile's columns of `visitors v`. */
 const PROFILE_COLUMNS = 'v.public_id AS id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments';
+
+type NewVisitorRow = VisitorSessionRow & VisitorProfile & { available: boolean };
+
+/**
+ * New visitors with their sessions (openNewSocket), any number in one statement. A member's
+ * params are one-element arrays: visitor id, app id, token hash, session id, page report (JSON).
+ */
+const NEW_VISITORS: Merge = {
+  key: 'new-visitors',
+  build: (members) => ({
+    sql: `WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS i(visitor, app_id, token_hash, session, context)
+      ), v AS (
+        INSERT INTO visitors (public_id, app_id) SELECT visitor, app_id FROM input RETURNING *
+      ), s AS (
+        INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id, context, context_at)
+        SELECT i.token_hash, i.session, v.id, i.app_id, i.context::jsonb, now() FROM input i JOIN v ON v.public_id = i.visitor
+        RETURNING public_id, visitor_id
+      )
+      SELECT s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.app_id, v.public_id AS visitor_public_id,
+        ${PROFILE_COLUMNS}, ${appAvailableSql('v.app_id')} AS available
+      FROM s JOIN v ON v.id = s.visitor_id`,
+    params: [0, 1, 2, 3, 4].map((k) => members.flatMap((m) => m[k] as unknown[])),
+  }),
+  split: (rows, members) => {
+    const bySession = new Map((rows as NewVisitorRow[]).map((r) => [r.session_id, r]));
+    return members.map((m) => {
+      const row = bySession.get((m[3] as string[])[0]!);
+      return row ? [row] : [];
+    });
+  },
+};
 
 /** Sessions marked seen per statement when the marks are written. */
 const SEEN_PER_FLUSH = 5_000;
@@ -79,6 +111,22 @@ export class VisitorsRepo {
       [newPublicId('vis'), appId, hashToken(token), newPublicId('ses')],
     );
     return { token, session: row! };
+  }
+
+  /**
+   * A new visitor's socket open (an `auth` frame without a token) in one statement: the visitor,
+   * its session with the page report, and what `ready` needs (a new visitor has no conversation
+   * and an empty profile). Opens that share a commit share the statement too (NEW_VISITORS), so
+   * a burst of new page views costs one round trip per group. Safe to run again after a group's
+   * rollback (nothing of it stayed).
+   */
+  async openNewSocket(appId: string, context: Record<string, string | null>): Promise<SocketOpen & { token: string }> {
+    const token = newToken();
+    const params = [[newPublicId('vis')], [appId], [hashToken(token)], [newPublicId('ses')], [JSON.stringify(context)]];
+    const [r] = await this.creates.query<NewVisitorRow>(NEW_VISITORS.build([params]).sql, params, NEW_VISITORS);
+    const { session_id, visitor_id, visitor_public_id, app_id, available, ...profile } = r!;
+    this.seen.add(session_id);
+    return { token, session: { session_id, visitor_id, visitor_public_id, app_id }, profile, context, conversation: null, available };
   }
 
   /** A new session for an existing visitor (a verified person on another device). */

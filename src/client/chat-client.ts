@@ -87,7 +87,7 @@ export class ChatClient {
       {
         prepare: () => this.prepareConnection(),
         parse: checkVisitorFrame,
-        opened: (send) => send({ type: 'auth', token: this.token!, last_seq: this.state.lastSeq, page: pageReport(this) }),
+        opened: (send) => send(this.authFrame()),
         frame: (frame) => this.handleFrame(frame),
         closed: (code) => this.socketClosed(code),
         ping: { type: 'ping' },
@@ -541,25 +541,15 @@ export class ChatClient {
   // ---- connection -------------------------------------------------------------------------
 
   /**
-   * Before each socket attempt: the app's public config (once) and the session (resumed from
-   * the stored token, or new). Resolves the socket URL; null stops for good on problems a retry
-   * cannot fix (an unknown app, an origin the app does not allow).
+   * Before each socket attempt: the app's public config (once). Resolves the socket URL; null
+   * stops for good on problems a retry cannot fix (an unknown app, an origin the app does not
+   * allow). The session is the socket's business (`authFrame`).
    */
   private async prepareConnection(): Promise<string | null> {
     this.store.set({ connection: 'connecting' });
-    let session: SessionResponse;
-    const epoch = this.epoch;
     try {
-      const [configResult, sessionResult] = await Promise.allSettled([
-        this.configLoaded ? null : this.call(visitorApi.config),
-        this.sessionOnce(),
-      ]);
-      // The config GET needs no preflight, so its error (unknown app, origin) is the readable one.
-      if (configResult.status === 'rejected') throw configResult.reason;
-      if (sessionResult.status === 'rejected') throw sessionResult.reason;
-      session = sessionResult.value;
-      const config = configResult.value;
-      if (config) {
+      if (!this.configLoaded) {
+        const config = await this.call(visitorApi.config);
         this.configLoaded = true;
         this.store.set({ appearance: config.appearance ?? {}, helpCenter: config.help ?? null, statusUrl: config.status_url ?? null, scheduling: config.scheduling ?? null, attachments: config.attachments, chatFlows: config.chat_flows ?? [] });
         this.matchFlow();
@@ -569,38 +559,28 @@ export class ChatClient {
       this.store.set({ connection: 'offline' });
       throw e;
     }
-    // The session was reset or replaced meanwhile (by this tab or another): this answer is for
-    // the old one and must not bring its token back. The socket drops this stale attempt.
-    if (epoch !== this.epoch) throw new Error('stale session answer');
-    if (session.token !== this.token) {
-      // A new session: nothing this browser holds belongs to it.
-      this.token = session.token;
-      this.storage.set('token', session.token);
-      this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending' || m.local), lastSeq: 0, readSeq: 0, unread: 0, conversationId: null, conversationStatus: null }));
-    }
-    this.store.set({ sessionId: session.session_id, problem: null });
+    this.store.set({ problem: null });
     return new URL(routeUrl(VISITOR_SOCKET_PATH, { appId: this.options.appId }).slice(1), this.server).href.replace(/^http/, 'ws');
   }
 
   /**
-   * Resumes this browser's session, or starts one. Tabs a new visitor opens at the same moment
-   * take turns (a Web Lock per app) and each first re-reads the stored token, so they share one
-   * session instead of becoming two visitors.
+   * The socket's first frame: it resumes this browser's session, or, without a token, the
+   * server starts one and `ready` brings its token (one connection for a new visitor's page
+   * view, no session request before it). Only one tab of a browser holds the socket, so tabs a
+   * new visitor opens at once still become one visitor. The stored token is read again first:
+   * another tab may have started or replaced the session.
    */
-  private async sessionOnce(): Promise<SessionResponse> {
-    const resume = () => {
-      const stored = this.storage.get<string>('token');
-      if (stored && stored !== this.token) this.token = stored; // another tab started (or replaced) it
-      return this.call(visitorApi.session, { token: this.token });
-    };
-    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-    if (this.token || !locks || this.storage.mode !== 'persistent') return resume();
-    const epoch = this.epoch;
-    return await locks.request(`convot:${this.options.appId}:session`, async () => {
-      const session = await resume();
-      if (epoch === this.epoch) this.storage.set('token', session.token); // before the lock goes, so the next tab finds it
-      return session;
-    });
+  private authFrame(): VisitorClientFrame {
+    const stored = this.storage.get<string>('token');
+    if (stored && stored !== this.token) this.token = stored;
+    return { type: 'auth', ...(this.token ? { token: this.token } : {}), last_seq: this.token ? this.state.lastSeq : 0, page: pageReport(this) };
+  }
+
+  /** `ready` started a new session (its token): nothing this browser holds belongs to it. */
+  private startedSession(token: string): void {
+    this.token = token;
+    this.storage.set('token', token);
+    this.store.set((s) => ({ messages: s.messages.filter((m) => m.status === 'pending' || m.local), lastSeq: 0, readSeq: 0, seenSeq: 0, unread: 0, conversationId: null, conversationStatus: null }));
   }
 
   private refusedForGood(e: unknown): boolean {
@@ -630,12 +610,17 @@ export class ChatClient {
   /** What a tab that joins this one (the leader) takes over: the conversation as this tab has it. */
   private snapshot(): TabSnapshot {
     const { sessionId, conversationId, conversationStatus, messages, lastSeq, readSeq, seenSeq, available } = this.state;
-    return { sessionId, conversationId, conversationStatus, messages: messages.filter((m) => !m.local && m.status !== 'pending'), lastSeq, readSeq, seenSeq, available };
+    return { token: sessionId ? this.token : null, sessionId, conversationId, conversationStatus, messages: messages.filter((m) => !m.local && m.status !== 'pending'), lastSeq, readSeq, seenSeq, available };
   }
 
-  /** This tab joined the leader: its conversation, with what this tab has not sent yet. */
+  /**
+   * This tab joined the leader: its session and conversation, with what this tab has not sent
+   * yet. Only once the leader is on the session the browser stores (it may have none yet, or be
+   * switching after a reset in some tab); until then this tab asks again.
+   */
   private adopt(snap: TabSnapshot, online: boolean): boolean {
-    if (snap.sessionId !== this.state.sessionId) return false;
+    if (!snap.token || snap.token !== this.storage.get<string>('token')) return false;
+    this.token = snap.token;
     this.store.set((s) => {
       const mine = s.messages.filter((m) => (m.local || m.status === 'pending') && !snap.messages.some((o) => o.key === m.key));
       const messages = sortMessages([...snap.messages, ...mine]);
@@ -657,11 +642,13 @@ export class ChatClient {
     switch (frame.type) {
       case 'ready': {
         this.socket.confirmed();
+        if (frame.token && frame.token !== this.token) this.startedSession(frame.token);
         this.store.set((s) => {
           const messages = mergeMessages(s.messages, frame.messages);
           const lastSeq = Math.max(s.lastSeq, frame.messages.at(-1)?.seq ?? 0);
           const readSeq = Math.max(s.readSeq, frame.read_seq);
           return {
+            sessionId: frame.session_id,
             seenSeq: frame.conversation_id === s.conversationId ? Math.max(s.seenSeq, frame.seen_seq ?? 0) : (frame.seen_seq ?? 0),
             connection: 'online',
             conversationId: frame.conversation_id,
@@ -841,7 +828,7 @@ export class ChatClient {
 }
 
 /** The conversation as the tab holding the socket has it, for a tab that joins. */
-type TabSnapshot = Pick<WidgetState, 'sessionId' | 'conversationId' | 'conversationStatus' | 'messages' | 'lastSeq' | 'readSeq' | 'seenSeq' | 'available'>;
+type TabSnapshot = Pick<WidgetState, 'sessionId' | 'conversationId' | 'conversationStatus' | 'messages' | 'lastSeq' | 'readSeq' | 'seenSeq' | 'available'> & { token: string | null };
 
 const isOpenNote = (data: unknown): data is { open: boolean } => typeof data === 'object' && data !== null && typeof (data as { open?: unknown }).open === 'boolean';
 

@@ -184,13 +184,17 @@ export class TabSocket<In, Out, Snapshot> {
       url = '';
     }
     if (generation !== this.generation || this.role !== 'follower' || url === null) return;
-    const hello = () => {
+    this.hello = () => {
       if (generation !== this.generation || this.joined) return;
+      clearTimeout(this.helloTimer);
       this.post({ k: 'hello', from: this.id });
-      this.helloTimer = setTimeout(hello, HELLO_RETRY_MS);
+      this.helloTimer = setTimeout(() => this.hello(), HELLO_RETRY_MS);
     };
-    hello();
+    this.hello();
   }
+
+  /** Follower: asks the leader for its state (again every HELLO_RETRY_MS until adopted). */
+  private hello = (): void => undefined;
 
   private onNote(note: Note<In, Out, Snapshot>): void {
     if (this.role === 'leader') {
@@ -223,7 +227,8 @@ export class TabSocket<In, Out, Snapshot> {
         this.leaderOnline = note.online;
         return;
       case 'frame':
-        if (!this.joined) return;
+        // The leader's socket moved on (its `ready` may bring what adopt waited for): ask now.
+        if (!this.joined) return this.hello();
         this.leaderOnline = true;
         return this.hooks.frame(note.frame);
       case 'down':

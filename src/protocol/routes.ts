@@ -340,7 +340,11 @@ export const CloseCode = {
   AuthTimeout: 4401,
   /** The agent's sign-in session ended (signed out on any instance; reason `signed out`). */
   SignedOut: 4401,
-  /** Too many open sockets for this session or address (`limits.socket_session`, `socket_ip`): retry later. */
+  /**
+   * Too many open sockets for this session or address (`limits.socket_session`, `socket_ip`;
+   * reason `too many sockets`), or too many new sessions from the address for an `auth` without
+   * a token (`limits.session`; reason `too many sessions`): retry later.
+   */
   TooManySockets: 4429,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

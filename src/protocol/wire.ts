@@ -137,8 +137,12 @@ export type ConversationStatus = 'open' | 'closed';
 // ---- visitor socket ----------------------------------------------------------------------
 
 export type VisitorClientFrame =
-  /** `page`: where the visitor is (see visitor-context.ts); dropped when malformed, so it never costs the chat. */
-  | { type: 'auth'; token: string; last_seq: number; page?: PageContext }
+  /**
+   * `token`: the session to resume; without it the server starts a new session (a new visitor,
+   * counted like a session POST) and `ready` carries its token. `page`: where the visitor is (see
+   * visitor-context.ts); dropped when malformed, so it never costs the chat.
+   */
+  | { type: 'auth'; token?: string; last_seq: number; page?: PageContext }
   /** `flow`: the chat flow the page showed (a new conversation starts in it); `reply`: a bot step's quick replies. */
   | ({ type: 'message'; client_id: string; body: string } & Partial<FlowAnswer>)
   | { type: 'read'; seq: number }
@@ -165,6 +169,8 @@ export type VisitorServerFrame =
       available: boolean;
       /** What the server knows about this visitor (from identify and set calls). */
       visitor: VisitorProfile;
+      /** The new session's token, when `auth` came without one: the client keeps it for the next page. */
+      token?: string;
     }
   | { type: 'ack'; client_id: string; message: WireMessage }
   | { type: 'message'; message: WireMessage }
@@ -341,7 +347,8 @@ export function parseVisitorFrame(data: Record<string, unknown>): VisitorClientF
   return wrap((): VisitorClientFrame => {
     switch (data.type) {
       case 'auth': {
-        const frame: VisitorClientFrame = { type: 'auth', token: str(data, 'token', { min: 10, max: 200 }), last_seq: int(data, 'last_seq', { min: 0, optional: true }) };
+        const frame: VisitorClientFrame = { type: 'auth', last_seq: int(data, 'last_seq', { min: 0, optional: true }) };
+        if (data.token !== undefined) frame.token = str(data, 'token', { min: 10, max: 200 });
         if (data.page !== undefined) {
           try {
             frame.page = parsePageContext(data.page);

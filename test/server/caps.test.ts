@@ -68,6 +68,34 @@ test('at most limits.socket_session visitor sockets per session: the next is tol
   await Promise.all(open.map((x) => x.close()));
 });
 
+test('a socket that starts a session counts against limits.session per address, like a session POST', async () => {
+  const own = await startServer({ listen: true, config: parseConfig({ ...testConfigData(), limits: { session: { max: 2, window_seconds: 60 } } }, {}) });
+  try {
+    const started: Sock[] = [];
+    for (let i = 0; i < 2; i++) {
+      const sock = await Sock.open(`${own.wsBase}/api/v1/apps/app_test/ws`);
+      sock.send({ type: 'auth', last_seq: 0 });
+      assert.ok((await sock.nextType('ready')).token, 'a new session');
+      started.push(sock);
+    }
+    const extra = await Sock.open(`${own.wsBase}/api/v1/apps/app_test/ws`);
+    extra.send({ type: 'auth', last_seq: 0 });
+    const err = await extra.nextType('error');
+    assert.equal(err.code, 'CONVOT_ERR_RATE_LIMITED');
+    assert.ok(err.retry_after > 0 && err.retry_after <= 60, `retry_after ${err.retry_after}`);
+    assert.deepEqual(await extra.closedWithin(), { code: 4429, reason: 'too many sessions' });
+    // The same address's REST session start shares the limit.
+    assert.equal((await own.app.inject({ method: 'POST', url: visitorPath('/sessions') })).statusCode, 429);
+    // Resuming a session is not starting one.
+    const token = started[0]!.frames.find((f) => f.type === 'ready')!.token as string;
+    const resumed = await visitorSocket(own.wsBase, token);
+    assert.equal(resumed.ready.session_id, started[0]!.frames.find((f) => f.type === 'ready')!.session_id);
+    await Promise.all([...started, resumed.sock].map((x) => x.close()));
+  } finally {
+    await stopServer(own);
+  }
+});
+
 test('at most limits.socket_session inbox sockets per sign-in: the next upgrade is a 429', async () => {
   const cookie = await loginAgent(s.app);
   const open: Sock[] = [];

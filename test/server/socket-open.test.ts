@@ -1,6 +1,7 @@
 /**
- * What opening a visitor socket costs (issue 8): a new session is one statement, a socket's open
- * one more, a reload of the page already stored writes nothing, and the sessions' seen marks
+ * What opening a visitor socket costs (issue 8): a new visitor's socket, its auth starting the
+ * session, is one statement (shared by new visitors opening together); a new session is one
+ * statement, a socket's open one more, a reload of the page already stored writes nothing, and the sessions' seen marks
  * are written in bulk. The hub notes events that reach a visitor while a socket is opening, so
  * an open that read before one and joined after it reads again. Statements are counted with
  * storage/statement-count.ts, on a real database (PGlite, or PostgreSQL under with-postgres).
@@ -11,7 +12,7 @@ import { buildApp, type ConvotApp } from '../../server/app.js';
 import type { Db } from '../../server/storage/db.js';
 import { countStatements, type CountingDb } from '../../server/storage/statement-count.js';
 import { eventually } from '../support/eventually.js';
-import { APP_ID, newSession, openTestDb, sendVisitor, testConfig, visitorSocket } from './helpers.js';
+import { APP_ID, newSession, openTestDb, sendVisitor, Sock, testConfig, visitorSocket } from './helpers.js';
 
 const PAGE = { url: 'https://shop.test/pricing', referrer: 'https://search.example/', language: 'en-GB', time_zone: 'Europe/London' };
 const UA = { 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0' };
@@ -67,6 +68,62 @@ describe('socket opens', () => {
     assert.ok(statements() >= 2, `a changed page is written: ${JSON.stringify([...db.byText])}`);
     await eventually(async () => ((await raw.query<{ url: string }>(`SELECT context->>'url' AS url FROM visitor_sessions WHERE public_id = $1`, [session_id]))[0]?.url === 'https://shop.test/checkout' ? true : undefined), 'the new page stored');
     await moved.sock.close();
+  });
+
+  /** A new visitor's socket: `auth` without a token; resolves with its `ready` (or error) frame. */
+  const newVisitorSocket = async (page: Record<string, unknown> = PAGE) => {
+    const sock = await Sock.open(`${ws}/api/v1/apps/${APP_ID}/ws`, { headers: UA });
+    sock.send({ type: 'auth', last_seq: 0, page });
+    return { sock, ready: await sock.next((f) => f.type === 'ready' || f.type === 'error') };
+  };
+
+  test("a new visitor's page view is one connection: an auth without a token starts the session, with its page, in one statement", async () => {
+    db.reset();
+    const { sock, ready } = await newVisitorSocket();
+    assert.equal(ready.type, 'ready', JSON.stringify(ready));
+    assert.match(ready.token, /^\S{20,}$/, 'ready brings the new token');
+    assert.match(ready.session_id, /^ses_/);
+    assert.equal(ready.conversation_id, null);
+    assert.deepEqual(ready.messages, []);
+    assert.equal(typeof ready.available, 'boolean');
+    assert.equal(ready.visitor.email, null);
+    assert.deepEqual(ready.visitor.segments, []);
+    await sock.sync();
+    assert.equal(statements(), 1, `new visitor: ${JSON.stringify([...db.byText])}`);
+    // The page report is stored with the session, browser and device from the socket's User-Agent.
+    const [row] = await raw.query<{ context: Record<string, string | null>; at: Date | null }>('SELECT context, context_at AS at FROM visitor_sessions WHERE public_id = $1', [ready.session_id]);
+    assert.equal(row?.context.url, PAGE.url);
+    assert.equal(row?.context.time_zone, PAGE.time_zone);
+    assert.equal(row?.context.browser, 'Firefox 133');
+    assert.ok(row?.at, 'context_at set');
+    await sock.close();
+
+    // The token resumes that session: on the socket (no new token then) and over REST.
+    const again = await visitorSocket(ws, ready.token, 0, APP_ID, { headers: UA, page: PAGE });
+    assert.equal(again.ready.session_id, ready.session_id);
+    assert.equal(again.ready.token, undefined, 'a resumed session sends no token');
+    await again.sock.close();
+    const resumed = await app.inject({ method: 'POST', url: `/api/v1/apps/${APP_ID}/sessions`, headers: { authorization: `Bearer ${ready.token}` } });
+    assert.equal(resumed.statusCode, 200);
+    assert.equal(resumed.json().session_id, ready.session_id);
+  });
+
+  test('new visitors opening together share statements, and each gets its own session and token', async () => {
+    const socks = await Promise.all(Array.from({ length: 24 }, () => Sock.open(`${ws}/api/v1/apps/${APP_ID}/ws`, { headers: UA })));
+    db.reset();
+    socks.forEach((sock, i) => sock.send({ type: 'auth', last_seq: 0, page: { ...PAGE, url: `https://shop.test/p/${i}` } }));
+    const readies = await Promise.all(socks.map((sock) => sock.nextType('ready')));
+    assert.equal(new Set(readies.map((r) => r.token)).size, 24, 'distinct tokens');
+    assert.equal(new Set(readies.map((r) => r.session_id)).size, 24, 'distinct sessions');
+    assert.ok(statements() < 24, `merged: ${statements()} statements for 24 new visitors: ${JSON.stringify([...db.byText].map(([k, v]) => [k.slice(0, 60), v]))}`);
+    // Each token is the session its socket was told, with that socket's page.
+    for (const [i, r] of readies.entries()) {
+      const found = await app.convot.repos.visitors.findSession(APP_ID, r.token);
+      assert.equal(found?.session_id, r.session_id);
+      const [row] = await raw.query<{ url: string }>(`SELECT context->>'url' AS url FROM visitor_sessions WHERE public_id = $1`, [r.session_id]);
+      assert.equal(row?.url, `https://shop.test/p/${i}`);
+    }
+    await Promise.all(socks.map((sock) => sock.close()));
   });
 
   test('a visitor with a conversation and nothing new: one statement, history only when behind', async () => {
