@@ -2,7 +2,7 @@
  * Settings read before load (`window.Convot.settings`), load/refresh/clear, consent and the
  * widget's new events, through the real snippet (the built `widget-loader.js` from the test
  * server) in an iframe per test (srcdoc: same origin as the test page, which the test app
- * allows), so each test is a fresh page.
+ * allows), so each test is a fresh page. Each page records the sockets it opens.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
@@ -10,7 +10,7 @@ import type { ConvotGlobal } from '../../src/api/commands.js';
 import type { ConvotInline } from '../../src/elements/convot-inline/convot-inline.js';
 import type { ConvotWidget } from '../../src/elements/convot-widget/convot-widget.js';
 
-type FrameWindow = Window & { Convot?: ConvotGlobal; __warns: string[]; __events: { name: string; payload: unknown }[] };
+type FrameWindow = Window & { Convot?: ConvotGlobal; __warns: string[]; __sockets: string[]; __events: { name: string; payload: unknown }[] };
 
 let frame: HTMLIFrameElement | undefined;
 const win = () => frame!.contentWindow as FrameWindow;
@@ -18,8 +18,13 @@ const doc = () => frame!.contentDocument!;
 const widget = () => doc().querySelector('convot-widget') as ConvotWidget | null;
 const api = () => win().Convot!;
 const ready = () => waitUntil(() => win().Convot?.ready?.() === true, 'the snippet did not load', { timeout: 10000 });
+/**
+ * What the page asked of the server for a session: session POSTs (none: a new visitor's socket
+ * starts it) and sockets opened (each page records them from the start).
+ */
 const sessionRequests = () =>
   (win().performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('/sessions')).length;
+const socketsOpened = () => win().__sockets.length;
 const convotKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('convot:'));
 
 const EVENTS = ['conversation:started', 'conversation:closed', 'unread:conversations:changed', 'contact:associated', 'widget:interacted', 'widget:loaded', 'widget:closed'];
@@ -37,6 +42,9 @@ async function page(settings: Record<string, unknown> | undefined, body = ''): P
       const warn = console.warn;
       console.warn = (...a) => { window.__warns.push(a.map(String).join(' ')); warn(...a); };
       window.__events = [];
+      window.__sockets = [];
+      const PageSocket = WebSocket;
+      window.WebSocket = class extends PageSocket { constructor(url, p) { super(url, p); window.__sockets.push(String(url)); } };
       const c = ${JSON.stringify(convot)};
       c._q = c._q.map(([verb, name]) => [verb, name, (payload) => window.__events.push({ name, payload })]);
       window.Convot = c;
@@ -61,7 +69,7 @@ describe('window.Convot.settings and the widget lifecycle', function () {
     await new Promise((r) => setTimeout(r, 600));
     expect(widget()).to.equal(null);
     expect(api().status().loaded).to.equal(false);
-    expect(sessionRequests()).to.equal(0);
+    expect(sessionRequests() + socketsOpened()).to.equal(0);
     api().load({ widget_open: true });
     await waitUntil(() => widget()?.open === true, 'load({ widget_open: true }) did not open the widget');
     expect(api().status().loaded).to.equal(true);
@@ -151,7 +159,7 @@ describe('window.Convot.settings and the widget lifecycle', function () {
     const ask = () => widget()!.shadowRoot!.querySelector('convot-chat-panel')?.shadowRoot?.querySelector('convot-consent-ask')?.shadowRoot ?? null;
     await waitUntil(() => ask()?.querySelector('button.accept'), 'no consent prompt in the panel', { timeout: 8000 });
     await new Promise((r) => setTimeout(r, 800));
-    expect(sessionRequests(), 'no session before consent').to.equal(0);
+    expect(sessionRequests() + socketsOpened(), 'no session or socket before consent').to.equal(0);
     expect(convotKeys(), 'no localStorage before consent').to.deep.equal([]);
     expect(win().sessionStorage.length).to.equal(0);
     expect(doc().cookie).to.equal('');
@@ -159,7 +167,8 @@ describe('window.Convot.settings and the widget lifecycle', function () {
     expect(ask()!.querySelector('[role="region"]')!.getAttribute('aria-labelledby')).to.equal('consent-text');
     ask()!.querySelector<HTMLButtonElement>('button.accept')!.click();
     await waitUntil(() => widget()!.client!.state.messages.some((m) => m.status === 'sent'), 'the message written before consent was not sent');
-    expect(sessionRequests()).to.equal(1);
+    expect(sessionRequests(), 'the socket started the session').to.equal(0);
+    expect(socketsOpened()).to.equal(1);
     expect(convotKeys()).to.include.members([`convot:${window.CONVOT_TEST.appId}:token`, `convot:${window.CONVOT_TEST.appId}:consent`]);
     expect(ask(), 'the prompt is gone').to.equal(null);
   });

@@ -32,9 +32,13 @@ describe('tabs of one browser', () => {
 
   it('two tabs opened at the same moment by a new visitor get one session, not two visitors', async function () {
     this.timeout(20000);
-    const { id } = openTabs(2);
+    const { id, frames: tabs } = openTabs(2);
     await waitUntil(() => typeof id(0) === 'string' && typeof id(1) === 'string', 'the tabs did not load', { timeout: 15000 });
     expect(id(0)).to.equal(id(1));
+    // One connection for the browser: the leader's socket started the session (no session request).
+    expect(tally.convotSockets).to.have.length(1);
+    const sessionRequests = tabs.flatMap((f) => (f.contentWindow!.performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.endsWith('/sessions')));
+    expect(sessionRequests).to.deep.equal([]);
   });
 
   it('a reset in one tab reaches the others: they follow the new session', async function () {

@@ -101,8 +101,10 @@ test('settings: an inline embed in #some-id with the document\'s element ids and
   const page = await context.newPage();
   const problems = watchProblems(page);
   const out = consoleOf(page);
+  // A new visitor's session starts on the socket (its auth), not with a request.
   const sessions: string[] = [];
   page.on('request', (r) => r.url().endsWith('/sessions') && sessions.push(r.url()));
+  page.on('websocket', (ws) => sessions.push(ws.url()));
   await page.goto(`${setup.site.origin}/inline`);
   const iframe = page.locator('#some-id > #hubspot-conversations-inline-parent > #hubspot-conversations-inline-iframe');
   await iframe.waitFor();
@@ -116,7 +118,7 @@ test('settings: an inline embed in #some-id with the document\'s element ids and
   assert.equal(await page.evaluate('localStorage.length + sessionStorage.length + document.cookie.length'), 0);
   await accept.click();
   await until(page, () => Object.keys(localStorage).some((k) => k.endsWith(':token')), `a stored session after consent ${JSON.stringify(out)} ${JSON.stringify(problems)} ${sessions}`);
-  assert.equal(sessions.length, 1);
+  assert.deepEqual(sessions.map((u) => new URL(u).pathname), [`/api/v1/apps/${APP_ID}/ws`], 'one socket, no session request');
   assert.equal(await page.locator('#hubspot-conversations-inline-iframe').evaluate((el) => (el as unknown as { runtime: { state: { settings: { hideAttachmentButton: boolean } } } }).runtime.state.settings.hideAttachmentButton), true);
   assert.deepEqual(problems, []);
   await context.close();
