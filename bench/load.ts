@@ -107,6 +107,8 @@ async function startServer(args: string[]): Promise<Server> {
 interface Target {
   name: string;
   openVisitor(): Promise<WebSocket>;
+  /** The same visitor's next page view (a returning visitor: the socket resumes their session). */
+  reopenVisitor(previous: WebSocket): Promise<WebSocket>;
   openAgent(): Promise<WebSocket>;
   frame(clientId: string, body: string): string;
 }
@@ -117,11 +119,12 @@ const opened = (ws: WebSocket) =>
     ws.once('error', reject);
   });
 const untilFrame = (ws: WebSocket, type: string) =>
-  new Promise<void>((resolve) => {
+  new Promise<string>((resolve) => {
     const on = (d: WebSocket.RawData) => {
-      if (String(d).startsWith(`{"type":"${type}"`)) {
+      const text = String(d);
+      if (text.startsWith(`{"type":"${type}"`)) {
         ws.off('message', on);
-        resolve();
+        resolve(text);
       }
     };
     ws.on('message', on);
@@ -131,17 +134,21 @@ function convotTarget(port: number): Target {
   const http = `http://127.0.0.1:${port}`;
   const ws = `ws://127.0.0.1:${port}`;
   let cookie: Promise<string> | undefined;
+  const tokens = new WeakMap<WebSocket, string>();
+  const visitor = async (token: string | undefined) => {
+    const s = new WebSocket(`${ws}/api/v1/apps/app_load/ws`);
+    await opened(s);
+    const ready = untilFrame(s, 'ready');
+    s.send(JSON.stringify({ type: 'auth', ...(token ? { token } : {}), last_seq: 0, page: { url: 'https://shop.example/pricing', language: 'en-US' } }));
+    tokens.set(s, token ?? (JSON.parse(await ready) as { token: string }).token);
+    await ready;
+    return s;
+  };
   return {
     name: 'convot',
     // A new visitor's page view, as the widget makes it: the socket's auth starts the session.
-    async openVisitor() {
-      const s = new WebSocket(`${ws}/api/v1/apps/app_load/ws`);
-      await opened(s);
-      const ready = untilFrame(s, 'ready');
-      s.send(JSON.stringify({ type: 'auth', last_seq: 0, page: { url: 'https://shop.example/pricing', language: 'en-US' } }));
-      await ready;
-      return s;
-    },
+    openVisitor: () => visitor(undefined),
+    reopenVisitor: (previous) => visitor(tokens.get(previous)),
     async openAgent() {
       cookie ??= fetch(`${http}/api/v1/agent/login`, {
         method: 'POST',
@@ -164,7 +171,7 @@ function rawTarget(port: number): Target {
     await opened(s);
     return s;
   };
-  return { name: 'raw ws', openVisitor: () => open('/'), openAgent: () => open('/agent'), frame: (client_id, body) => JSON.stringify({ client_id, body }) };
+  return { name: 'raw ws', openVisitor: () => open('/'), reopenVisitor: () => open('/'), openAgent: () => open('/agent'), frame: (client_id, body) => JSON.stringify({ client_id, body }) };
 }
 
 /**
@@ -284,6 +291,8 @@ interface Result {
   best: Step | undefined;
   steps: Step[];
   opensPerSecond: number;
+  /** Returning visitors' opens per second (their sockets resume their sessions). */
+  returningPerSecond: number;
   rssPerSocket1k: number;
   rssPerSocketIdle: number;
   /**
@@ -339,13 +348,24 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
   const atIdle = await server.stats();
   // Which side saturates: the generator's CPU per open beside the server's.
   if (more.sockets.length) console.log(`  ${name}: ${more.sockets.length} more sockets at ${more.perSecond.toFixed(0)}/s; CPU per open: server ${((atIdle.cpu - beforeMore.cpu) / more.sockets.length).toFixed(2)} ms, generator ${((user + system) / 1000 / more.sockets.length).toFixed(2)} ms`);
-  for (const s of [...agents, ...first.sockets, ...more.sockets]) s.terminate();
+  // The first visitors come back (a next page view each): their sockets resume their sessions.
+  for (const s of first.sockets) s.terminate();
+  await new Promise((r) => setTimeout(r, 1000));
+  const beforeBack = await server.stats();
+  const backCpu = process.cpuUsage();
+  let n = 0;
+  const back = await openMany(first.sockets.length, () => target.reopenVisitor(first.sockets[n++]!));
+  const backGenerator = process.cpuUsage(backCpu);
+  const atBack = await server.stats();
+  console.log(`  ${name}: ${back.sockets.length} returning visitors at ${back.perSecond.toFixed(0)}/s; CPU per open: server ${((atBack.cpu - beforeBack.cpu) / back.sockets.length).toFixed(2)} ms, generator ${((backGenerator.user + backGenerator.system) / 1000 / back.sockets.length).toFixed(2)} ms; ${((atBack.statements - beforeBack.statements) / back.sockets.length).toFixed(2)} statements each`);
+  for (const s of [...agents, ...back.sockets, ...more.sockets]) s.terminate();
   const opens = IDLE > VISITORS ? more.perSecond : first.perSecond;
   return {
     name,
     best: steps.filter((s) => s.pass).at(-1),
     steps,
     opensPerSecond: opens,
+    returningPerSecond: back.perSecond,
     rssPerSocket1k: (at1k.rss - base.rss) / VISITORS,
     rssPerSocketIdle: (atIdle.rss - base.rss) / idle,
     cpuPerOpen: more.sockets.length ? (atIdle.cpu - beforeMore.cpu) / more.sockets.length : (at1k.cpu - base.cpu) / VISITORS,
@@ -406,12 +426,12 @@ const rawBest = results[0]!.best?.rate ?? NaN;
 // Not measured (fewer idle sockets than 1,000 more than the first thousand) prints as '-'.
 const kb = (b: number) => (Number.isFinite(b) ? `${(b / 1024).toFixed(1)} KB` : '-');
 console.log(`\n${VISITORS} visitor + ${AGENTS} agent sockets, steps of ${STEP_S} s, pass = ack and delivery p99 < ${P99_MS} ms, nothing lost; ${pinned ? 'server and load generator pinned to one core each' : 'not pinned (no taskset)'}\n`);
-console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s | server CPU/open (opens/s one core could take) | RSS/socket @1k | RSS/socket @10k (sockets reached) | RSS/heap per socket added 1k→10k | SQL statements/msg | SQL statements/open |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| store | msg/s (p99 < 50 ms) | ack p99 | delivery p99 | vs raw ws | socket opens/s (new visitors) | opens/s (returning visitors) | server CPU/open (opens/s one core could take) | RSS/socket @1k | RSS/socket @10k (sockets reached) | RSS/heap per socket added 1k→10k | SQL statements/msg | SQL statements/open |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   const b = r.best;
   console.log(
-    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${r.cpuPerOpen.toFixed(2)} ms (${(1000 / r.cpuPerOpen).toFixed(0)}) | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${kb(r.rssPerSocketAdded)} / ${kb(r.heapPerSocketAdded)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
+    `| ${r.name} | ${b ? b.rate : '< 125'} | ${b ? `${b.ackP99.toFixed(1)} ms` : '-'} | ${b ? `${b.deliveryP99.toFixed(1)} ms` : '-'} | ${b ? `${((b.rate / rawBest) * 100).toFixed(1)} %` : '-'} | ${r.opensPerSecond.toFixed(0)} | ${r.returningPerSecond.toFixed(0)} | ${r.cpuPerOpen.toFixed(2)} ms (${(1000 / r.cpuPerOpen).toFixed(0)}) | ${kb(r.rssPerSocket1k)} | ${kb(r.rssPerSocketIdle)}${r.idle < IDLE ? ` (${r.idle})` : ''} | ${kb(r.rssPerSocketAdded)} / ${kb(r.heapPerSocketAdded)} | ${r.name === 'raw ws' ? '-' : r.statementsPerMessage.toFixed(2)} | ${r.name === 'raw ws' ? '-' : r.statementsPerOpen.toFixed(1)} |`,
   );
 }
 for (const r of results) {
