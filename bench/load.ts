@@ -178,8 +178,9 @@ function rawTarget(port: number): Target {
  * Opens `count` sockets, `concurrency` at a time, for at most `seconds` (the bench stays
  * bounded in time); returns those opened and the opens per second.
  */
-async function openMany(count: number, open: () => Promise<WebSocket>, concurrency = 100, seconds = Infinity): Promise<{ sockets: WebSocket[]; perSecond: number }> {
+async function openMany(count: number, open: () => Promise<WebSocket>, concurrency = 100, seconds = Infinity): Promise<{ sockets: WebSocket[]; perSecond: number; p50: number; p99: number }> {
   const sockets: WebSocket[] = [];
+  const latencies: number[] = [];
   const t0 = performance.now();
   const until = t0 + seconds * 1000;
   let next = 0;
@@ -187,17 +188,21 @@ async function openMany(count: number, open: () => Promise<WebSocket>, concurren
     Array.from({ length: concurrency }, async () => {
       while (next < count && performance.now() < until) {
         next++;
+        const start = performance.now();
         sockets.push(await open());
+        latencies.push(performance.now() - start);
       }
     }),
   );
-  return { sockets, perSecond: sockets.length / ((performance.now() - t0) / 1000) };
+  return { sockets, perSecond: sockets.length / ((performance.now() - t0) / 1000), p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
 // ---- the sweep -------------------------------------------------------------------------
 
 const CLIENT_ID = /"client_id":"(l-\d+)"/;
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+function pct(xs: number[], p: number): number {
+  return xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN;
+}
 
 interface Step {
   rate: number;
@@ -347,18 +352,20 @@ async function measure(name: string, server: Server, target: Target): Promise<Re
   const idle = VISITORS + more.sockets.length;
   const atIdle = await server.stats();
   // Which side saturates: the generator's CPU per open beside the server's.
-  if (more.sockets.length) console.log(`  ${name}: ${more.sockets.length} more sockets at ${more.perSecond.toFixed(0)}/s; CPU per open: server ${((atIdle.cpu - beforeMore.cpu) / more.sockets.length).toFixed(2)} ms, generator ${((user + system) / 1000 / more.sockets.length).toFixed(2)} ms`);
-  // The first visitors come back (a next page view each): their sockets resume their sessions.
-  for (const s of first.sockets) s.terminate();
-  await new Promise((r) => setTimeout(r, 1000));
+  if (more.sockets.length) console.log(`  ${name}: ${more.sockets.length} more sockets at ${more.perSecond.toFixed(0)}/s (open to ready p50 ${more.p50.toFixed(1)} ms, p99 ${more.p99.toFixed(1)} ms, 100 at a time); CPU per open: server ${((atIdle.cpu - beforeMore.cpu) / more.sockets.length).toFixed(2)} ms, generator ${((user + system) / 1000 / more.sockets.length).toFixed(2)} ms`);
+  // Up to 5,000 of them come back (a next page view each): their sockets resume their sessions.
+  const leaving = [...first.sockets, ...more.sockets].slice(0, 5000);
+  const staying = [...first.sockets, ...more.sockets].slice(5000);
+  for (const s of leaving) s.terminate();
+  await new Promise((r) => setTimeout(r, 2000));
   const beforeBack = await server.stats();
   const backCpu = process.cpuUsage();
   let n = 0;
-  const back = await openMany(first.sockets.length, () => target.reopenVisitor(first.sockets[n++]!));
+  const back = await openMany(leaving.length, () => target.reopenVisitor(leaving[n++]!));
   const backGenerator = process.cpuUsage(backCpu);
   const atBack = await server.stats();
-  console.log(`  ${name}: ${back.sockets.length} returning visitors at ${back.perSecond.toFixed(0)}/s; CPU per open: server ${((atBack.cpu - beforeBack.cpu) / back.sockets.length).toFixed(2)} ms, generator ${((backGenerator.user + backGenerator.system) / 1000 / back.sockets.length).toFixed(2)} ms; ${((atBack.statements - beforeBack.statements) / back.sockets.length).toFixed(2)} statements each`);
-  for (const s of [...agents, ...back.sockets, ...more.sockets]) s.terminate();
+  console.log(`  ${name}: ${back.sockets.length} returning visitors at ${back.perSecond.toFixed(0)}/s (p50 ${back.p50.toFixed(1)} ms, p99 ${back.p99.toFixed(1)} ms); CPU per open: server ${((atBack.cpu - beforeBack.cpu) / back.sockets.length).toFixed(2)} ms, generator ${((backGenerator.user + backGenerator.system) / 1000 / back.sockets.length).toFixed(2)} ms; ${((atBack.statements - beforeBack.statements) / back.sockets.length).toFixed(2)} statements each`);
+  for (const s of [...agents, ...back.sockets, ...staying]) s.terminate();
   const opens = IDLE > VISITORS ? more.perSecond : first.perSecond;
   return {
     name,

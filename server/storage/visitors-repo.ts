@@ -42,6 +42,32 @@ export interface SocketOpen {
 /** VisitorProfile's columns of `visitors v`. */
 const PROFILE_COLUMNS = 'v.public_id AS id, v.name, v.email, v.phone, v.company, v.avatar_url, v.external_id, v.verified, v.verified_by, v.custom_data, v.session_data, v.segments';
 
+type OpenRow = VisitorSessionRow & VisitorProfile & { key: string; context: SocketOpen['context']; available: boolean; conversation: ConversationState | null };
+
+/**
+ * Socket opens of returning visitors (openSocket), any number in one statement. A member's
+ * params are one-element arrays: token hash, app id; rows come back keyed by token hash.
+ */
+const OPENS: Merge = {
+  key: 'socket-opens',
+  build: (members) => ({
+    sql: `SELECT i.token_hash AS key, s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id, s.context,
+        ${PROFILE_COLUMNS}, ${appAvailableSql('s.app_id')} AS available,
+        (SELECT to_jsonb(c) FROM (${currentConversationOf('s.visitor_id', STATE_COLUMNS)}) c) AS conversation
+      FROM unnest($1::text[], $2::text[]) AS i(token_hash, app_id)
+      JOIN visitor_sessions s ON s.token_hash = i.token_hash AND s.app_id = i.app_id
+      JOIN visitors v ON v.id = s.visitor_id`,
+    params: [0, 1].map((k) => members.flatMap((m) => m[k] as unknown[])),
+  }),
+  split: (rows, members) => {
+    const byKey = new Map((rows as OpenRow[]).map((r) => [r.key, r]));
+    return members.map((m) => {
+      const row = byKey.get((m[0] as string[])[0]!);
+      return row ? [row] : [];
+    });
+  },
+};
+
 type NewVisitorRow = VisitorSessionRow & VisitorProfile & { available: boolean };
 
 /**
@@ -84,9 +110,12 @@ const merged = (column: string, n: number): string =>
 export class VisitorsRepo {
   /** New sessions from concurrent page views share a commit (see group-commit.ts). */
   private readonly creates: GroupCommit;
+  /** Socket opens' reads, merged like the creates (no transaction: one statement per group). */
+  private readonly opens: GroupCommit;
 
   constructor(private readonly db: Db) {
     this.creates = new GroupCommit(db);
+    this.opens = new GroupCommit(db);
   }
 
   /**
@@ -165,21 +194,16 @@ export class VisitorsRepo {
   /**
    * A visitor socket's open in one statement: the session of a token within one app (null when
    * unknown), the visitor's profile, the stored page report, the current conversation with its
-   * read marks, and the app's availability.
+   * read marks, and the app's availability. Opens that arrive together (or while one is being
+   * read) share one statement (OPENS: a page-view burst of returning visitors costs one round
+   * trip per group, not per socket); a group of reads alone takes no transaction.
    */
   async openSocket(appId: string, token: string): Promise<SocketOpen | null> {
-    type Row = VisitorSessionRow & VisitorProfile & { context: SocketOpen['context']; available: boolean; conversation: ConversationState | null };
-    const rows = await this.db.query<Row>(
-      `SELECT s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.public_id AS visitor_public_id, s.app_id, s.context,
-         ${PROFILE_COLUMNS}, ${appAvailableSql('s.app_id')} AS available,
-         (SELECT to_jsonb(c) FROM (${currentConversationOf('s.visitor_id', STATE_COLUMNS)}) c) AS conversation
-       FROM visitor_sessions s JOIN visitors v ON v.id = s.visitor_id WHERE s.token_hash = $1 AND s.app_id = $2`,
-      [hashToken(token), appId],
-    );
-    const r = rows[0];
+    const params = [[hashToken(token)], [appId]];
+    const [r] = await this.opens.query<OpenRow>(OPENS.build([params]).sql, params, OPENS);
     if (!r) return null;
     this.seen.add(r.session_id);
-    const { session_id, visitor_id, visitor_public_id, app_id, context, available, conversation, ...profile } = r;
+    const { key: _, session_id, visitor_id, visitor_public_id, app_id, context, available, conversation, ...profile } = r;
     return { session: { session_id, visitor_id, visitor_public_id, app_id }, profile, context, conversation, available };
   }
 

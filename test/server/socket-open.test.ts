@@ -1,7 +1,7 @@
 /**
  * What opening a visitor socket costs (issue 8): a new visitor's socket, its auth starting the
  * session, is one statement (shared by new visitors opening together); a new session is one
- * statement, a socket's open one more, a reload of the page already stored writes nothing, and the sessions' seen marks
+ * statement, a socket's open one more (shared by returning visitors opening together), a reload of the page already stored writes nothing, and the sessions' seen marks
  * are written in bulk. The hub notes events that reach a visitor while a socket is opening, so
  * an open that read before one and joined after it reads again. Statements are counted with
  * storage/statement-count.ts, on a real database (PGlite, or PostgreSQL under with-postgres).
@@ -123,6 +123,30 @@ describe('socket opens', () => {
       const [row] = await raw.query<{ url: string }>(`SELECT context->>'url' AS url FROM visitor_sessions WHERE public_id = $1`, [r.session_id]);
       assert.equal(row?.url, `https://shop.test/p/${i}`);
     }
+    await Promise.all(socks.map((sock) => sock.close()));
+  });
+
+  test('returning visitors opening together share statements; an unknown token among them is refused alone', async () => {
+    const sessions = await Promise.all(Array.from({ length: 24 }, () => newSession(app)));
+    const talking = sessions[3]!;
+    const sent = await sendVisitor(app, talking.token, 'hello from before');
+    const socks = await Promise.all(Array.from({ length: 25 }, () => Sock.open(`${ws}/api/v1/apps/${APP_ID}/ws`)));
+    db.reset();
+    socks.forEach((sock, i) => sock.send({ type: 'auth', token: sessions[i]?.token ?? 'not-a-token-of-this-app-0123456789', last_seq: 0 }));
+    const readies = await Promise.all(socks.slice(0, 24).map((sock) => sock.nextType('ready')));
+    assert.equal((await socks[24]!.closedWithin()).code, 4401, 'the unknown token');
+    assert.deepEqual(
+      readies.map((r) => r.session_id),
+      sessions.map((x) => x.session_id),
+      'each socket its own session',
+    );
+    assert.equal(readies[3]!.conversation_id, sent.conversation_id);
+    assert.deepEqual(
+      readies[3]!.messages.map((m: { body: string }) => m.body),
+      ['hello from before'],
+    );
+    assert.ok(readies.every((r, i) => i === 3 || r.conversation_id === null));
+    assert.ok(statements() < 25, `merged: ${statements()} statements for 25 opens: ${JSON.stringify([...db.byText].map(([k, v]) => [k.slice(0, 60), v]))}`);
     await Promise.all(socks.map((sock) => sock.close()));
   });
 
