@@ -525,7 +525,7 @@ export class Hub {
       }
       if (moved || peer.status !== conv.status) {
         peer.status = conv.status;
-        peer.send({ type: 'conversation', conversation_id: conv.public_id, status: conv.status });
+        peer.send({ type: 'conversation', conversation_id: conv.public_id, status: conv.status, ...(moved ? { history_seq: conv.last_seq } : {}) });
       }
       if (conv.last_seq > peer.lastSeq) await this.sendVisitorMessages(peer, conv.id);
       // The visitor's other tabs learn the read mark, so every badge agrees (only when it moved:

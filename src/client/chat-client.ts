@@ -77,6 +77,8 @@ export class ChatClient {
   private flushing = false;
   private drainWaiters: (() => void)[] = [];
   private configLoaded = false;
+  /** The messages a move to another conversation replays (up to `seq`): they fire no `message:received`. */
+  private history: { conversationId: string; seq: number } | null = null;
   /** A conversation the visitor closed themselves (runtime/new-conversation.ts): its close is not the team's. */
   ownClose: string | null = null;
 
@@ -693,6 +695,7 @@ export class ChatClient {
       case 'conversation': {
         const closing = frame.conversation_id === this.state.conversationId && this.state.conversationStatus === 'open' && frame.status === 'closed' && frame.conversation_id !== this.ownClose;
         this.followConversation(frame.conversation_id, frame.status);
+        if (frame.history_seq) this.history = { conversationId: frame.conversation_id, seq: frame.history_seq };
         if (closing) this.events.emit('conversation:closed', { conversation: { conversationId: frame.conversation_id } });
         return;
       }
@@ -809,7 +812,9 @@ export class ChatClient {
         unread: countUnread(messages, s.readSeq),
       };
     });
-    if (known || message.author === 'visitor') return;
+    // The history a move to another conversation brings (a picked or reopened thread) is not news.
+    const history = this.history?.conversationId === message.conversation_id && message.seq <= this.history.seq;
+    if (known || history || message.author === 'visitor') return;
     // The agent's message is what they were typing.
     if (message.author === 'agent') this.setTyping(null);
     if (this.state.shown && (typeof document === 'undefined' || document.visibilityState === 'visible')) this.markRead();

@@ -103,6 +103,9 @@ export function typingChanged(s: InboxState, id: string, text: string | null): P
   return { typing };
 }
 
+/** How long an alert for an answer to the bot waits for the summary that says whether the bot handed over. */
+const HELD_ALERT_MS = 4_000;
+
 export const SESSION_ENDED = 'Your session has ended. Sign in again to continue.';
 
 export function errorText(e: unknown): string {
@@ -410,8 +413,32 @@ export class InboxController {
   /** The app went away: the socket closes and timers stop; the data stays for a return. */
   disconnect(): void {
     clearTimeout(this.refreshTimer);
+    for (const id of [...this.heldAlerts.keys()]) this.releaseAlert(id, false);
     this.socket.stop();
   }
+
+  /**
+   * A visitor's answer to a chat flow's bot (a quick reply) is for the bot: the alert waits for
+   * the conversation's summary that follows it, and sounds only if the bot handed over to the
+   * team (`bot_active` false). Should that summary not come, the alert sounds after
+   * HELD_ALERT_MS rather than being lost.
+   */
+  private holdAlert(conversationId: string, message: WireMessage): void {
+    this.releaseAlert(conversationId, false);
+    const timer = setTimeout(() => this.releaseAlert(conversationId, true), HELD_ALERT_MS);
+    this.heldAlerts.set(conversationId, { message, timer });
+  }
+
+  private releaseAlert(conversationId: string, alert: boolean): void {
+    const held = this.heldAlerts.get(conversationId);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.heldAlerts.delete(conversationId);
+    const summary = this.state.conversations.find((c) => c.id === conversationId);
+    if (alert && summary) this.options.visitorWrote?.(summary, held.message);
+  }
+
+  private readonly heldAlerts = new Map<string, { message: WireMessage; timer: ReturnType<typeof setTimeout> }>();
 
   // ---- session --------------------------------------------------------------------------
 
@@ -614,12 +641,15 @@ export class InboxController {
         // A conversation we dropped came back without its profile: the list read has it.
         if (!f.conversation.visitor && !this.state.conversations.some((c) => c.id === f.conversation.id)) void this.loadConversations();
         const summary = this.state.conversations.find((c) => c.id === f.conversation.id);
-        if (f.message.author === 'visitor' && summary) this.options.visitorWrote?.(summary, f.message);
+        if (f.message.author !== 'visitor' || !summary) return;
+        if (f.message.card?.type === 'quick_reply') this.holdAlert(summary.id, f.message);
+        else this.options.visitorWrote?.(summary, f.message);
         return;
       }
       case 'conversation':
         // Profile and timeline changes arrive as bare summaries; the timeline needs a refetch.
         if (f.conversation.id === this.state.selectedId) this.refreshThreadSoon();
+        this.releaseAlert(f.conversation.id, !f.conversation.bot_active);
         return;
       case 'error':
         if (f.code === 'CONVOT_ERR_AGENT_AUTH_REQUIRED') this.sessionEnded();

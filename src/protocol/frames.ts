@@ -43,12 +43,12 @@ function matches(v: unknown, spec: Spec): v is O {
 const ERROR: Spec = { code: 'string', message: 'string' };
 
 const VISITOR: Record<VisitorServerFrame['type'], Spec> = {
-  ready: { session_id: 'string', conversation_id: 'string|null', messages: 'messages', read_seq: 'number', seen_seq: 'number?', available: 'boolean', visitor: 'object' },
+  ready: { session_id: 'string', conversation_id: 'string|null', messages: 'messages', read_seq: 'number', seen_seq: 'number?', available: 'boolean', visitor: 'object', token: 'string?' },
   ack: { client_id: 'string', message: 'message' },
   message: { message: 'message' },
   availability: { available: 'boolean' },
   read: { read_seq: 'number' },
-  conversation: { conversation_id: 'string', status: 'string' },
+  conversation: { conversation_id: 'string', status: 'string', history_seq: 'number?' },
   seen: { seq: 'number' },
   typing: { typing: 'boolean', name: 'string|null', avatar_url: 'string|null' },
   pong: {},

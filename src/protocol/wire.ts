@@ -179,10 +179,11 @@ export type VisitorServerFrame =
   | { type: 'read'; read_seq: number }
   /**
    * The socket's conversation changed status, or the socket now follows another conversation
-   * (the one the visitor's message started after a close, or one an agent reopened). For
-   * another conversation, its messages follow from seq 1 (seq counts per conversation).
+   * (the one the visitor's message started after a close, one an agent reopened, or one the
+   * visitor picked from their threads). For another conversation, its messages follow from seq 1
+   * (seq counts per conversation); those up to `history_seq` are its history, not news.
    */
-  | { type: 'conversation'; conversation_id: string; status: ConversationStatus }
+  | { type: 'conversation'; conversation_id: string; status: ConversationStatus; history_seq?: number }
   /** The team read the conversation up to this seq. */
   | { type: 'seen'; seq: number }
   /** An agent is typing in the visitor's conversation, or stopped (never stored; expires after TYPING_TTL_MS). */

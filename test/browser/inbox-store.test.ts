@@ -26,6 +26,7 @@ import {
   threadFailed,
   threadLoaded,
   type InboxApi,
+  type InboxControllerOptions,
   type InboxState,
   type Patch,
 } from '../../src/inbox/inbox-store.js';
@@ -300,7 +301,7 @@ describe('InboxController (fake API and socket)', () => {
     }
   }
 
-  function setup(overrides: Partial<InboxApi> = {}) {
+  function setup(overrides: Partial<InboxApi> = {}, options: Partial<InboxControllerOptions> = {}) {
     const calls: string[] = [];
     const history = (id: string, after = 0) => {
       calls.push(`history ${id} ${after}`);
@@ -324,7 +325,7 @@ describe('InboxController (fake API and socket)', () => {
       ...overrides,
     } as InboxApi;
     let socket!: FakeSocket;
-    const controller = new InboxController({ api, socket: (h) => (socket = new FakeSocket(h)), linkedConversation: () => 'cnv_1', refreshDelayMs: 0 });
+    const controller = new InboxController({ api, socket: (h) => (socket = new FakeSocket(h)), linkedConversation: () => 'cnv_1', refreshDelayMs: 0, ...options });
     return { controller, calls, socket: () => socket };
   }
 
@@ -380,6 +381,46 @@ describe('InboxController (fake API and socket)', () => {
     expect(ids(controller.state.found!)).to.deep.equal(['cnv_1', 'cnv_3']);
     socket().handlers.frame({ type: 'conversation', conversation: conv('cnv_3', 1, { status: 'closed' }) });
     expect(ids(controller.state.found!)).to.deep.equal(['cnv_1']);
+  });
+
+  it("a visitor's answer to the bot alerts only once the bot hands over; other visitor messages alert at once", async () => {
+    const wrote: string[] = [];
+    const { controller, socket } = setup({}, { visitorWrote: (c, m) => wrote.push(`${c.id} ${m.body}`) });
+    controller.connect();
+    await settle();
+    const frame = (f: AgentServerFrame) => socket().handlers.frame(f);
+    const answer = (id: string, seq: number, body: string) =>
+      msg(id, seq, { body, card: { type: 'quick_reply', flow_id: 'sales', step_id: 'topic', multi_select: false, values: [body] } });
+
+    frame({ type: 'message', conversation: conv('cnv_1', 3), message: msg('cnv_1', 3, { body: 'typed' }) });
+    expect(wrote).to.deep.equal(['cnv_1 typed']);
+
+    // The bot asks its next step: no alert.
+    frame({ type: 'message', conversation: conv('cnv_1', 4, { bot_active: true }), message: answer('cnv_1', 4, 'Pricing') });
+    frame({ type: 'message', conversation: conv('cnv_1', 5, { bot_active: true }), message: msg('cnv_1', 5, { author: 'bot', body: 'Which plan?' }) });
+    frame({ type: 'conversation', conversation: conv('cnv_1', 5, { bot_active: true }) });
+    expect(wrote).to.deep.equal(['cnv_1 typed']);
+
+    // The next answer hands over: the alert sounds with the answer.
+    frame({ type: 'message', conversation: conv('cnv_1', 6, { bot_active: true }), message: answer('cnv_1', 6, 'Team') });
+    expect(wrote).to.deep.equal(['cnv_1 typed']);
+    frame({ type: 'conversation', conversation: conv('cnv_1', 7, { bot_active: false }) });
+    expect(wrote).to.deep.equal(['cnv_1 typed', 'cnv_1 Team']);
+    controller.disconnect();
+  });
+
+  it('a held alert for an answer to the bot sounds after a while if no summary says the bot goes on', async () => {
+    const wrote: string[] = [];
+    const { controller, socket } = setup({}, { visitorWrote: (c, m) => wrote.push(`${c.id} ${m.body}`) });
+    controller.connect();
+    await settle();
+    const card = { type: 'quick_reply' as const, flow_id: 'sales', step_id: 'topic', multi_select: false, values: ['Pricing'] };
+    socket().handlers.frame({ type: 'message', conversation: conv('cnv_1', 3, { bot_active: true }), message: msg('cnv_1', 3, { body: 'Pricing', card }) });
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(wrote).to.deep.equal([]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(wrote).to.deep.equal(['cnv_1 Pricing']);
+    controller.disconnect();
   });
 
   it('a profile-less message for a conversation it does not hold refetches the list, which brings the row', async () => {

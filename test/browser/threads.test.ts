@@ -1,7 +1,8 @@
 /**
  * The visitor's earlier conversations in the widget, against the real test server: the header
  * button opens the list (a lazily loaded chunk), picking a closed thread reopens it and the chat
- * follows it (messages replaced, `thread:selected`, no `conversation:closed`), by mouse or
+ * follows it (messages replaced, `thread:selected`, no `conversation:closed`, its history no
+ * `message:received`), by mouse or
  * keyboard; right-to-left at 390 px; the element methods and their warnings.
  */
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
@@ -45,6 +46,8 @@ describe('earlier conversations', function () {
 
     const closedEvents: unknown[] = [];
     el.addEventListener('convot-conversation-closed', (e) => closedEvents.push((e as CustomEvent).detail));
+    const received: unknown[] = [];
+    el.addEventListener('convot-message-received', (e) => received.push((e as CustomEvent).detail));
     threadsButton(el)!.click();
     await waitUntil(() => rows(el).length === 2, 'the list did not load (its chunk loads now)', { timeout: 8000 });
     expect(threadsButton(el)!.getAttribute('aria-expanded')).to.equal('true');
@@ -67,6 +70,7 @@ describe('earlier conversations', function () {
     await waitUntil(() => el.client!.state.conversationId === first && el.client!.state.messages.length === 2, 'the chat did not follow the selected thread');
     expect(el.client!.state.conversationStatus).to.equal('open');
     expect(el.client!.state.messages.map((m) => m.body)).to.deep.equal(['First question', 'Answered **there**']);
+    expect(received, "the thread's history is not a message received").to.deep.equal([]);
     await waitUntil(() => panelPart(el, 'textarea') && focused(el) === panelPart(el, 'textarea'), 'back in the log with the composer focused');
     expect(list(el)).to.equal(null);
     const mine = (await conversations()).filter((c) => c.id === first || c.id === second);
@@ -77,6 +81,9 @@ describe('earlier conversations', function () {
     expect(el.client!.state.conversationId).to.equal(first);
     expect(el.client!.state.messages.at(-1)!.seq).to.equal(3);
     expect(closedEvents, 'the visitor closed the other one: not "closed by the team"').to.deep.equal([]);
+    // A reply there is news again.
+    await agentReply(first, 'Welcome back');
+    await waitUntil(() => received.length === 1, 'no message:received for a live reply');
   });
 
   it('works from the keyboard: Enter opens the list with focus in it, Escape goes back without closing the panel', async () => {

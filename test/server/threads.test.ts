@@ -144,8 +144,10 @@ describe('select a thread', () => {
     assert.deepEqual(await statuses([first, second]), { [first]: 'open', [second]: 'closed' });
 
     // The socket hears its conversation close, then moves to the selected one and gets it from seq 1.
-    await tab.sock.next(statusFrame(second, 'closed'));
-    await tab.sock.next(statusFrame(first, 'open'));
+    const closing = await tab.sock.next(statusFrame(second, 'closed'));
+    assert.equal(closing.history_seq, undefined, 'a status change in place replays nothing');
+    const moved = await tab.sock.next(statusFrame(first, 'open'));
+    assert.equal(moved.history_seq, 2, 'the move says which messages are history');
     const m1 = await tab.sock.next((f) => f.type === 'message' && f.message.conversation_id === first && f.message.seq === 1);
     const m2 = await tab.sock.next((f) => f.type === 'message' && f.message.conversation_id === first && f.message.seq === 2);
     assert.equal(m1.message.body, 'first thread');
