@@ -36,13 +36,20 @@ const plainPage = (nonce: string, script: string) => `<!doctype html>
 ${script.replaceAll('NONCE', nonce)}
 </head><body><main><h1>A shop on another origin</h1></main></body></html>`;
 
-/** Records when a launcher first exists with a size, at the frame after (when it is painted). */
+/**
+ * Records when a launcher is first painted: the first frame in which it exists with a size
+ * renders it, and a message posted from that frame's animation callback runs once the frame's
+ * rendering is done. (The next frame's callback, measured before, also counted whatever the
+ * page ran after the paint, such as the widget's own module.)
+ */
 const probe = `(() => {
   const find = () => document.getElementById('plain-launcher') ?? document.querySelector('convot-widget')?.shadowRoot?.querySelector('.launcher');
   const tick = () => {
     const el = find();
-    if (el && el.getBoundingClientRect().width > 0) requestAnimationFrame(() => (window.__launcherPainted = performance.now()));
-    else requestAnimationFrame(tick);
+    if (!el || el.getBoundingClientRect().width === 0) return void requestAnimationFrame(tick);
+    const after = new MessageChannel();
+    after.port1.onmessage = () => (window.__launcherPainted = performance.now());
+    after.port2.postMessage(0);
   };
   requestAnimationFrame(tick);
 })();`;

@@ -21,8 +21,9 @@ export interface ShellOptions {
   onClick(): void;
 }
 
-export function paintLauncherShell(d: Document, o: ShellOptions): void {
-  if (d.querySelector('convot-widget') || !('adoptedStyleSheets' in Document.prototype)) return; // the page has its own, or an old browser
+/** Paints the stand-in; false when it does not (the page has its own element, or an old browser). */
+export function paintLauncherShell(d: Document, o: ShellOptions): boolean {
+  if (d.querySelector('convot-widget') || !('adoptedStyleSheets' in Document.prototype)) return false;
   const host = d.createElement('convot-widget');
   host.setAttribute('app-id', o.appId);
   host.setAttribute('server', o.server);
@@ -50,4 +51,5 @@ export function paintLauncherShell(d: Document, o: ShellOptions): void {
   wrap.append(button);
   root.append(wrap);
   d.body.append(host);
+  return true;
 }

@@ -106,9 +106,20 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
     !settings.inline_embed_selector &&
     !queued('config', 'hide:on:mobile', true) &&
     paintLauncherShell(d, { appId: c.app_id, server: new URL('../', dist).href, left: queued('config', 'position:reverse', true), onClick: () => q.push(['do', 'chat:open']) });
-  if (d.body) shell();
-  else d.addEventListener('DOMContentLoaded', shell, { once: true });
   const s = d.createElement('script');
+  // The widget's module runs after the stand-in launcher's first frame, so its compile and run
+  // (the preloads have fetched it meanwhile) never hold that frame back; a hidden page, which
+  // renders no frames, gets it shortly anyway.
+  let loading = false;
+  const load = () => {
+    if (!loading) add(s);
+    loading = true;
+  };
+  const paint = () => {
+    if (!shell()) return load();
+    requestAnimationFrame(() => setTimeout(load));
+    setTimeout(load, 300);
+  };
   s.type = 'module';
   // Under `require-trusted-types-for 'script'` a script URL must come from a policy: ours is
   // named "convot" and passes only this server's dist/ files.
@@ -122,5 +133,6 @@ declare const __CONVOT_PRELOAD__: { base: string[]; locales: Record<string, stri
   }
   s.src = src;
   s.onerror = () => console.warn(`Convot: could not load ${s.src}; is the Convot server reachable?`);
-  add(s);
+  if (d.body) paint();
+  else d.addEventListener('DOMContentLoaded', paint, { once: true });
 })(window, document);
