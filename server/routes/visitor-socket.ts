@@ -80,6 +80,11 @@ export function visitorSocket(socket: WebSocket, app: AppRow, visitors: VisitorS
     try {
       opened = await visitors.openSocket(app, frame, { ip, userAgent }, peer, (found) => void releases.push(visitors.admitSession(found)));
     } catch (e) {
+      // The database away: the widget is told and reconnects with backoff (not after the auth timeout).
+      if (isDbUnavailable(e)) {
+        send({ type: 'error', ...new ProtocolError('CONVOT_ERR_UNAVAILABLE').toBody(), retry_after: UNAVAILABLE_RETRY_SECONDS });
+        return socket.close(CloseCode.TryAgainLater, 'unavailable');
+      }
       // Without a token the socket starts a session: counted like a session POST (`limits.session`).
       return overCap(e, frame.token === undefined ? 'too many sessions' : 'too many sockets');
     }

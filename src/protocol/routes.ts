@@ -346,5 +346,7 @@ export const CloseCode = {
    * a token (`limits.session`; reason `too many sessions`): retry later.
    */
   TooManySockets: 4429,
+  /** The server could not authenticate the socket now (its database away; reason `unavailable`): retry with backoff. */
+  TryAgainLater: 1013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

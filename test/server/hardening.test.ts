@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import type { Db } from '../../server/storage/db.js';
-import { auth, cid, newSession, visitorSocket, openTestDb, startServer, stopServer, visitorPath, type TestServer } from './helpers.js';
+import { auth, cid, newSession, Sock, visitorSocket, openTestDb, startServer, stopServer, visitorPath, type TestServer } from './helpers.js';
 
 let s: TestServer;
 let logged = '';
@@ -95,6 +95,26 @@ test('while the database cannot be reached: 503 CONVOT_ERR_UNAVAILABLE with Retr
   }
   const back = await s.app.inject({ method: 'GET', url: visitorPath('/messages'), headers: auth(v.token) });
   assert.equal(back.statusCode, 200, back.body);
+});
+
+test('a socket that cannot authenticate while the database is away is told and closed (1013), so the widget retries with backoff', async () => {
+  const v = await newSession(s.app);
+  down = 'unreachable';
+  try {
+    for (const auth of [{ type: 'auth', token: v.token, last_seq: 0 }, { type: 'auth', last_seq: 0 }]) {
+      const sock = await Sock.open(`${s.wsBase}/api/v1/apps/app_test/ws`);
+      sock.send(auth);
+      const err = await sock.nextType('error');
+      assert.equal(err.code, 'CONVOT_ERR_UNAVAILABLE');
+      assert.equal(err.retry_after, 5);
+      assert.deepEqual(await sock.closedWithin(2000), { code: 1013, reason: 'unavailable' });
+    }
+  } finally {
+    down = false;
+  }
+  const { sock, ready } = await visitorSocket(s.wsBase, v.token);
+  assert.equal(ready.session_id, v.session_id, 'back after');
+  await sock.close();
 });
 
 test('socket error frames name the client_id of the frame they answer: unavailable and internal errors too', async () => {
