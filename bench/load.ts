@@ -141,7 +141,7 @@ function convotTarget(port: number): Target {
     const ready = untilFrame(s, 'ready');
     s.send(JSON.stringify({ type: 'auth', ...(token ? { token } : {}), last_seq: 0, page: { url: 'https://shop.example/pricing', language: 'en-US' } }));
     tokens.set(s, token ?? (JSON.parse(await ready) as { token: string }).token);
-    await ready;
+    if (token) await ready;
     return s;
   };
   return {

@@ -76,9 +76,14 @@ export class VisitorService {
   async startSession(app: AppRow, token: string | undefined, ip: string): Promise<SessionResponse> {
     const existing = token ? await this.repos.visitors.findSession(app.id, token) : null;
     if (existing && token) return { session_id: existing.session_id, token, resumed: true };
-    this.deps.limiter.hit('session', ip);
-    const created = await this.repos.visitors.createSession(app.id);
+    const created = await this.newVisitor(app, null, ip);
     return { session_id: created.session.session_id, token: created.token, resumed: false };
+  }
+
+  /** A new anonymous visitor and session (a session POST, or a socket's auth without a token), counted per IP. */
+  private newVisitor(app: AppRow, context: Record<string, string | null> | null, ip: string) {
+    this.deps.limiter.hit('session', ip);
+    return this.repos.visitors.createSession(app.id, context);
   }
 
   /** The caller of a token, or null when the token is unknown in this app. */
@@ -261,23 +266,18 @@ export class VisitorService {
     const lastSeq = auth.last_seq;
     const watch = hub.watchOpen();
     try {
-      let token = auth.token;
-      let opened: SocketOpen | null;
-      if (token === undefined) {
-        this.deps.limiter.hit('session', client.ip);
-        const created = await this.repos.visitors.openNewSocket(app.id, pageLoadContext(auth.page ?? {}, client.userAgent));
-        token = created.token;
-        opened = created;
-      } else opened = await this.repos.visitors.openSocket(app.id, token);
+      const created = auth.token === undefined ? await this.newVisitor(app, pageLoadContext(auth.page ?? {}, client.userAgent), client.ip) : null;
+      const token = created?.token ?? auth.token!;
+      const opened = created ?? (await this.repos.visitors.openSocket(app.id, token));
       if (!opened) return null;
-      const fresh = token !== auth.token;
+      const fresh = created !== null;
       const { session } = opened;
       const caller = { app, session };
       admit(caller);
       const peer: VisitorPeer = { visitorId: session.visitor_id, appId: app.id, conversationId: null, status: null, lastSeq, send: (f) => socket.send(f), close: (code, reason) => socket.close(code, reason) };
       let missed = false;
       const { detach, ready } = hub.addVisitor(peer, async () => {
-        const { conversation: conv, available, profile } = (missed && (await this.repos.visitors.openSocket(app.id, token))) || opened!;
+        const { conversation: conv, available, profile } = (missed && (await this.repos.visitors.openSocket(app.id, token))) || opened;
         // A last_seq beyond the conversation's end belongs to another conversation: resend all.
         const after = conv && lastSeq <= conv.last_seq ? lastSeq : 0;
         const messages = conv && conv.last_seq > after ? await this.repos.conversations.messagesAfter(conv.id, after) : [];

@@ -71,8 +71,8 @@ const OPENS: Merge = {
 type NewVisitorRow = VisitorSessionRow & VisitorProfile & { available: boolean };
 
 /**
- * New visitors with their sessions (openNewSocket), any number in one statement. A member's
- * params are one-element arrays: visitor id, app id, token hash, session id, page report (JSON).
+ * New visitors with their sessions (createSession), any number in one statement. A member's
+ * params are one-element arrays: visitor id, app id, token hash, session id, page report (JSON or null).
  */
 const NEW_VISITORS: Merge = {
   key: 'new-visitors',
@@ -83,7 +83,8 @@ const NEW_VISITORS: Merge = {
         INSERT INTO visitors (public_id, app_id) SELECT visitor, app_id FROM input RETURNING *
       ), s AS (
         INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id, context, context_at)
-        SELECT i.token_hash, i.session, v.id, i.app_id, i.context::jsonb, now() FROM input i JOIN v ON v.public_id = i.visitor
+        SELECT i.token_hash, i.session, v.id, i.app_id, i.context::jsonb, CASE WHEN i.context IS NULL THEN NULL ELSE now() END
+        FROM input i JOIN v ON v.public_id = i.visitor
         RETURNING public_id, visitor_id
       )
       SELECT s.public_id AS session_id, s.visitor_id::text AS visitor_id, v.app_id, v.public_id AS visitor_public_id,
@@ -128,30 +129,16 @@ export class VisitorsRepo {
 
   // ---- sessions --------------------------------------------------------------------------
 
-  /** A new anonymous visitor and its first session. */
-  async createSession(appId: string): Promise<{ session: VisitorSessionRow; token: string }> {
-    const token = newToken();
-    // One statement, its commit shared with concurrent ones: every page view of a new visitor pays
-    // for it. Safe to run again after a group's rollback (nothing of it stayed).
-    const [row] = await this.creates.query<VisitorSessionRow>(
-      `WITH v AS (INSERT INTO visitors (public_id, app_id) VALUES ($1, $2) RETURNING id, public_id)
-       INSERT INTO visitor_sessions (token_hash, public_id, visitor_id, app_id) SELECT $3, $4, v.id, $2 FROM v
-       RETURNING public_id AS session_id, visitor_id::text AS visitor_id, (SELECT public_id FROM v) AS visitor_public_id, app_id`,
-      [newPublicId('vis'), appId, hashToken(token), newPublicId('ses')],
-    );
-    return { token, session: row! };
-  }
-
   /**
-   * A new visitor's socket open (an `auth` frame without a token) in one statement: the visitor,
-   * its session with the page report, and what `ready` needs (a new visitor has no conversation
-   * and an empty profile). Opens that share a commit share the statement too (NEW_VISITORS), so
-   * a burst of new page views costs one round trip per group. Safe to run again after a group's
-   * rollback (nothing of it stayed).
+   * A new anonymous visitor and its first session, in one statement, with what a socket's
+   * `ready` needs (a new visitor has no conversation and an empty profile). `context`: the page
+   * report when a socket's `auth` starts the session. Every page view of a new visitor pays for
+   * it, so concurrent ones share the statement and its commit (NEW_VISITORS). Safe to run again
+   * after a group's rollback (nothing of it stayed).
    */
-  async openNewSocket(appId: string, context: Record<string, string | null>): Promise<SocketOpen & { token: string }> {
+  async createSession(appId: string, context: Record<string, string | null> | null = null): Promise<SocketOpen & { token: string }> {
     const token = newToken();
-    const params = [[newPublicId('vis')], [appId], [hashToken(token)], [newPublicId('ses')], [JSON.stringify(context)]];
+    const params = [[newPublicId('vis')], [appId], [hashToken(token)], [newPublicId('ses')], [context && JSON.stringify(context)]];
     const [r] = await this.creates.query<NewVisitorRow>(NEW_VISITORS.build([params]).sql, params, NEW_VISITORS);
     const { session_id, visitor_id, visitor_public_id, app_id, available, ...profile } = r!;
     this.seen.add(session_id);
